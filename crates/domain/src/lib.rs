@@ -1,0 +1,14 @@
+//! Types and rules shared by the Domkom reference backend and the client: roles, money,
+//! message text, meter readings, ticket deadlines, outage limits, and the wire types that
+//! cross HTTP. Pure: no I/O.
+
+pub mod message;
+pub mod meter;
+pub mod money;
+pub mod outage;
+pub mod role;
+pub mod ticket;
+pub mod wire;
+
+pub use money::Kopecks;
+pub use role::Role;

@@ -1,0 +1,56 @@
+//! Rules for the text of a chat message.
+
+/// The longest message body accepted, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Why a message body was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MessageError {
+    /// Nothing but white space.
+    #[error("the message is empty: write some text")]
+    Empty,
+    /// Longer than [`MAX_MESSAGE_CHARS`].
+    #[error("the message has {0} characters; at most {MAX_MESSAGE_CHARS} are allowed, so split it")]
+    TooLong(usize),
+    /// Holds a control character other than a line break or tab.
+    #[error("the message holds an invisible control character (code {0:#06x}); remove it")]
+    ControlChar(u32),
+}
+
+/// Checks a message body and returns it with surrounding white space trimmed.
+pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Err(MessageError::Empty);
+    }
+    let count = trimmed.chars().count();
+    if count > MAX_MESSAGE_CHARS {
+        return Err(MessageError::TooLong(count));
+    }
+    if let Some(c) = trimmed
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(MessageError::ControlChar(c as u32));
+    }
+    Ok(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_russian_and_tatar_text() {
+        assert_eq!(validate_message_body("  Лифт не работает, өй! \n"), Ok("Лифт не работает, өй!"));
+    }
+
+    #[test]
+    fn refuses_empty_long_and_control() {
+        assert_eq!(validate_message_body(" \n "), Err(MessageError::Empty));
+        let long = "я".repeat(MAX_MESSAGE_CHARS + 1);
+        assert_eq!(validate_message_body(&long), Err(MessageError::TooLong(4001)));
+        assert_eq!(validate_message_body("a\u{0007}b"), Err(MessageError::ControlChar(7)));
+        assert!(validate_message_body(&"я".repeat(MAX_MESSAGE_CHARS)).is_ok());
+    }
+}

@@ -1,0 +1,268 @@
+//! Meter readings: the value format of the ГИС ЖКХ schema and the rules a reading must pass.
+
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// Digits allowed before the decimal point.
+pub const MAX_INT_DIGITS: usize = 15;
+/// Digits allowed after the decimal point.
+pub const MAX_FRAC_DIGITS: usize = 7;
+const SCALE: i128 = 10_000_000;
+
+/// A non-negative meter value with up to 15 integer and 7 fraction digits, exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct MeterValue(i128);
+
+impl MeterValue {
+    /// Reads "1234.5" or "1234,5".
+    pub fn parse(text: &str) -> Result<MeterValue, ReadingError> {
+        let bad = || ReadingError::Malformed(text.to_owned());
+        let t = text.trim();
+        let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if whole.trim_start_matches('0').len() > MAX_INT_DIGITS || frac.len() > MAX_FRAC_DIGITS {
+            return Err(ReadingError::TooManyDigits(text.to_owned()));
+        }
+        let w: i128 = whole.parse().map_err(|_| bad())?;
+        let mut f: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        for _ in frac.len()..MAX_FRAC_DIGITS {
+            f *= 10;
+        }
+        Ok(MeterValue(w * SCALE + f))
+    }
+
+    /// The value as a float, for averages and display only.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / SCALE as f64
+    }
+}
+
+impl fmt::Display for MeterValue {
+    /// Canonical form without trailing zeros: "123.45", "7".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whole = self.0 / SCALE;
+        let frac = self.0 % SCALE;
+        if frac == 0 {
+            return write!(f, "{whole}");
+        }
+        let digits = format!("{frac:07}");
+        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+/// Why a reading was refused or needs confirmation; each says what to do.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ReadingError {
+    /// Not a decimal number.
+    #[error("«{0}» is not a meter value: use digits and one decimal point")]
+    Malformed(String),
+    /// Too many digits.
+    #[error("«{0}» has too many digits: at most 15 before and 7 after the point")]
+    TooManyDigits(String),
+    /// Lower than the previous accepted reading.
+    #[error("zone {zone}: {value} is lower than the previous reading {previous}; check the digits")]
+    BelowPrevious { zone: u8, value: String, previous: String },
+    /// A zone value missing for a multi-zone meter.
+    #[error("this meter has {zones} tariff zones: enter zone T{zone} too")]
+    ZoneMissing { zone: u8, zones: u8 },
+    /// A zone value given that the meter does not have.
+    #[error("this meter has {zones} tariff zone(s): zone T{zone} does not exist, leave it empty")]
+    ZoneForbidden { zone: u8, zones: u8 },
+    /// Outside the house's submission window.
+    #[error("readings are accepted from day {from} to day {to} of the month; the next window is {next_from} – {next_to}")]
+    OutsideWindow { from: u32, to: u32, next_from: NaiveDate, next_to: NaiveDate },
+    /// The verification interval has expired.
+    #[error("the meter's verification expired on {0}: have it verified or replaced first")]
+    VerificationExpired(NaiveDate),
+    /// The device is not commissioned.
+    #[error("the meter is not commissioned yet: ask the management organisation to commission it")]
+    NotCommissioned,
+    /// Far above the device's usual use: allowed only after an explicit confirmation.
+    #[error("zone {zone}: the use of {used} is over ten times the usual {usual}; check the digits and confirm")]
+    NeedsConfirmation { zone: u8, used: String, usual: String },
+}
+
+/// What the rules need to know about the device.
+#[derive(Debug, Clone)]
+pub struct DeviceFacts {
+    /// Tariff zones: 1, 2 or 3.
+    pub zones: u8,
+    /// Commissioned on, if commissioned.
+    pub commissioned_on: Option<NaiveDate>,
+    /// Last verification.
+    pub verified_on: NaiveDate,
+    /// Verification interval in years.
+    pub verification_years: u32,
+}
+
+/// The house's submission window, days of the month inclusive.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// First day.
+    pub from: u32,
+    /// Last day.
+    pub to: u32,
+}
+
+/// A submitted reading: one value per zone.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// T1, T2, T3 as entered.
+    pub zones: [Option<MeterValue>; 3],
+    /// When it is submitted.
+    pub on: NaiveDate,
+    /// The person confirmed an unusually high use.
+    pub confirmed_high: bool,
+}
+
+/// Checks a submission against the rules of DOMAIN.md, in the order a person fixes them.
+/// `history` holds the device's accepted readings, oldest first (one entry per month).
+pub fn check_reading(
+    device: &DeviceFacts,
+    window: Window,
+    history: &[[Option<MeterValue>; 3]],
+    sub: &Submission,
+) -> Result<(), ReadingError> {
+    let Some(commissioned) = device.commissioned_on else {
+        return Err(ReadingError::NotCommissioned);
+    };
+    if sub.on < commissioned {
+        return Err(ReadingError::NotCommissioned);
+    }
+    let expires = device
+        .verified_on
+        .checked_add_months(Months::new(device.verification_years * 12))
+        .unwrap_or(device.verified_on);
+    if sub.on >= expires {
+        return Err(ReadingError::VerificationExpired(expires));
+    }
+    for zone in 1..=3u8 {
+        let given = sub.zones[usize::from(zone - 1)].is_some();
+        if zone <= device.zones && !given {
+            return Err(ReadingError::ZoneMissing { zone, zones: device.zones });
+        }
+        if zone > device.zones && given {
+            return Err(ReadingError::ZoneForbidden { zone, zones: device.zones });
+        }
+    }
+    let day = sub.on.day();
+    if day < window.from || day > window.to {
+        let month_start = sub.on.with_day(1).unwrap_or(sub.on);
+        let next_month = if day < window.from { month_start } else { month_start + Months::new(1) };
+        let next_from = next_month.with_day(window.from).unwrap_or(next_month);
+        let last = last_day(next_month);
+        let next_to = next_month.with_day(window.to.min(last)).unwrap_or(next_month);
+        return Err(ReadingError::OutsideWindow { from: window.from, to: window.to, next_from, next_to });
+    }
+    for zone in 0..usize::from(device.zones) {
+        let Some(value) = sub.zones[zone] else { continue };
+        let series: Vec<MeterValue> = history.iter().filter_map(|h| h[zone]).collect();
+        let zone_no = zone as u8 + 1;
+        if let Some(&previous) = series.last() {
+            if value < previous {
+                return Err(ReadingError::BelowPrevious {
+                    zone: zone_no,
+                    value: value.to_string(),
+                    previous: previous.to_string(),
+                });
+            }
+            if series.len() >= 2 && !sub.confirmed_high {
+                let months = (series.len() - 1).min(6);
+                let first = series[series.len() - 1 - months];
+                let usual = (previous.0 - first.0) / months as i128;
+                let used = value.0 - previous.0;
+                if usual > 0 && used > usual * 10 {
+                    return Err(ReadingError::NeedsConfirmation {
+                        zone: zone_no,
+                        used: MeterValue(used).to_string(),
+                        usual: MeterValue(usual).to_string(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn last_day(month_start: NaiveDate) -> u32 {
+    (month_start + Months::new(1))
+        .pred_opt()
+        .map(|d| d.day())
+        .unwrap_or(28)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Option<MeterValue> {
+        MeterValue::parse(s).ok()
+    }
+    fn date(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default()
+    }
+    fn device(zones: u8) -> DeviceFacts {
+        DeviceFacts { zones, commissioned_on: Some(date(1, 1) - Months::new(24)), verified_on: date(1, 1) - Months::new(24), verification_years: 6 }
+    }
+    const WINDOW: Window = Window { from: 15, to: 25 };
+    fn sub(zones: [Option<MeterValue>; 3], on: NaiveDate) -> Submission {
+        Submission { zones, on, confirmed_high: false }
+    }
+
+    #[test]
+    fn parses_the_gis_format() {
+        assert_eq!(MeterValue::parse("00123,4500").map(|x| x.to_string()), Ok("123.45".into()));
+        assert!(matches!(MeterValue::parse("1234567890123456"), Err(ReadingError::TooManyDigits(_))));
+        assert!(matches!(MeterValue::parse("1.12345678"), Err(ReadingError::TooManyDigits(_))));
+        assert!(matches!(MeterValue::parse("-1"), Err(ReadingError::Malformed(_))));
+        assert!(MeterValue::parse("999999999999999.9999999").is_ok());
+    }
+
+    #[test]
+    fn refuses_lower_than_previous() {
+        let history = [[v("100"), None, None]];
+        let r = check_reading(&device(1), WINDOW, &history, &sub([v("99.5"), None, None], date(3, 20)));
+        assert!(matches!(r, Err(ReadingError::BelowPrevious { zone: 1, .. })));
+    }
+
+    #[test]
+    fn checks_zones() {
+        let r = check_reading(&device(2), WINDOW, &[], &sub([v("1"), None, None], date(3, 20)));
+        assert_eq!(r, Err(ReadingError::ZoneMissing { zone: 2, zones: 2 }));
+        let r = check_reading(&device(1), WINDOW, &[], &sub([v("1"), v("2"), None], date(3, 20)));
+        assert_eq!(r, Err(ReadingError::ZoneForbidden { zone: 2, zones: 1 }));
+        assert!(check_reading(&device(3), WINDOW, &[], &sub([v("1"), v("2"), v("3")], date(3, 20))).is_ok());
+    }
+
+    #[test]
+    fn refuses_outside_window_with_next_dates() {
+        let r = check_reading(&device(1), WINDOW, &[], &sub([v("1"), None, None], date(3, 26)));
+        assert_eq!(r, Err(ReadingError::OutsideWindow { from: 15, to: 25, next_from: date(4, 15), next_to: date(4, 25) }));
+        let r = check_reading(&device(1), WINDOW, &[], &sub([v("1"), None, None], date(3, 2)));
+        assert!(matches!(r, Err(ReadingError::OutsideWindow { next_from, .. }) if next_from == date(3, 15)));
+    }
+
+    #[test]
+    fn refuses_expired_and_uncommissioned() {
+        let mut d = device(1);
+        d.verification_years = 1;
+        assert!(matches!(check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))), Err(ReadingError::VerificationExpired(_))));
+        d = device(1);
+        d.commissioned_on = None;
+        assert_eq!(check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))), Err(ReadingError::NotCommissioned));
+    }
+
+    #[test]
+    fn high_use_needs_confirmation() {
+        let history = [[v("100"), None, None], [v("105"), None, None], [v("110"), None, None]];
+        let mut s = sub([v("200"), None, None], date(3, 20));
+        assert!(matches!(check_reading(&device(1), WINDOW, &history, &s), Err(ReadingError::NeedsConfirmation { .. })));
+        s.confirmed_high = true;
+        assert!(check_reading(&device(1), WINDOW, &history, &s).is_ok());
+        let normal = sub([v("116"), None, None], date(3, 20));
+        assert!(check_reading(&device(1), WINDOW, &history, &normal).is_ok());
+    }
+}

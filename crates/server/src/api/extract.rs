@@ -1,0 +1,128 @@
+//! Extractors whose rejections are JSON errors that say what was wrong.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::error::Error;
+use crate::store::Viewer;
+
+/// JSON in and out, with clear errors for bad bodies.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(r: JsonRejection) -> Error {
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Error::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("Тело запроса больше {} КиБ. Сократите его.", super::MAX_BODY_BYTES / 1024),
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "not_json",
+                "Тело запроса должно быть JSON с заголовком Content-Type: application/json.",
+            ),
+            _ => match r {
+                JsonRejection::JsonSyntaxError(e) => {
+                    Error::bad_request("malformed_json", format!("Тело запроса — не корректный JSON: {}", e.body_text()))
+                }
+                JsonRejection::JsonDataError(e) => {
+                    Error::bad_request("invalid_fields", format!("Поля запроса неверны: {}", e.body_text()))
+                }
+                other => Error::bad_request("bad_body", format!("Не удалось прочитать тело запроса: {}", other.body_text())),
+            },
+        }
+    }
+}
+
+/// Path parameters, with a clear error for a non-numeric id.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub struct Path<T>(pub T);
+
+impl From<PathRejection> for Error {
+    fn from(r: PathRejection) -> Error {
+        Error::bad_request("bad_path", format!("Неверный идентификатор в адресе (ожидается целое число): {}", r.body_text()))
+    }
+}
+
+/// Query parameters, with a clear error for wrong types.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Error))]
+pub struct Query<T>(pub T);
+
+impl From<QueryRejection> for Error {
+    fn from(r: QueryRejection) -> Error {
+        Error::bad_request("bad_query", format!("Неверные параметры запроса: {}", r.body_text()))
+    }
+}
+
+/// The bearer token of a request, if any.
+fn bearer(parts: &Parts) -> Result<String, Error> {
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .ok_or_else(|| Error::unauthorized("no_token", "Нужен вход: передайте заголовок Authorization: Bearer <ключ>."))?;
+    let value = header
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.is_empty() && t.len() <= 512)
+        .ok_or_else(|| Error::unauthorized("invalid_token", "Заголовок Authorization должен быть вида «Bearer <ключ>»."))?;
+    Ok(value.to_owned())
+}
+
+async fn viewer_of(parts: &Parts, state: &AppState) -> Result<(Viewer, String), Error> {
+    let token = bearer(parts)?;
+    let t = token.clone();
+    let viewer = state
+        .run(move |store| {
+            let person = crate::esia::authenticate(store, &t)?;
+            store.viewer(person)
+        })
+        .await?;
+    Ok((viewer, token))
+}
+
+/// A signed-in, verified person. Unverified accounts are refused here, so every house
+/// endpoint refuses them.
+pub struct Auth(pub Viewer);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, Error> {
+        let (viewer, _) = viewer_of(parts, state).await?;
+        if !viewer.person.trusted {
+            return Err(Error::forbidden(
+                "not_verified",
+                "Учётная запись Госуслуг не подтверждена, а чаты домов доступны только подтверждённым. \
+                 Подтвердите личность на Госуслугах и войдите снова.",
+            ));
+        }
+        Ok(Auth(viewer))
+    }
+}
+
+/// A signed-in person, verified or not (for /v1/me).
+pub struct AnyAuth(pub Viewer);
+
+impl FromRequestParts<AppState> for AnyAuth {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<AnyAuth, Error> {
+        Ok(AnyAuth(viewer_of(parts, state).await?.0))
+    }
+}

@@ -1,0 +1,1 @@
+//! Seed data (being written).

@@ -1,0 +1,39 @@
+//! Numbered SQL migrations, each applied in one transaction.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// The migrations in order; the index + 1 is the schema version it brings.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_registry", include_str!("../../migrations/001_registry.sql")),
+    ("002_communities", include_str!("../../migrations/002_communities.sql")),
+    ("003_services", include_str!("../../migrations/003_services.sql")),
+    ("004_sync_auth", include_str!("../../migrations/004_sync_auth.sql")),
+    ("005_feed_views", include_str!("../../migrations/005_feed_views.sql")),
+    ("006_deadline_rules", include_str!("../../migrations/006_deadline_rules.sql")),
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the database up to the latest schema; refuses one made by a newer build.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(StoreError::NewerSchema {
+            found: current,
+            supported: latest_version(),
+        });
+    }
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { name, source })?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Placeholder for the Domkom desktop shell; the Tauri app arrives with the desktop issue.
+
+fn main() {
+    println!("Domkom desktop app: not built yet. Run the reference backend with `./x run`.");
+}
