@@ -136,6 +136,8 @@ pub struct ChangesPage {
     pub cursor: i64,
     /// Whether more changes wait after `cursor`.
     pub has_more: bool,
+    /// The newest seq in the server's log, for progress reports.
+    pub head: i64,
 }
 
 /// What the push stream sends: there are changes up to `seq` to fetch.
@@ -657,6 +659,8 @@ pub struct Bill {
 pub struct Notice {
     /// Id.
     pub id: i64,
+    /// The house this copy is for (a notice covering many houses comes once per house).
+    pub house_id: i64,
     /// `outage` or `info`.
     pub kind: String,
     /// `pause`, `limitation` or `suspension`.

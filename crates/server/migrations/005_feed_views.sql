@@ -158,7 +158,7 @@ FROM bills b JOIN accounts a ON a.id = b.account_id;
 
 CREATE VIEW feed_notice AS
 SELECT n.id, 'h' AS scope, nh.house_id AS scope_id,
-       json_object('id', n.id, 'kind', n.kind, 'outage_type', n.outage_type, 'service', n.service,
+       json_object('id', n.id, 'house_id', nh.house_id, 'kind', n.kind, 'outage_type', n.outage_type, 'service', n.service,
                    'title', n.title, 'reason', n.reason, 'starts_at', n.starts_at,
                    'ends_at', n.ends_at, 'org_id', n.org_id, 'created_at', n.created_at,
                    'house_count', (SELECT count(*) FROM notice_houses x WHERE x.notice_id = n.id)) AS payload

@@ -510,7 +510,7 @@ impl Store for SqliteStore {
         let has_more = found.len() > limit;
         found.truncate(limit);
         let cursor = if has_more { found.last().map_or(after, |c| c.seq) } else { head.max(after) };
-        Ok(ChangesPage { changes: found, cursor, has_more })
+        Ok(ChangesPage { changes: found, cursor, has_more, head })
     }
 
     fn entities(&self, kind: ChangeKind, filter: &Filter, limit: usize) -> Result<Vec<Entity>> {

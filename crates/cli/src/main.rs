@@ -1,0 +1,253 @@
+//! `domkom`: sign in, sync, read and send house chats from a terminal, on the same core as
+//! the desktop app.
+//!
+//! Exit codes: 0 done; 1 other error; 2 wrong usage; 3 not signed in; 4 server unreachable
+//! (a message sent then waits in the outbox); 5 refused by the server; 6 keyring missing or
+//! locked; 7 cache unusable.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use domkom_core::{Client, CoreError};
+
+/// Domkom from a terminal: your house chats, synced into an encrypted local cache.
+#[derive(Debug, Parser)]
+#[command(name = "domkom", version)]
+struct Cli {
+    /// The backend's URL.
+    #[arg(long, global = true, env = "DOMKOM_SERVER", default_value = "http://127.0.0.1:8640")]
+    server: url::Url,
+    /// The data directory (default: the per-user data directory).
+    #[arg(long, global = true, env = "DOMKOM_DATA")]
+    data: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign in: prints the URL to open in a browser and waits for it.
+    Login {
+        /// Sign in a demo person of the reference backend, without a browser.
+        #[arg(long)]
+        demo: Option<String>,
+    },
+    /// Fetch every change since the last sync.
+    Sync,
+    /// List your chats with unread counts.
+    Houses,
+    /// Show a chat's messages, newest last.
+    Chat {
+        /// The chat's id or its house's id.
+        house: i64,
+        /// How many messages.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Only messages older than this id.
+        #[arg(long)]
+        before: Option<i64>,
+    },
+    /// Send a message to a chat.
+    Send {
+        /// The chat's id or its house's id.
+        house: i64,
+        /// The text.
+        text: String,
+    },
+    /// Search all your chats.
+    Search {
+        /// Words to find (each a prefix).
+        query: String,
+        /// How many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show the cursor, cache size and outbox.
+    Status,
+    /// Sign out: revoke the session, clear the keyring and the cache.
+    Logout,
+}
+
+fn exit_code(e: &CoreError) -> u8 {
+    match e {
+        CoreError::SignedOut(_) => 3,
+        CoreError::Network(_) | CoreError::RateLimited { .. } => 4,
+        CoreError::Refused { .. } => 5,
+        CoreError::Keyring(_) => 6,
+        CoreError::Cache(_) | CoreError::CacheTooNew { .. } => 7,
+        CoreError::Invalid(_) => 2,
+        CoreError::Io(_) => 1,
+    }
+}
+
+fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), CoreError> {
+    let out = if json {
+        serde_json::to_string_pretty(value).map_err(|e| CoreError::Io(e.to_string()))?
+    } else {
+        text(value)
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{out}")?;
+    Ok(())
+}
+
+fn default_data_dir() -> Result<PathBuf, CoreError> {
+    directories::ProjectDirs::from("ru", "Domkom", "domkom")
+        .map(|d| d.data_dir().to_owned())
+        .ok_or_else(|| CoreError::Io("no home directory: pass --data DIR".into()))
+}
+
+async fn run(cli: Cli) -> Result<(), CoreError> {
+    let data = match cli.data.clone() {
+        Some(d) => d,
+        None => default_data_dir()?,
+    };
+    let client = Client::open(&data, &cli.server).await?;
+    if client.opened() == domkom_core::cache::Opened::Rebuilt {
+        eprintln!("The local cache could not be read (its key was gone or the file was damaged); it is rebuilt from the server.");
+    }
+    let json = cli.json;
+    match cli.command {
+        Command::Login { demo } => {
+            let person = match demo {
+                Some(key) => client.login_demo(&key).await?,
+                None => {
+                    let pending = client.session().begin_login().await?;
+                    eprintln!("Open this address in your browser to sign in:\n{}", pending.url());
+                    let person = pending.finish(client.session(), std::time::Duration::from_secs(300)).await?;
+                    client.signed_in(&person).await?;
+                    person
+                }
+            };
+            print(json, &person, |p| format!("Signed in as {}{}", p.name, if p.trusted { "" } else { " (not verified: house chats are closed)" }))?;
+        }
+        Command::Sync => {
+            let report = client
+                .sync(&|done, total| {
+                    if !json && total > 0 {
+                        eprint!("\rsyncing: {done}/{total}");
+                    }
+                })
+                .await?;
+            if !json {
+                eprintln!();
+            }
+            print(json, &report, |r| format!("{} changes ({} messages) in {} pages; cursor {}", r.changes, r.messages, r.pages, r.cursor))?;
+        }
+        Command::Houses => {
+            let chats = client.chat_list().await?;
+            print(json, &chats, |chats| {
+                chats
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{:>6}  {:<40} {:>5} unread  {}",
+                            c.community_id,
+                            c.title,
+                            c.unread,
+                            c.address.clone().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        Command::Chat { house, limit, before } => {
+            let community = client.resolve_chat(house).await?;
+            let mut messages = client.messages(community, before, limit).await?;
+            messages.reverse();
+            print(json, &messages, |ms| {
+                ms.iter()
+                    .map(|m| {
+                        let id = m.id.map_or("—".to_owned(), |i| i.to_string());
+                        let flat = m.author_flat.as_deref().map(|f| format!(", кв. {f}")).unwrap_or_default();
+                        let state = if m.state == "sent" { String::new() } else { format!(" [{}]", m.state) };
+                        let body = if m.deleted_at.is_some() { "(сообщение удалено)" } else { &m.body };
+                        format!("{id:>8} {} {}{flat}: {body}{state}", &m.created_at[..16.min(m.created_at.len())], m.author_name)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        Command::Send { house, text } => {
+            let community = client.resolve_chat(house).await?;
+            let item = client.send(community, &text, None).await?;
+            let queued = client.outbox().await?.into_iter().find(|i| i.client_key == item.client_key);
+            match queued {
+                None => print(json, &serde_json::json!({"state": "sent", "client_key": item.client_key}), |_| "sent".to_owned())?,
+                Some(i) if i.state == "failed" => {
+                    return Err(CoreError::Refused {
+                        status: 0,
+                        code: i.error_code.unwrap_or_default(),
+                        message: i.error_message.unwrap_or_default(),
+                    });
+                }
+                Some(_) => {
+                    print(json, &serde_json::json!({"state": "queued", "client_key": item.client_key}), |_| {
+                        "queued: the server is unreachable; it will be sent on the next sync".to_owned()
+                    })?;
+                    return Err(CoreError::Network("the message waits in the outbox".into()));
+                }
+            }
+        }
+        Command::Search { query, limit } => {
+            let hits = client.search(&query, limit).await?;
+            print(json, &hits, |hits| {
+                hits.iter()
+                    .map(|h| {
+                        let text: String = h.snippet.iter().map(|(t, hit)| if *hit { format!("[{t}]") } else { t.clone() }).collect();
+                        format!("{:>8} {} · {}: {text}", h.message_id, h.title, h.author_name)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        Command::Status => {
+            let status = client.status().await?;
+            print(json, &status, |s| {
+                format!(
+                    "cursor {}\nlast sync {}\ncache {:.1} MiB, {} messages\noutbox: {} waiting, {} failed",
+                    s.cursor,
+                    s.synced_at.clone().unwrap_or_else(|| "never".into()),
+                    s.cache_bytes as f64 / 1048576.0,
+                    s.messages,
+                    s.outbox_pending,
+                    s.outbox_failed
+                )
+            })?;
+        }
+        Command::Logout => {
+            client.logout().await?;
+            print(json, &serde_json::json!({"signed_out": true}), |_| "signed out; the cache and keys are gone".to_owned())?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                let _ = writeln!(std::io::stderr(), "{}", serde_json::to_string(&e.tagged()).unwrap_or_default());
+            } else {
+                eprintln!("domkom: {e}");
+            }
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}

@@ -1,0 +1,158 @@
+-- The client cache: what the server said, as of the cursor in `sync_state`, plus the
+-- outbox of what the person wrote and the server has not confirmed yet. Everything but
+-- the outbox can be rebuilt from the server.
+
+CREATE TABLE sync_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    cursor    INTEGER NOT NULL,
+    person_id INTEGER,
+    person    TEXT,
+    synced_at TEXT
+) STRICT;
+INSERT INTO sync_state (id, cursor) VALUES (1, 0);
+
+CREATE TABLE houses (
+    id      INTEGER PRIMARY KEY,
+    address TEXT NOT NULL,
+    payload TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE communities (
+    id       INTEGER PRIMARY KEY,
+    house_id INTEGER,
+    kind     TEXT NOT NULL,
+    title    TEXT NOT NULL,
+    payload  TEXT NOT NULL
+) STRICT;
+
+-- The person's own memberships and ownerships: they decide what stays in the cache.
+CREATE TABLE memberships (
+    id           INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL,
+    role         TEXT NOT NULL,
+    payload      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE ownerships (
+    id          INTEGER PRIMARY KEY,
+    house_id    INTEGER NOT NULL,
+    premises_id INTEGER NOT NULL,
+    payload     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE messages (
+    id           INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL,
+    author_id    INTEGER NOT NULL,
+    author_name  TEXT NOT NULL,
+    author_flat  TEXT,
+    author_role  TEXT NOT NULL,
+    client_key   TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    reply_to     INTEGER,
+    created_at   TEXT NOT NULL,
+    edited_at    TEXT,
+    deleted_at   TEXT
+) STRICT;
+CREATE INDEX messages_community ON messages (community_id, id);
+CREATE INDEX messages_client_key ON messages (client_key);
+
+-- Full-text search over message bodies; unicode61 folds Cyrillic (and Tatar) case and,
+-- with remove_diacritics 2, ё to е. Prefix indexes make "лиф*" fast.
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    body,
+    content = 'messages',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER messages_au AFTER UPDATE OF body ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+
+-- Where a chat's cached history may be missing older messages: below `below_id`.
+CREATE TABLE history_gaps (
+    community_id INTEGER PRIMARY KEY,
+    below_id     INTEGER NOT NULL
+) STRICT;
+
+-- What the person has read, per chat (local only).
+CREATE TABLE read_state (
+    community_id INTEGER PRIMARY KEY,
+    last_read_id INTEGER NOT NULL
+) STRICT;
+
+-- The other kinds: key columns to query by, and the server's JSON as it came.
+CREATE TABLE tickets (
+    id       INTEGER PRIMARY KEY,
+    house_id INTEGER NOT NULL,
+    status   TEXT NOT NULL,
+    payload  TEXT NOT NULL
+) STRICT;
+CREATE INDEX tickets_house ON tickets (house_id, status);
+
+CREATE TABLE notices (
+    id      INTEGER NOT NULL,
+    house_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (id, house_id)
+) STRICT;
+
+CREATE TABLE repair_plans (
+    id       INTEGER PRIMARY KEY,
+    house_id INTEGER NOT NULL,
+    payload  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE accounts (
+    id          INTEGER PRIMARY KEY,
+    premises_id INTEGER NOT NULL,
+    house_id    INTEGER NOT NULL,
+    payload     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE devices (
+    id          INTEGER PRIMARY KEY,
+    house_id    INTEGER NOT NULL,
+    premises_id INTEGER,
+    payload     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE readings (
+    id        INTEGER PRIMARY KEY,
+    device_id INTEGER NOT NULL,
+    period    TEXT NOT NULL,
+    payload   TEXT NOT NULL
+) STRICT;
+CREATE INDEX readings_device ON readings (device_id, period);
+
+CREATE TABLE bills (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    period     TEXT NOT NULL,
+    payload    TEXT NOT NULL
+) STRICT;
+CREATE INDEX bills_account ON bills (account_id, period);
+
+-- Messages written here and not yet confirmed by the server. `client_key` is the
+-- idempotency key the server stores once, however often the item is sent.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    client_key      TEXT NOT NULL UNIQUE,
+    community_id    INTEGER NOT NULL,
+    body            TEXT NOT NULL,
+    reply_to        INTEGER,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    error_code      TEXT,
+    error_message   TEXT,
+    created_at      TEXT NOT NULL
+) STRICT;

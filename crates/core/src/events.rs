@@ -1,0 +1,47 @@
+//! What changed, told to the app so it re-reads only that.
+
+use serde::Serialize;
+
+/// One change the app may want to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The list of houses or chats changed (joined, left, renamed, new unread counts).
+    Houses,
+    /// A chat's messages changed.
+    Chat {
+        /// The community.
+        community_id: i64,
+    },
+    /// The sync status changed.
+    Sync(SyncStatus),
+    /// The outbox changed (queued, sent, failed).
+    Outbox,
+    /// The session ended; sign in again.
+    SignedOut,
+}
+
+/// Where syncing stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncStatus {
+    /// Fetching changes: `done` of about `total`.
+    Syncing {
+        /// Changes applied so far in this run.
+        done: i64,
+        /// Changes to fetch in all, as far as the server said.
+        total: i64,
+    },
+    /// Up to date and listening for pushes.
+    Live {
+        /// The cursor.
+        cursor: i64,
+    },
+    /// The server cannot be reached; trying again in `retry_in_ms`.
+    Offline {
+        /// Milliseconds to the next try.
+        retry_in_ms: u64,
+        /// Why.
+        reason: String,
+    },
+}
