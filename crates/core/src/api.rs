@@ -51,11 +51,12 @@ async fn read_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> 
 }
 
 impl Api {
-    /// A client of the server at `base`, signing requests with the session's tokens.
-    pub fn new(base: url::Url, session: Arc<Session>) -> Result<Api> {
+    /// A client of the server at `base`, signing requests with the session's tokens; a
+    /// request that takes longer than `timeout` (a stalled server) fails as transient.
+    pub fn new(base: url::Url, session: Arc<Session>, timeout: Duration) -> Result<Api> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .timeout(timeout)
             .build()
             .map_err(|e| CoreError::Network(e.to_string()))?;
         Ok(Api { http, base, session })

@@ -22,6 +22,19 @@ pub fn cache_path(data_dir: &Path) -> PathBuf {
     data_dir.join("cache.db")
 }
 
+/// Settings of a client.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long one request may take before the server counts as unreachable.
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { request_timeout: std::time::Duration::from_secs(30) }
+    }
+}
+
 /// A Domkom client for one data directory and server.
 pub struct Client {
     cache: Arc<Cache>,
@@ -37,11 +50,16 @@ impl Client {
     pub async fn open(data_dir: &Path, server: &url::Url) -> Result<Client> {
         let keyring = Keyring::new(&profile_for(data_dir, server.as_str()));
         keyring.check()?;
-        Client::open_with(data_dir, server, Arc::new(keyring)).await
+        Client::open_with(data_dir, server, Arc::new(keyring), Options::default()).await
     }
 
     /// Opens the client over a given secret store.
-    pub async fn open_with(data_dir: &Path, server: &url::Url, secrets: Arc<dyn SecretStore>) -> Result<Client> {
+    pub async fn open_with(
+        data_dir: &Path,
+        server: &url::Url,
+        secrets: Arc<dyn SecretStore>,
+        options: Options,
+    ) -> Result<Client> {
         std::fs::create_dir_all(data_dir)?;
         let path = cache_path(data_dir);
         let s = secrets.clone();
@@ -50,7 +68,7 @@ impl Client {
             .map_err(|e| CoreError::Io(e.to_string()))??;
         let cache = Arc::new(cache);
         let session = Arc::new(Session::new(server.clone(), secrets.clone()));
-        let api = Arc::new(Api::new(server.clone(), session.clone())?);
+        let api = Arc::new(Api::new(server.clone(), session.clone(), options.request_timeout)?);
         let (events, _) = broadcast::channel(1024);
         let engine = Arc::new(SyncEngine::new(cache.clone(), api, events.clone()));
         Ok(Client { cache, session, secrets, engine, events, opened })
@@ -97,6 +115,7 @@ impl Client {
     /// Fetches and applies every change; `progress(done, total)` is called per page.
     pub async fn sync(&self, progress: &(dyn Fn(i64, i64) + Send + Sync)) -> Result<SyncReport> {
         let report = self.engine.sync(progress).await?;
+        blocking(&self.cache, |c| c.outbox_wake()).await?;
         self.engine.flush_outbox().await?;
         Ok(report)
     }

@@ -11,6 +11,6 @@ pub mod secrets;
 pub mod session;
 pub mod sync;
 
-pub use client::{Client, cache_path};
+pub use client::{Client, Options, cache_path};
 pub use error::{CoreError, Result};
 pub use events::{Event, SyncStatus};

@@ -82,6 +82,8 @@ fn open_connection(path: &Path, key: &CacheKey) -> Result<Connection> {
         .map_err(|e| CoreError::Cache(format!("cannot read the cache (wrong key or corrupt file): {e}")))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Purged rows (a house one no longer belongs to) are overwritten, not just unlinked.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
 }
 

@@ -120,6 +120,19 @@ impl Cache {
         })
     }
 
+    /// The server answers again: items waiting out a network failure go at once (those
+    /// told to wait by a 429 keep waiting).
+    pub fn outbox_wake(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' \
+                 AND coalesce(error_message, '') != 'rate limited'",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Records a refusal: the item waits, failed, for the person to retry, edit or discard.
     pub fn outbox_fail(&self, id: i64, code: &str, message: &str) -> Result<()> {
         self.write(|tx| {
