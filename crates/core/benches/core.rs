@@ -1,0 +1,280 @@
+//! Benchmarks of the client core, printed as figures (run with `./x bench`, which provides
+//! the Secret Service the core keeps its keys in):
+//! - first sync of a house with 100,000 messages over loopback, and the ratio to inserting
+//!   the same rows straight into a SQLite file;
+//! - search over 1,000,000 cached messages: p50 and p99;
+//! - the chat list plus the last 50 messages of a chat, read from the cache;
+//! - bytes written to disk while idle for 60 s with the push stream open;
+//! - peak memory of `domkom sync` during the 100,000-message sync.
+//!
+//! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domkom_core::cache::Cache;
+use domkom_core::secrets::{Keyring, SecretStore, profile_for};
+use domkom_core::{Client, Options};
+use domkom_server::seed::Seed;
+use domkom_server::{Config, Server, open_store};
+
+type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted.get(((sorted.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or(f64::NAN)
+}
+
+const WORDS: &[&str] = &[
+    "лифт", "протечка", "подъезд", "уборка", "мусоропровод", "отопление", "счёт", "показания", "вода", "свет",
+    "крыша", "ремонт", "мастер", "заявка", "диспетчер", "парковка", "снег", "двор", "домофон", "батарея",
+    "рәхмәт", "күршеләр", "өй", "сантехник", "электрик", "перерасчёт", "квитанция", "капремонт", "шум", "кошка",
+];
+
+/// A realistic chat line from a seeded generator.
+fn line(i: u64) -> String {
+    let mut x = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut words = Vec::new();
+    for _ in 0..(6 + i % 10) {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51afd7ed558ccd);
+        words.push(WORDS[(x % WORDS.len() as u64) as usize]);
+    }
+    format!("{} {}", words.join(" "), i)
+}
+
+/// A server on the small seed whose demo chat has `n` more messages.
+async fn server_with(dir: &Path, n: i64) -> R<(Server, i64)> {
+    let store = open_store(dir, Seed::Small)?;
+    let community = store.with_writer(|c| -> rusqlite::Result<i64> {
+        let tx = c.transaction()?;
+        let (community, author): (i64, i64) = tx.query_row(
+            "SELECT m.community_id, m.person_id FROM memberships m JOIN persons p ON p.id = m.person_id \
+             WHERE p.demo_key = 'chair' ORDER BY m.community_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| r.get(0))?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO messages (community_id, author_id, client_key, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for i in 0..n {
+                insert.execute(rusqlite::params![community, author, format!("bench-{i}"), line(i as u64), "2026-01-01T00:00:00Z"])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+             SELECT 'message', id, scope, scope_id, 'upsert', payload FROM feed_message WHERE id > ?1 ORDER BY id",
+            [first],
+        )?;
+        tx.commit()?;
+        Ok(community)
+    })?;
+    drop(store);
+    let mut config = Config::new(dir, Seed::Small);
+    config.send_burst = 100_000;
+    Ok((Server::start(config).await?, community))
+}
+
+async fn signed_in(url: &str, dir: &Path) -> R<Client> {
+    let keyring = Keyring::new(&profile_for(dir, url));
+    keyring.check()?;
+    let c = Client::open_with(dir, &url.parse()?, Arc::new(keyring), Options::default()).await?;
+    c.login_demo("resident").await?;
+    Ok(c)
+}
+
+/// The same rows inserted straight into an encrypted SQLite file, for the ratio.
+fn raw_insert(dir: &Path, rows: &[(i64, String)]) -> R<f64> {
+    let conn = rusqlite::Connection::open(dir.join("raw.db"))?;
+    conn.pragma_update(None, "key", "x'2DD29CA851E7B56E4697B0E1F08507293D761A05CE4D1B628663F411A8086D99'")?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch(
+        "CREATE TABLE messages (id INTEGER PRIMARY KEY, community_id INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+         CREATE INDEX messages_community ON messages (community_id, id);
+         CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content = 'messages', content_rowid = 'id',
+             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+         CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+             INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;",
+    )?;
+    let started = Instant::now();
+    let mut conn = conn;
+    for chunk in rows.chunks(2000) {
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached("INSERT INTO messages (id, community_id, body) VALUES (?1, 1, ?2)")?;
+            for (id, body) in chunk {
+                st.execute(rusqlite::params![id, body])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(rows.len() as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn bench_first_sync() -> R {
+    let sdir = tempfile::tempdir()?;
+    let (server, community) = server_with(sdir.path(), 100_000).await?;
+    let cdir = tempfile::tempdir()?;
+    let client = signed_in(&server.url(), cdir.path()).await?;
+    let started = Instant::now();
+    let report = client.sync(&|_, _| {}).await?;
+    let secs = started.elapsed().as_secs_f64();
+    let rate = report.messages as f64 / secs;
+    let rows: Vec<(i64, String)> = client
+        .messages(community, None, 200_000)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.id.map(|id| (id, m.body)))
+        .collect();
+    let raw = raw_insert(cdir.path(), &rows)?;
+    println!(
+        "first sync: {} messages ({} changes, {} pages) in {secs:.2} s = {rate:.0} messages/s; \
+         straight SQLite insert of the same rows {raw:.0} rows/s; ratio {:.2} (goal ≥ 0.5)",
+        report.messages,
+        report.changes,
+        report.pages,
+        rate / raw
+    );
+
+    // Peak memory of the CLI doing the same sync.
+    if let Some(cli) = std::env::var_os("DOMKOM_CLI").or_else(|| {
+        let p = std::env::current_exe().ok()?.parent()?.parent()?.join("domkom");
+        p.exists().then(|| p.into_os_string())
+    }) {
+        let ddir = tempfile::tempdir()?;
+        let url = server.url();
+        let run = |args: &[&str]| {
+            std::process::Command::new(&cli).args(["--server", &url, "--data"]).arg(ddir.path()).args(args).spawn()
+        };
+        run(&["login", "--demo", "resident"])?.wait()?;
+        let mut child = run(&["sync", "--json"])?;
+        let pid = child.id();
+        let mut peak_kb = 0u64;
+        while child.try_wait()?.is_none() {
+            if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                for l in status.lines().filter(|l| l.starts_with("VmHWM:")) {
+                    peak_kb = peak_kb.max(l.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0));
+                }
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        println!("domkom sync of the same 100,000 messages: peak memory (VmHWM) {:.1} MiB", peak_kb as f64 / 1024.0);
+    } else {
+        println!("domkom sync peak memory: skipped (build the CLI first: cargo build -p domkom-cli --release)");
+    }
+    drop(client);
+    server.stop().await?;
+    Ok(())
+}
+
+fn bench_search() -> R {
+    let dir = tempfile::tempdir()?;
+    let keyring = Keyring::new(&profile_for(dir.path(), "bench-search"));
+    keyring.check()?;
+    let (cache, _) = Cache::open(&dir.path().join("cache.db"), &keyring)?;
+    let started = Instant::now();
+    cache.write(|tx| {
+        let mut st = tx.prepare(
+            "INSERT INTO messages (id, community_id, author_id, author_name, author_role, client_key, body, created_at) \
+             VALUES (?1, ?2, 1, 'Житель', 'resident', ?3, ?4, '2026-01-01T00:00:00Z')",
+        )?;
+        for i in 0..1_000_000u64 {
+            st.execute(rusqlite::params![i as i64 + 1, (i % 40) as i64 + 1, format!("k{i}"), line(i)])?;
+        }
+        Ok(())
+    })?;
+    println!("search: 1,000,000 messages cached in {:.1} s", started.elapsed().as_secs_f64());
+    let queries = ["лифт", "протеч", "ПОДЪЕЗД уборка", "рәхмәт", "счет", "мастер заявка", "кош", "капремонт крыша", "999", "снег двор"];
+    let mut times = Vec::new();
+    for round in 0..30 {
+        for q in queries {
+            let t = Instant::now();
+            let hits = cache.search(q, 50)?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            if round == 0 && hits.is_empty() && q != "999" {
+                println!("  (no hits for {q})");
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "search over 1,000,000 messages, {} queries of 50 results: p50 {:.2} ms, p99 {:.2} ms (goal p99 < 10 ms)",
+        times.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+
+    // The chat list plus the last 50 messages of a chat, as the app opens.
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let t = Instant::now();
+        let list = cache.chat_list()?;
+        let page = cache.messages((i % 40) + 1, None, 50)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(list.len() <= 40 && page.len() <= 50);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "chat list + last 50 messages from the cache (1,000,000 cached): p50 {:.2} ms, p99 {:.2} ms (goal < 5 ms)",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    keyring.delete(domkom_core::cache::KEY_NAME)?;
+    Ok(())
+}
+
+fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("write_bytes:")).and_then(|l| l[12..].trim().parse().ok()))
+        .unwrap_or(0)
+}
+
+async fn bench_idle() -> R {
+    let sdir = tempfile::tempdir()?;
+    let (server, _) = server_with(sdir.path(), 0).await?;
+    let cdir = tempfile::tempdir()?;
+    let client = signed_in(&server.url(), cdir.path()).await?;
+    client.sync(&|_, _| {}).await?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let live = client.spawn_live(stop);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cache = domkom_core::cache_path(cdir.path());
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let wal = cache.with_extension("db-wal");
+    let (before_io, before_db, before_wal) = (written_bytes(), size(&cache), size(&wal));
+    let secs = std::env::var("DOMKOM_IDLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let written = written_bytes() - before_io;
+    println!(
+        "idle {secs} s with the push stream open: {written} bytes written by the process; cache file {} → {}, WAL {} → {} bytes (goal: zero)",
+        before_db,
+        size(&cache),
+        before_wal,
+        size(&wal)
+    );
+    let _ = stop_tx.send(true);
+    live.await?;
+    server.stop().await?;
+    Ok(())
+}
+
+fn main() -> R {
+    rlimit::increase_nofile_limit(8192)?;
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    if wanted("sync") {
+        rt.block_on(bench_first_sync())?;
+    }
+    if wanted("search") {
+        bench_search()?;
+    }
+    if wanted("idle") {
+        rt.block_on(bench_idle())?;
+    }
+    Ok(())
+}
