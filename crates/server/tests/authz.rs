@@ -79,7 +79,8 @@ async fn every_role_against_own_and_foreign_house() -> TestResult {
         ("resident", Access::Chat, Access::None),
         ("chair", Access::Chat, Access::None),
         ("multi-owner", Access::Chat, Access::None),
-        ("dispatcher", Access::Chat, Access::None),
+        // The small seed's neighbour lives in another house of the same УК.
+        ("dispatcher", Access::Chat, Access::Chat),
         ("inspector", Access::Chat, Access::Chat),
         ("neighbour", Access::None, Access::Chat),
         ("not-joined", Access::House, Access::None),
@@ -90,6 +91,25 @@ async fn every_role_against_own_and_foreign_house() -> TestResult {
         check_house(&c, who, &demo, own).await?;
         check_house(&c, who, &other, foreign).await?;
     }
+
+    // A house of another organisation is closed to the dispatcher.
+    let inspector = server.client("inspector").await?;
+    let demo_org = inspector.get(&format!("/v1/houses/{}", demo.house)).await?.body["org"]["id"].clone();
+    let houses = inspector.get("/v1/houses").await?.body;
+    let elsewhere = houses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["org"]["id"] != demo_org && h["community_id"].is_i64())
+        .ok_or("a house chat of another organisation")?;
+    let community = elsewhere["community_id"].as_i64().unwrap();
+    let tickets = inspector.get(&format!("/v1/houses/{}/tickets", elsewhere["id"])).await?.body;
+    let target = Target { house: elsewhere["id"].as_i64().unwrap(), community, ticket: tickets[0]["id"].as_i64().unwrap_or(demo.ticket) };
+    let dispatcher = server.client("dispatcher").await?;
+    for path in [format!("/v1/houses/{}", target.house), format!("/v1/communities/{community}/messages")] {
+        assert_eq!(dispatcher.get(&path).await?.status, 403, "the dispatcher must not read {path}");
+    }
+    assert_eq!(dispatcher.send(community, "чужой дом").await?.status, 403);
     Ok(())
 }
 
