@@ -169,89 +169,112 @@ enum Fault {
     Stall(u64),
 }
 
-/// A TCP proxy in front of the server that misbehaves on command.
+/// A TCP proxy in front of the server that misbehaves on command. A fault is taken by the
+/// next request on any connection (pooled keep-alive connections included).
 struct FaultProxy {
     addr: SocketAddr,
-    fault: Arc<Mutex<(Fault, usize)>>,
+    pending: Arc<Mutex<(Fault, usize)>>,
+    applied: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FaultProxy {
     async fn start(upstream: SocketAddr) -> TestResult<FaultProxy> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let fault = Arc::new(Mutex::new((Fault::None, 0usize)));
-        let f = fault.clone();
+        let pending = Arc::new(Mutex::new((Fault::None, 0usize)));
+        let applied = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (p, a) = (pending.clone(), applied.clone());
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
-                let this = {
-                    let mut g = f.lock().unwrap_or_else(|p| p.into_inner());
-                    if g.1 > 0 {
-                        g.1 -= 1;
-                        g.0
-                    } else {
-                        Fault::None
-                    }
-                };
-                tokio::spawn(pump(inbound, upstream, this));
+                tokio::spawn(pump(inbound, upstream, p.clone(), a.clone()));
             }
         });
-        Ok(FaultProxy { addr, fault })
+        Ok(FaultProxy { addr, pending, applied })
     }
 
-    /// Applies `fault` to the next `connections` connections.
-    fn set(&self, fault: Fault, connections: usize) {
-        *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = (fault, connections);
+    /// Applies `fault` to the next `requests` requests.
+    fn set(&self, fault: Fault, requests: usize) {
+        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = (fault, requests);
+    }
+
+    /// How many requests a fault was applied to.
+    fn applied(&self) -> usize {
+        self.applied.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
-async fn copy_limited(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    limit: Option<usize>,
-    stall: u64,
-) {
-    let mut buf = vec![0u8; 16 * 1024];
-    let mut sent = 0usize;
-    let mut first = true;
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        if first && stall > 0 {
-            tokio::time::sleep(Duration::from_millis(stall)).await;
-        }
-        first = false;
-        let n = match limit {
-            Some(l) if sent + n >= l => {
-                let _ = to.write_all(&buf[..l - sent]).await;
+type Shared = Arc<Mutex<(Fault, usize)>>;
+
+fn take(pending: &Shared) -> Option<Fault> {
+    let mut g = pending.lock().unwrap_or_else(|p| p.into_inner());
+    if g.1 > 0 && !matches!(g.0, Fault::None) {
+        g.1 -= 1;
+        Some(g.0)
+    } else {
+        None
+    }
+}
+
+async fn pump(inbound: TcpStream, upstream: SocketAddr, pending: Shared, applied: Arc<std::sync::atomic::AtomicUsize>) {
+    let Ok(outbound) = TcpStream::connect(upstream).await else { return };
+    let (mut ir, mut iw) = inbound.into_split();
+    let (mut or, mut ow) = outbound.into_split();
+    // The fault of the request in flight on this connection, for the answer's direction.
+    let current: Shared = Arc::new(Mutex::new((Fault::None, 0)));
+    let cur = current.clone();
+    let up = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match ir.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            if let Some(fault) = take(&pending) {
+                applied.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                *cur.lock().unwrap_or_else(|p| p.into_inner()) = (fault, 0);
+                match fault {
+                    Fault::Refuse => return,
+                    Fault::CutRequest(limit) => {
+                        let _ = ow.write_all(&buf[..limit.min(n)]).await;
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            if ow.write_all(&buf[..n]).await.is_err() {
                 return;
             }
-            _ => n,
-        };
-        if to.write_all(&buf[..n]).await.is_err() {
-            break;
         }
-        sent += n;
-    }
-    let _ = to.shutdown().await;
-}
-
-async fn pump(inbound: TcpStream, upstream: SocketAddr, fault: Fault) {
-    if matches!(fault, Fault::Refuse) {
-        return;
-    }
-    let Ok(outbound) = TcpStream::connect(upstream).await else { return };
-    let (ir, iw) = inbound.into_split();
-    let (or, ow) = outbound.into_split();
-    let (req_limit, ans_limit, stall) = match fault {
-        Fault::CutRequest(n) => (Some(n), None, 0),
-        Fault::CutAnswer(n) => (None, Some(n), 0),
-        Fault::Stall(ms) => (None, None, ms),
-        _ => (None, None, 0),
     };
-    let up = tokio::spawn(copy_limited(ir, ow, req_limit, 0));
-    let down = tokio::spawn(copy_limited(or, iw, ans_limit, stall));
+    let down = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match or.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            let (fault, sent) = *current.lock().unwrap_or_else(|p| p.into_inner());
+            match fault {
+                Fault::Stall(ms) => {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    *current.lock().unwrap_or_else(|p| p.into_inner()) = (Fault::None, 0);
+                }
+                Fault::CutAnswer(limit) => {
+                    let room = limit.saturating_sub(sent);
+                    let _ = iw.write_all(&buf[..room.min(n)]).await;
+                    if room <= n {
+                        return;
+                    }
+                    *current.lock().unwrap_or_else(|p| p.into_inner()) = (fault, sent + n);
+                    continue;
+                }
+                _ => {}
+            }
+            if iw.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    };
     // A cut in either direction ends the connection.
     tokio::select! {
         _ = up => {}
@@ -268,6 +291,7 @@ async fn two_hundred_random_faults_lose_nothing_and_double_nothing() -> TestResu
     c.sync(&|_, _| {}).await?;
     let community = c.chat_list().await?.iter().find(|x| x.kind == "house_chat").map(|x| x.community_id).ok_or("chat")?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261124);
+    let mut failures = 0;
     for i in 0..200 {
         let fault = match rng.random_range(0..6) {
             0 => Fault::Refuse,
@@ -278,9 +302,16 @@ async fn two_hundred_random_faults_lose_nothing_and_double_nothing() -> TestResu
         };
         proxy.set(fault, rng.random_range(1..4));
         // These may fail: the point is what happens after.
-        let _ = c.send(community, &format!("Расписание {i}"), None).await;
-        let _ = c.sync(&|_, _| {}).await;
+        if c.send(community, &format!("Расписание {i}"), None).await.is_err() {
+            failures += 1;
+        }
+        if c.sync(&|_, _| {}).await.is_err() {
+            failures += 1;
+        }
     }
+    eprintln!("faults applied to {} requests; {failures} operations failed", proxy.applied());
+    assert!(proxy.applied() > 150, "the faults really happened");
+    assert!(failures > 50, "and really broke operations");
     proxy.set(Fault::None, 0);
     for _ in 0..5 {
         if c.sync(&|_, _| {}).await.is_ok() && c.outbox().await?.is_empty() {
