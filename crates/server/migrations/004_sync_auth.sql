@@ -40,6 +40,8 @@ CREATE TABLE refresh_tokens (
     person_id  INTEGER NOT NULL REFERENCES persons (id),
     family     TEXT NOT NULL,
     used       INTEGER NOT NULL DEFAULT 0,
+    -- Unix seconds of the rotation that used it (for the retry leeway).
+    used_at    INTEGER,
     revoked    INTEGER NOT NULL DEFAULT 0,
     expires_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;

@@ -144,17 +144,41 @@ async fn refresh_rotates_and_reuse_revokes_the_family() -> TestResult {
     assert_eq!(second.status, 200);
     let r2 = second.body["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(r1, r2, "the refresh token rotates");
-    let a2 = second.body["access_token"].as_str().unwrap().to_owned();
-    let client = TestClient::new(&server.url, Some(a2.clone()));
+    let third = refresh(&anon, &r2).await?;
+    assert_eq!(third.status, 200);
+    let r3 = third.body["refresh_token"].as_str().unwrap().to_owned();
+    let client = TestClient::new(&server.url, third.body["access_token"].as_str().map(str::to_owned));
     assert_eq!(client.get("/v1/me").await?.status, 200);
 
-    // Someone replays the old refresh token: the whole family dies.
+    // Someone replays r1, whose successor r2 was used since: the token leaked, the whole
+    // family dies.
     let replay = refresh(&anon, &r1).await?;
     assert_eq!((replay.status, replay.code()), (400, "invalid_grant"));
-    let after = refresh(&anon, &r2).await?;
+    let after = refresh(&anon, &r3).await?;
     assert_eq!((after.status, after.code()), (400, "invalid_grant"), "the newest token is revoked too");
     let revoked = client.get("/v1/me").await?;
     assert_eq!((revoked.status, revoked.code()), (401, "invalid_token"), "and its access tokens");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rotation_whose_answer_was_lost_can_be_retried() -> TestResult {
+    let server = TestServer::start().await?;
+    let anon = server.anonymous();
+    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let first = exchange(&anon, &code, VERIFIER).await?;
+    let r1 = first.body["refresh_token"].as_str().unwrap().to_owned();
+    // The client rotates r1 but crashes before it stores r2 ...
+    let lost = refresh(&anon, &r1).await?;
+    assert_eq!(lost.status, 200);
+    let r2 = lost.body["refresh_token"].as_str().unwrap().to_owned();
+    // ... and, restarted, presents r1 again moments later: a new pair, not a lock-out.
+    let retried = refresh(&anon, &r1).await?;
+    assert_eq!(retried.status, 200, "{:?}", retried.body);
+    // The lost successor is void; the new one works.
+    assert_eq!(refresh(&anon, &r2).await?.code(), "invalid_grant");
+    let r3 = retried.body["refresh_token"].as_str().unwrap();
+    assert_eq!(refresh(&anon, r3).await?.status, 200);
     Ok(())
 }
 

@@ -334,25 +334,45 @@ impl Store for SqliteStore {
 
     fn rotate_refresh(&self, refresh_hash: &str, now: i64, next: &dyn Fn(i64, &str) -> TokenHashes) -> Result<Refresh> {
         self.write(|tx| {
-            let row: Option<(i64, String, i64, i64, i64)> = tx
+            let row: Option<(i64, String, i64, Option<i64>, i64, i64)> = tx
                 .query_row(
-                    "SELECT person_id, family, used, revoked, expires_at FROM refresh_tokens WHERE token_hash = ?1",
+                    "SELECT person_id, family, used, used_at, revoked, expires_at FROM refresh_tokens \
+                     WHERE token_hash = ?1",
                     [refresh_hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()?;
-            let Some((person, family, used, revoked, expires_at)) = row else {
+            let Some((person, family, used, used_at, revoked, expires_at)) = row else {
                 return Ok(Refresh::Invalid);
             };
             if revoked == 1 || expires_at <= now {
                 return Ok(Refresh::Invalid);
             }
             if used == 1 {
-                // A used token presented again means it leaked: end the whole session.
-                revoke_family(tx, &family)?;
-                return Ok(Refresh::Reused);
+                // Presented again. If it was used moments ago and its successor has not been
+                // used since, the answer to that rotation was lost (a crash, a cut line):
+                // the successor is void and the rotation is done again. Otherwise the token
+                // leaked: end the whole session.
+                let used_at = used_at.unwrap_or(0);
+                let successor_used: i64 = tx.query_row(
+                    "SELECT count(*) FROM refresh_tokens WHERE family = ?1 AND used = 1 AND used_at >= ?2 \
+                     AND token_hash != ?3",
+                    params![family, used_at, refresh_hash],
+                    |r| r.get(0),
+                )?;
+                if now - used_at > ROTATION_LEEWAY_SECS || successor_used > 0 {
+                    revoke_family(tx, &family)?;
+                    return Ok(Refresh::Reused);
+                }
+                tx.execute(
+                    "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND used = 0",
+                    [&family],
+                )?;
             }
-            tx.execute("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1", [refresh_hash])?;
+            tx.execute(
+                "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
+                params![refresh_hash, now],
+            )?;
             insert_tokens(tx, &next(person, &family))?;
             Ok(Refresh::Rotated)
         })
@@ -751,6 +771,11 @@ impl Store for SqliteStore {
         })
     }
 }
+
+/// How long a used refresh token may be presented again when its successor was never used:
+/// the client lost the answer to the rotation (RFC 6819 §5.2.2.3 leaves the policy open;
+/// identity providers call this a reuse interval or grace period).
+const ROTATION_LEEWAY_SECS: i64 = 30;
 
 fn not_member() -> Error {
     Error::forbidden("not_member", "Вы не состоите в этом чате. Вступить можно, если собственность в доме подтверждена.")

@@ -1,0 +1,423 @@
+//! Tickets (заявки) of the story houses with their status histories: the dispatcher accepts,
+//! works and closes them, some late; every status appears in the demo house, some tickets
+//! are overdue and some are emergencies.
+
+use chrono::{Duration, NaiveDateTime};
+use domkom_domain::ticket::{DeadlineRule, Status};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::{Transaction, params};
+
+use super::demo::demo_id;
+use super::plan::{DEMO_HOUSE, HouseSpec, Plan};
+use super::registry::{Registry, Resident};
+use super::util::{between, now, pick, ts, weighted};
+
+/// The federal deadline rules (minutes, summer minutes, counted hours), as migration 006
+/// stores them for region 'RU'; the seed computes deadlines without reading the table.
+fn rule(category: &str, emergency: bool) -> DeadlineRule {
+    let (minutes, summer_minutes, counted_hours) = match (category, emergency) {
+        ("leak" | "heating" | "electricity" | "sewage", true) => (30, None, None),
+        ("sewage", false) => (120, None, None),
+        ("garbage_chute", _) => (120, None, Some((8, 23))),
+        ("lift" | "roof" | "leak" | "heating" | "electricity", _) => (1440, None, None),
+        ("door_glass", _) => (1440, Some(4320), None),
+        ("cleaning", _) => (4320, None, None),
+        _ => (7200, None, None),
+    };
+    DeadlineRule { minutes, summer_minutes, counted_hours }
+}
+
+/// A kind of ticket a resident files.
+struct Template {
+    category: &'static str,
+    emergency: bool,
+    /// About the author's flat (else about common property).
+    flat: bool,
+    title: &'static str,
+    bodies: &'static [&'static str],
+    done: &'static [&'static str],
+    reject: &'static [&'static str],
+}
+
+const TEMPLATES: &[Template] = &[
+    Template {
+        category: "leak",
+        emergency: true,
+        flat: true,
+        title: "Прорыв трубы в ванной",
+        bodies: &[
+            "Прорвало трубу ГВС в ванной, вода льётся на пол, перекрыть не получается",
+            "Течь из стояка ХВС в туалете, сильный напор, заливаем соседей",
+        ],
+        done: &["Заменён участок стояка, течь устранена", "Установлен хомут, стояк в работе; замена участка — в плане"],
+        reject: &[],
+    },
+    Template {
+        category: "leak",
+        emergency: false,
+        flat: true,
+        title: "Течёт вентиль на стояке",
+        bodies: &["Подтекает вентиль на отводе от стояка ХВС на кухне", "Капает из-под отсечного крана ГВС в ванной"],
+        done: &["Заменён шаровой кран на отводе от стояка"],
+        reject: &["Ремонт внутриквартирной сантехники после отсечного крана выполняется за счёт собственника"],
+    },
+    Template {
+        category: "leak",
+        emergency: false,
+        flat: true,
+        title: "Топят соседи сверху",
+        bodies: &["С потолка в ванной капает, соседи сверху не открывают", "Мокрое пятно на потолке в кухне, растёт"],
+        done: &["Течь в вышерасположенной квартире устранена, составлен акт о заливе"],
+        reject: &[],
+    },
+    Template {
+        category: "lift",
+        emergency: false,
+        flat: false,
+        title: "Не работает лифт",
+        bodies: &["Лифт стоит с утра, на вызов не реагирует", "Лифт не открывает двери на этаже", "Лифт застревает между этажами"],
+        done: &["Лифт запущен, заменена плата управления", "Отрегулированы двери кабины, лифт в работе"],
+        reject: &[],
+    },
+    Template {
+        category: "garbage_chute",
+        emergency: false,
+        flat: false,
+        title: "Засор мусоропровода",
+        bodies: &["Мусоропровод забит до нашего этажа, клапан не открывается", "Засор мусоропровода, запах в подъезде"],
+        done: &["Засор устранён, ствол промыт"],
+        reject: &[],
+    },
+    Template {
+        category: "cleaning",
+        emergency: false,
+        flat: false,
+        title: "Не убирается подъезд",
+        bodies: &["Полы на лестнице не мыли больше недели", "На площадке строительный мусор после ремонта соседей"],
+        done: &["Проведена внеплановая уборка, подрядчику выставлена претензия"],
+        reject: &["Вывоз строительного мусора — обязанность собственника, проводившего ремонт"],
+    },
+    Template {
+        category: "cleaning",
+        emergency: false,
+        flat: false,
+        title: "Не вывезен мусор с контейнерной площадки",
+        bodies: &["Баки переполнены третий день, мусор вокруг площадки"],
+        done: &["Мусор вывезен, площадка убрана"],
+        reject: &[],
+    },
+    Template {
+        category: "heating",
+        emergency: false,
+        flat: true,
+        title: "Холодная батарея",
+        bodies: &["Батарея в спальне холодная, в остальных комнатах тёплые", "Радиатор на кухне еле тёплый"],
+        done: &["Спущен воздух из стояка отопления, радиатор прогрет"],
+        reject: &[],
+    },
+    Template {
+        category: "heating",
+        emergency: true,
+        flat: true,
+        title: "Течь радиатора отопления",
+        bodies: &["Течёт радиатор под окном, подставили таз, вода горячая"],
+        done: &["Радиатор отключён и заменён"],
+        reject: &[],
+    },
+    Template {
+        category: "electricity",
+        emergency: false,
+        flat: false,
+        title: "Не горит свет на лестничной клетке",
+        bodies: &["На нашем этаже не горит свет уже неделю", "Не работает освещение у входа в подъезд"],
+        done: &["Лампы заменены на светодиодные с датчиком движения"],
+        reject: &[],
+    },
+    Template {
+        category: "electricity",
+        emergency: true,
+        flat: false,
+        title: "Искрит электрощиток на этаже",
+        bodies: &["В этажном щите искрит и пахнет гарью"],
+        done: &["Заменён автомат и подгоревшие контакты в этажном щите"],
+        reject: &[],
+    },
+    Template {
+        category: "sewage",
+        emergency: false,
+        flat: true,
+        title: "Засор канализации",
+        bodies: &["Вода в ванной не уходит, на кухне тоже", "Засор канализации, поднимается вода в унитазе"],
+        done: &["Прочищен лежак канализации в подвале"],
+        reject: &["Засор во внутриквартирной разводке устраняется за счёт собственника"],
+    },
+    Template {
+        category: "sewage",
+        emergency: true,
+        flat: false,
+        title: "Затопление подвала стоками",
+        bodies: &["В подвале стоят стоки, запах в подъезде"],
+        done: &["Устранён засор выпуска, подвал откачан и продезинфицирован"],
+        reject: &[],
+    },
+    Template {
+        category: "roof",
+        emergency: false,
+        flat: true,
+        title: "Протечка кровли",
+        bodies: &["После дождя течёт с потолка в комнате, последний этаж"],
+        done: &["Выполнен локальный ремонт кровельного покрытия"],
+        reject: &[],
+    },
+    Template {
+        category: "door_glass",
+        emergency: false,
+        flat: false,
+        title: "Разбито стекло в подъезде",
+        bodies: &["Между 3 и 4 этажом разбито окно, дует"],
+        done: &["Стекло заменено"],
+        reject: &[],
+    },
+    Template {
+        category: "door_glass",
+        emergency: false,
+        flat: false,
+        title: "Не закрывается входная дверь подъезда",
+        bodies: &["Сломан доводчик, дверь стоит открытой"],
+        done: &["Заменён доводчик"],
+        reject: &[],
+    },
+    Template {
+        category: "other",
+        emergency: false,
+        flat: false,
+        title: "Сломана скамейка у подъезда",
+        bodies: &["У скамейки отломана доска, дети могут пораниться"],
+        done: &["Скамейка отремонтирована"],
+        reject: &[],
+    },
+    Template {
+        category: "other",
+        emergency: false,
+        flat: true,
+        title: "Прошу сделать перерасчёт",
+        bodies: &["Прошу пересчитать начисления за ГВС за июль: воды не было неделю"],
+        done: &["Перерасчёт выполнен, будет отражён в ЕПД"],
+        reject: &["Перерасчёт уже выполнен в ЕПД за июль, см. раздел 6"],
+    },
+];
+
+/// A ticket before it gets its id.
+struct Draft {
+    house_id: i64,
+    premises: Option<i64>,
+    author: i64,
+    category: &'static str,
+    emergency: bool,
+    title: &'static str,
+    body: &'static str,
+    created: NaiveDateTime,
+    deadline: NaiveDateTime,
+    events: Vec<(Status, i64, NaiveDateTime, String)>,
+}
+
+/// A ticket the demo house must hold: status, template, age, author.
+struct Forced {
+    status: Status,
+    template: usize,
+    hours_ago: i64,
+    author: Option<&'static str>,
+}
+
+/// Writes the tickets of every story house; returns how many.
+pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow::Result<i64> {
+    let mut rng = StdRng::seed_from_u64(0x7469_636B);
+    let mut drafts = Vec::new();
+    for story in plan.stories.iter().filter(|s| s.tickets > 0) {
+        let h = &plan.houses[story.house];
+        let Some(dispatcher) = h.mgmt.org.and_then(|o| reg.dispatchers[o]) else { continue };
+        let residents: Vec<&Resident> = reg.residents[story.house].iter().filter(|r| r.trusted).collect();
+        if residents.is_empty() {
+            continue;
+        }
+        let house_id = story.house as i64 + 1;
+        let forced: &[Forced] = if story.house == DEMO_HOUSE { DEMO_TICKETS } else { &[] };
+        for k in 0..story.tickets.max(forced.len()) {
+            let f = forced.get(k);
+            let template = f.map_or_else(|| choose(&mut rng, h), |f| f.template);
+            let t = &TEMPLATES[template];
+            let author = match f.and_then(|f| f.author) {
+                Some(key) => residents.iter().find(|r| r.person == demo_id(key)).copied(),
+                None => None,
+            }
+            .unwrap_or_else(|| residents[rng.random_range(0..residents.len())]);
+            let created = match f {
+                Some(f) => now() - Duration::hours(f.hours_ago) - Duration::minutes(rng.random_range(0..50)),
+                None => {
+                    let recent = rng.random_bool(0.3);
+                    let from = if recent { now() - Duration::days(7) } else { now() - Duration::days(180) };
+                    between(&mut rng, from, now() - Duration::minutes(10))
+                }
+            };
+            let deadline = rule(t.category, t.emergency).deadline(created);
+            let target = f.map_or_else(|| target_status(&mut rng, created), |f| f.status);
+            let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
+            drafts.push(Draft {
+                house_id,
+                premises: t.flat.then_some(author.premises),
+                author: author.person,
+                category: t.category,
+                emergency: t.emergency,
+                title: t.title,
+                body: pick(&mut rng, t.bodies),
+                created,
+                deadline,
+                events,
+            });
+        }
+    }
+    drafts.sort_by_key(|d| d.created);
+    let mut ticket = tx.prepare_cached(
+        "INSERT INTO tickets (id, house_id, premises_id, author_id, category, emergency, title, body, status, \
+         created_at, deadline_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut event =
+        tx.prepare_cached("INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (k, d) in drafts.iter().enumerate() {
+        let id = k as i64 + 1;
+        let (status, _, updated, _) = d.events.last().map_or((Status::New, 0, d.created, String::new()), |e| e.clone());
+        ticket.execute(params![
+            id,
+            d.house_id,
+            d.premises,
+            d.author,
+            d.category,
+            d.emergency,
+            d.title,
+            d.body,
+            status.as_str(),
+            ts(d.created),
+            ts(d.deadline),
+            ts(updated)
+        ])?;
+        for (s, actor, at, note) in &d.events {
+            event.execute(params![id, s.as_str(), actor, ts(*at), note])?;
+        }
+    }
+    Ok(drafts.len() as i64)
+}
+
+/// The demo house holds every status, overdue tickets and emergencies, some by the demo resident.
+const DEMO_TICKETS: &[Forced] = &[
+    Forced { status: Status::New, template: 14, hours_ago: 2, author: Some("resident") },
+    Forced { status: Status::InWork, template: 3, hours_ago: 50, author: Some("resident") },
+    Forced { status: Status::Done, template: 7, hours_ago: 24 * 40, author: Some("resident") },
+    Forced { status: Status::Accepted, template: 5, hours_ago: 24 * 5, author: None },
+    Forced { status: Status::Accepted, template: 9, hours_ago: 20, author: None },
+    Forced { status: Status::Rejected, template: 1, hours_ago: 24 * 20, author: None },
+    Forced { status: Status::Withdrawn, template: 16, hours_ago: 24 * 9, author: Some("multi-owner") },
+    Forced { status: Status::Done, template: 0, hours_ago: 24 * 12, author: None },
+    Forced { status: Status::InWork, template: 8, hours_ago: 1, author: None },
+    Forced { status: Status::Done, template: 4, hours_ago: 24 * 3, author: Some("chair") },
+];
+
+fn choose(rng: &mut StdRng, h: &HouseSpec) -> usize {
+    loop {
+        let k = rng.random_range(0..TEMPLATES.len());
+        let c = TEMPLATES[k].category;
+        if (c == "lift" && h.lifts == 0) || (c == "garbage_chute" && !h.has_chute()) {
+            continue;
+        }
+        // Emergencies are rarer than everyday troubles.
+        if TEMPLATES[k].emergency && rng.random_bool(0.6) {
+            continue;
+        }
+        return k;
+    }
+}
+
+/// Older tickets are mostly closed; fresh ones are still in the queue.
+fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> Status {
+    let age = now() - created;
+    let table: &[(Status, u32)] = if age > Duration::days(7) {
+        &[(Status::Done, 78), (Status::Rejected, 8), (Status::Withdrawn, 7), (Status::InWork, 4), (Status::Accepted, 3)]
+    } else if age > Duration::days(1) {
+        &[
+            (Status::Done, 50),
+            (Status::InWork, 20),
+            (Status::Accepted, 12),
+            (Status::Rejected, 6),
+            (Status::Withdrawn, 6),
+            (Status::New, 6),
+        ]
+    } else {
+        &[(Status::New, 35), (Status::Accepted, 30), (Status::InWork, 20), (Status::Done, 10), (Status::Withdrawn, 5)]
+    };
+    weighted(rng, table)
+}
+
+/// The events leading to `target`, cut at "now" (a ticket cannot be ahead of the clock).
+fn history(
+    rng: &mut StdRng,
+    t: &Template,
+    target: Status,
+    created: NaiveDateTime,
+    deadline: NaiveDateTime,
+    author: i64,
+    dispatcher: i64,
+) -> Vec<(Status, i64, NaiveDateTime, String)> {
+    let mut events = vec![(Status::New, author, created, "Заявка подана через приложение".to_owned())];
+    let quick = t.emergency;
+    let mut at = created;
+    let step = |rng: &mut StdRng, at: &mut NaiveDateTime, lo: i64, hi: i64| {
+        *at += Duration::minutes(rng.random_range(lo..=hi));
+        *at
+    };
+    let accept_notes = ["Заявка принята, передана мастеру", "Принято в работу диспетчером", "Принято, мастер свяжется с вами"];
+    let path: &[Status] = match target {
+        Status::New => &[],
+        Status::Accepted => &[Status::Accepted],
+        Status::InWork => &[Status::Accepted, Status::InWork],
+        Status::Done => &[Status::Accepted, Status::InWork, Status::Done],
+        Status::Rejected => &[Status::Rejected],
+        Status::Withdrawn => &[Status::Accepted, Status::Withdrawn],
+    };
+    for &s in path {
+        let (when, actor, note) = match s {
+            Status::Accepted => {
+                let w = if quick { step(rng, &mut at, 2, 10) } else { step(rng, &mut at, 5, 90) };
+                (w, dispatcher, pick(rng, &accept_notes).to_owned())
+            }
+            Status::InWork => {
+                let w = if quick { step(rng, &mut at, 5, 15) } else { step(rng, &mut at, 30, 600) };
+                let note = if quick { "Аварийная бригада на месте" } else { "Мастер приступил к работам" };
+                (w, dispatcher, note.to_owned())
+            }
+            Status::Done => {
+                // Most are done in time, some late.
+                let left = (deadline - at).num_minutes().max(20);
+                let w = if rng.random_bool(0.85) { step(rng, &mut at, 10, left) } else { step(rng, &mut at, left, left * 2 + 60) };
+                (w, dispatcher, pick(rng, t.done).to_owned())
+            }
+            Status::Rejected => {
+                let note = if t.reject.is_empty() {
+                    "Отклонено: дубль заявки, работы уже выполняются по другой заявке"
+                } else {
+                    pick(rng, t.reject)
+                };
+                (step(rng, &mut at, 20, 240), dispatcher, note.to_owned())
+            }
+            Status::Withdrawn => {
+                let note = pick(rng, &["Отозвана: проблема решилась сама", "Отозвана: подал по ошибке", "Отозвана автором"]);
+                (step(rng, &mut at, 30, 600), author, note.to_owned())
+            }
+            Status::New => continue,
+        };
+        if when >= now() - Duration::minutes(1) {
+            break;
+        }
+        events.push((s, actor, when, note));
+    }
+    events
+}
