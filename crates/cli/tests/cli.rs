@@ -127,6 +127,7 @@ fn add_messages(dir: &Path, n: i64) -> TestResult<i64> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
+    let _ = tracing_subscriber::fmt().with_env_filter("domkom_server=info").with_test_writer().try_init();
     let sdir = tempfile::tempdir()?;
     let community = add_messages(sdir.path(), 40_000)?;
     let server = start(sdir.path()).await?;
@@ -152,7 +153,10 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
         cursors.push(status["cursor"].as_i64().unwrap_or(0));
     }
     assert!(cursors.windows(2).all(|w| w[0] <= w[1]), "the cursor never goes back: {cursors:?}");
-    json(&domkom(&url, d, &["sync", "--json"])?)?;
+    let last = json(&domkom(&url, d, &["sync", "--json"])?)?["cursor"].as_i64().unwrap_or(0);
+    let midway = cursors.iter().filter(|&&c| c > 0 && c < last).count();
+    eprintln!("cursors after each kill: {cursors:?}; final {last}");
+    assert!(midway >= 3, "kills landed in the middle of the sync: {cursors:?}");
 
     // Look into the cache file: intact, and every message once.
     let keyring = domkom_core::secrets::Keyring::new(&domkom_core::secrets::profile_for(d, &url));

@@ -42,7 +42,10 @@ CREATE TABLE refresh_tokens (
     used       INTEGER NOT NULL DEFAULT 0,
     -- Unix seconds of the rotation that used it (for the retry leeway).
     used_at    INTEGER,
+    -- The token this one was rotated from.
+    parent     TEXT,
     revoked    INTEGER NOT NULL DEFAULT 0,
     expires_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE INDEX refresh_tokens_parent ON refresh_tokens (parent);

@@ -212,10 +212,16 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
     })?;
     match (outcome, cell.into_inner()) {
         (Refresh::Rotated, Some(fresh)) => response(store, policy, fresh),
-        (Refresh::Reused, _) => Err(invalid_grant(
+        (Refresh::Reused, _) => {
+            tracing::warn!("a used refresh token was presented again: its session is revoked");
+            Err(invalid_grant(
             "Этот ключ обновления уже использовался: сеанс завершён на всех устройствах. Войдите снова.",
-        )),
-        _ => Err(invalid_grant("Сеанс недействителен или истёк. Войдите снова.")),
+            ))
+        }
+        _ => {
+            tracing::info!("an unknown, revoked or expired refresh token was presented");
+            Err(invalid_grant("Сеанс недействителен или истёк. Войдите снова."))
+        }
     }
 }
 

@@ -60,27 +60,19 @@ pub fn seed(conn: &mut rusqlite::Connection, seed: Seed) -> anyhow::Result<SeedR
             return Ok(SeedReport { houses: 0, persons: 0, messages: 0, changes: 0, elapsed: started.elapsed() });
         }
     };
-    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    conn.pragma_update(None, "cache_size", -262_144)?;
     let tx = conn.transaction().context("cannot start the seed transaction")?;
     let existing: i64 = tx.query_row("SELECT count(*) FROM houses", [], |r| r.get(0))?;
     if existing > 0 {
         bail!("the database already holds {existing} houses; seed only an empty database");
     }
-    eprintln!("T plan {:?}", started.elapsed());
     let reg = registry::write(&tx, &plan).context("cannot write the registry")?;
-    eprintln!("T registry {:?}", started.elapsed());
     let messages = chat::write(&tx, &plan, &reg).context("cannot write chat histories")?;
     tickets::write(&tx, &plan, &reg).context("cannot write tickets")?;
     notices::write(&tx, &plan, &reg).context("cannot write notices")?;
     bills::write(&tx, &plan, &reg).context("cannot write meters and bills")?;
-    eprintln!("T rest {:?}", started.elapsed());
     crate::store::feed::record_all(&tx).context("cannot record the change log")?;
     let changes: i64 = tx.query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
-    eprintln!("T record_all {:?}", started.elapsed());
     tx.commit().context("cannot commit the seed")?;
-    conn.pragma_update(None, "cache_size", cache)?;
-    eprintln!("T commit {:?}", started.elapsed());
     Ok(SeedReport {
         houses: plan.houses.len() as i64,
         persons: reg.persons,

@@ -438,17 +438,3 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
     Ok(())
 }
 
-#[test]
-fn kazan_timing_probe() -> anyhow::Result<()> {
-    let _ = std::fs::remove_file("/tmp/kz/a.db");
-    let _ = std::fs::create_dir_all("/tmp/kz");
-    let p = std::path::PathBuf::from("/tmp/kz/a.db");
-    let mut conn = fresh(&p)?;
-    let r = seed(&mut conn, Seed::Kazan)?;
-    eprintln!("{r:?}");
-    for f in std::fs::read_dir("/tmp/kz")? {
-        let f = f?;
-        eprintln!("{:?} {}", f.file_name(), f.metadata()?.len());
-    }
-    Ok(())
-}

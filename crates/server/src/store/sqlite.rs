@@ -329,7 +329,7 @@ impl Store for SqliteStore {
     }
 
     fn save_tokens(&self, t: &TokenHashes) -> Result<()> {
-        self.write(|tx| insert_tokens(tx, t))
+        self.write(|tx| insert_tokens(tx, t, None))
     }
 
     fn rotate_refresh(&self, refresh_hash: &str, now: i64, next: &dyn Fn(i64, &str) -> TokenHashes) -> Result<Refresh> {
@@ -355,9 +355,8 @@ impl Store for SqliteStore {
                 // leaked: end the whole session.
                 let used_at = used_at.unwrap_or(0);
                 let successor_used: i64 = tx.query_row(
-                    "SELECT count(*) FROM refresh_tokens WHERE family = ?1 AND used = 1 AND used_at >= ?2 \
-                     AND token_hash != ?3",
-                    params![family, used_at, refresh_hash],
+                    "SELECT count(*) FROM refresh_tokens WHERE parent = ?1 AND used = 1",
+                    [refresh_hash],
                     |r| r.get(0),
                 )?;
                 if now - used_at > ROTATION_LEEWAY_SECS || successor_used > 0 {
@@ -373,7 +372,7 @@ impl Store for SqliteStore {
                 "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
                 params![refresh_hash, now],
             )?;
-            insert_tokens(tx, &next(person, &family))?;
+            insert_tokens(tx, &next(person, &family), Some(refresh_hash))?;
             Ok(Refresh::Rotated)
         })
     }
@@ -790,14 +789,14 @@ fn visible_message(conn: &Connection, viewer: &Viewer, id: i64) -> Result<Messag
     Ok(message)
 }
 
-fn insert_tokens(tx: &Transaction<'_>, t: &TokenHashes) -> Result<()> {
+fn insert_tokens(tx: &Transaction<'_>, t: &TokenHashes, parent: Option<&str>) -> Result<()> {
     tx.execute(
         "INSERT INTO access_tokens (token_hash, person_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![t.access_hash, t.person_id, t.family, t.access_expires_at],
     )?;
     tx.execute(
-        "INSERT INTO refresh_tokens (token_hash, person_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![t.refresh_hash, t.person_id, t.family, t.refresh_expires_at],
+        "INSERT INTO refresh_tokens (token_hash, person_id, family, expires_at, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![t.refresh_hash, t.person_id, t.family, t.refresh_expires_at, parent],
     )?;
     Ok(())
 }
