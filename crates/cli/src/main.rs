@@ -88,11 +88,8 @@ fn exit_code(e: &CoreError) -> u8 {
 }
 
 fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), CoreError> {
-    let out = if json {
-        serde_json::to_string_pretty(value).map_err(|e| CoreError::Io(e.to_string()))?
-    } else {
-        text(value)
-    };
+    let out =
+        if json { serde_json::to_string_pretty(value).map_err(|e| CoreError::Io(e.to_string()))? } else { text(value) };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{out}")?;
     Ok(())
@@ -111,7 +108,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
     };
     let client = Client::open(&data, &cli.server).await?;
     if client.opened() == domkom_core::cache::Opened::Rebuilt {
-        eprintln!("The local cache could not be read (its key was gone or the file was damaged); it is rebuilt from the server.");
+        eprintln!(
+            "The local cache could not be read (its key was gone or the file was damaged); it is rebuilt from the server."
+        );
     }
     let json = cli.json;
     match cli.command {
@@ -126,7 +125,13 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                     person
                 }
             };
-            print(json, &person, |p| format!("Signed in as {}{}", p.name, if p.trusted { "" } else { " (not verified: house chats are closed)" }))?;
+            print(json, &person, |p| {
+                format!(
+                    "Signed in as {}{}",
+                    p.name,
+                    if p.trusted { "" } else { " (not verified: house chats are closed)" }
+                )
+            })?;
         }
         Command::Sync => {
             let report = client
@@ -139,7 +144,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             if !json {
                 eprintln!();
             }
-            print(json, &report, |r| format!("{} changes ({} messages) in {} pages; cursor {}", r.changes, r.messages, r.pages, r.cursor))?;
+            print(json, &report, |r| {
+                format!("{} changes ({} messages) in {} pages; cursor {}", r.changes, r.messages, r.pages, r.cursor)
+            })?;
         }
         Command::Houses => {
             let chats = client.chat_list().await?;
@@ -170,7 +177,11 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                         let flat = m.author_flat.as_deref().map(|f| format!(", кв. {f}")).unwrap_or_default();
                         let state = if m.state == "sent" { String::new() } else { format!(" [{}]", m.state) };
                         let body = if m.deleted_at.is_some() { "(сообщение удалено)" } else { &m.body };
-                        format!("{id:>8} {} {}{flat}: {body}{state}", &m.created_at[..16.min(m.created_at.len())], m.author_name)
+                        format!(
+                            "{id:>8} {} {}{flat}: {body}{state}",
+                            &m.created_at[..16.min(m.created_at.len())],
+                            m.author_name
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -181,7 +192,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             let item = client.send(community, &text, None).await?;
             let queued = client.outbox().await?.into_iter().find(|i| i.client_key == item.client_key);
             match queued {
-                None => print(json, &serde_json::json!({"state": "sent", "client_key": item.client_key}), |_| "sent".to_owned())?,
+                None => print(json, &serde_json::json!({"state": "sent", "client_key": item.client_key}), |_| {
+                    "sent".to_owned()
+                })?,
                 Some(i) if i.state == "failed" => {
                     return Err(CoreError::Refused {
                         status: 0,
@@ -202,7 +215,8 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             print(json, &hits, |hits| {
                 hits.iter()
                     .map(|h| {
-                        let text: String = h.snippet.iter().map(|(t, hit)| if *hit { format!("[{t}]") } else { t.clone() }).collect();
+                        let text: String =
+                            h.snippet.iter().map(|(t, hit)| if *hit { format!("[{t}]") } else { t.clone() }).collect();
                         format!("{:>8} {} · {}: {text}", h.message_id, h.title, h.author_name)
                     })
                     .collect::<Vec<_>>()
@@ -225,7 +239,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Command::Logout => {
             client.logout().await?;
-            print(json, &serde_json::json!({"signed_out": true}), |_| "signed out; the cache and keys are gone".to_owned())?;
+            print(json, &serde_json::json!({"signed_out": true}), |_| {
+                "signed out; the cache and keys are gone".to_owned()
+            })?;
         }
     }
     Ok(())

@@ -171,8 +171,9 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
     })?;
     assert_eq!(integrity, "ok");
     assert_eq!(total, distinct_keys, "nothing doubled");
-    let expected: i64 = open_store(sdir.path(), Seed::None)?
-        .with_writer(|c| c.query_row("SELECT count(*) FROM messages WHERE community_id = ?1", [community], |r| r.get(0)))?;
+    let expected: i64 = open_store(sdir.path(), Seed::None)?.with_writer(|c| {
+        c.query_row("SELECT count(*) FROM messages WHERE community_id = ?1", [community], |r| r.get(0))
+    })?;
     assert_eq!(in_chat, expected, "every message of the chat arrived");
     server.stop().await?;
     Ok(())

@@ -28,10 +28,7 @@ async fn read_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> 
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| CoreError::Network(format!("the answer was cut off: {e}")))?;
+    let bytes = resp.bytes().await.map_err(|e| CoreError::Network(format!("the answer was cut off: {e}")))?;
     if status.is_success() {
         return serde_json::from_slice(&bytes)
             .map_err(|e| CoreError::Network(format!("the server's answer is not what the API promises: {e}")));
@@ -145,10 +142,7 @@ impl Api {
         let mut url = self.base.join("/v1/stream").map_err(|e| CoreError::Invalid(e.to_string()))?;
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         url.set_scheme(scheme).map_err(|_| CoreError::Invalid("bad server URL".into()))?;
-        let mut req = url
-            .as_str()
-            .into_client_request()
-            .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let mut req = url.as_str().into_client_request().map_err(|e| CoreError::Invalid(e.to_string()))?;
         let token = self.session.access_token().await?;
         let value = format!("Bearer {token}")
             .parse()

@@ -29,7 +29,9 @@ pub enum CoreError {
     #[error("not signed in: {0}")]
     SignedOut(String),
     /// The OS keyring is missing or refused; secrets are never written elsewhere.
-    #[error("the system keyring is not available ({0}); Domkom keeps its keys only there, so start or unlock it (on Linux: a Secret Service such as gnome-keyring)")]
+    #[error(
+        "the system keyring is not available ({0}); Domkom keeps its keys only there, so start or unlock it (on Linux: a Secret Service such as gnome-keyring)"
+    )]
     Keyring(String),
     /// The cache was made by a newer Domkom.
     #[error("the cache was made by a newer Domkom (schema {found}, this one knows {supported}); update Domkom")]

@@ -33,7 +33,10 @@ pub struct SyncReport {
 }
 
 /// Runs blocking cache work off the async threads.
-pub async fn blocking<T: Send + 'static>(cache: &Arc<Cache>, f: impl FnOnce(&Cache) -> Result<T> + Send + 'static) -> Result<T> {
+pub async fn blocking<T: Send + 'static>(
+    cache: &Arc<Cache>,
+    f: impl FnOnce(&Cache) -> Result<T> + Send + 'static,
+) -> Result<T> {
     let cache = cache.clone();
     tokio::task::spawn_blocking(move || f(&cache))
         .await
@@ -127,7 +130,12 @@ impl SyncEngine {
 
     /// A page of a chat from the cache, fetching older history from the server when the
     /// cache has a gap there.
-    pub async fn messages(&self, community: i64, before: Option<i64>, limit: usize) -> Result<Vec<crate::cache::ChatMessage>> {
+    pub async fn messages(
+        &self,
+        community: i64,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<crate::cache::ChatMessage>> {
         let cached = blocking(&self.cache, move |c| c.messages(community, before, limit)).await?;
         let sent = cached.iter().filter(|m| m.id.is_some()).count();
         if sent >= limit {
@@ -213,7 +221,10 @@ impl SyncEngine {
                     let wait = backoff(failures, Duration::from_secs(30));
                     failures = failures.saturating_add(1);
                     tracing::info!(error = %e, wait_ms = wait.as_millis() as u64, "sync offline; retrying");
-                    self.emit(Event::Sync(SyncStatus::Offline { retry_in_ms: wait.as_millis() as u64, reason: e.to_string() }));
+                    self.emit(Event::Sync(SyncStatus::Offline {
+                        retry_in_ms: wait.as_millis() as u64,
+                        reason: e.to_string(),
+                    }));
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {}
                         _ = stop.changed() => return,
@@ -229,8 +240,9 @@ impl SyncEngine {
 /// Returns Ok when asked to stop, Err when the stream breaks.
 async fn ws_loop<S>(engine: &SyncEngine, ws: &mut S, stop: &mut watch::Receiver<bool>) -> Result<()>
 where
-    S: futures_util::Stream<Item = std::result::Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>>
-        + Unpin,
+    S: futures_util::Stream<
+            Item = std::result::Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
 {
     use tokio_tungstenite::tungstenite::Message as Ws;
     // A machine that slept or a dead link shows as silence: the server pings every 25 s.

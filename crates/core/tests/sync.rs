@@ -60,12 +60,8 @@ async fn server_history(url: &str, token: &str, community: i64) -> TestResult<Ve
 
 /// The client's cached view of a chat, oldest first: (id, body), sent messages only.
 async fn cached_history(c: &Client, community: i64) -> TestResult<Vec<(i64, String)>> {
-    let mut out: Vec<(i64, String)> = c
-        .messages(community, None, 100_000)
-        .await?
-        .into_iter()
-        .filter_map(|m| m.id.map(|id| (id, m.body)))
-        .collect();
+    let mut out: Vec<(i64, String)> =
+        c.messages(community, None, 100_000).await?.into_iter().filter_map(|m| m.id.map(|id| (id, m.body))).collect();
     out.reverse();
     Ok(out)
 }
@@ -78,7 +74,8 @@ async fn two_people_sending_at_once_converge() -> TestResult {
     let (b, _db) = client(&url, "chair", Duration::from_secs(10)).await?;
     a.sync(&|_, _| {}).await?;
     b.sync(&|_, _| {}).await?;
-    let community = a.chat_list().await?.iter().find(|c| c.kind == "house_chat").map(|c| c.community_id).ok_or("chat")?;
+    let community =
+        a.chat_list().await?.iter().find(|c| c.kind == "house_chat").map(|c| c.community_id).ok_or("chat")?;
     assert!(b.chat_list().await?.iter().any(|c| c.community_id == community), "the chair shares the chat");
 
     let (a, b) = (Arc::new(a), Arc::new(b));
@@ -123,11 +120,8 @@ async fn leaving_purges_the_chat_from_the_cache() -> TestResult {
     assert_eq!(c.search(word, 10).await?.len(), 1);
 
     let token = c.session().access_token().await?;
-    let resp = reqwest::Client::new()
-        .post(format!("{url}/v1/communities/{leaving}/leave"))
-        .bearer_auth(&token)
-        .send()
-        .await?;
+    let resp =
+        reqwest::Client::new().post(format!("{url}/v1/communities/{leaving}/leave")).bearer_auth(&token).send().await?;
     assert_eq!(resp.status(), 204);
     c.sync(&|_, _| {}).await?;
     assert!(c.chat_list().await?.iter().all(|x| x.community_id != leaving));
@@ -289,7 +283,8 @@ async fn two_hundred_random_faults_lose_nothing_and_double_nothing() -> TestResu
     let proxied = format!("http://{}", proxy.addr);
     let (c, _d) = client(&proxied, "resident", Duration::from_millis(800)).await?;
     c.sync(&|_, _| {}).await?;
-    let community = c.chat_list().await?.iter().find(|x| x.kind == "house_chat").map(|x| x.community_id).ok_or("chat")?;
+    let community =
+        c.chat_list().await?.iter().find(|x| x.kind == "house_chat").map(|x| x.community_id).ok_or("chat")?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261124);
     let mut failures = 0;
     for i in 0..200 {
@@ -344,7 +339,8 @@ async fn no_secret_is_written_under_the_data_directory() -> TestResult {
     use domkom_core::secrets::SecretStore;
     let refresh = keyring.get("refresh-token")?.ok_or("the refresh token is in the keyring")?;
     let key = keyring.get(domkom_core::cache::KEY_NAME)?.ok_or("the cache key is in the keyring")?;
-    let key_bytes: Vec<u8> = (0..key.len()).step_by(2).filter_map(|i| u8::from_str_radix(&key[i..i + 2], 16).ok()).collect();
+    let key_bytes: Vec<u8> =
+        (0..key.len()).step_by(2).filter_map(|i| u8::from_str_radix(&key[i..i + 2], 16).ok()).collect();
     drop(c);
     let mut files = 0;
     let mut stack = vec![dir.path().to_owned()];
@@ -357,7 +353,12 @@ async fn no_secret_is_written_under_the_data_directory() -> TestResult {
             }
             files += 1;
             let bytes = std::fs::read(&path)?;
-            for (name, secret) in [("access token", access.as_bytes()), ("refresh token", refresh.as_bytes()), ("cache key", key.as_bytes()), ("raw cache key", &key_bytes[..])] {
+            for (name, secret) in [
+                ("access token", access.as_bytes()),
+                ("refresh token", refresh.as_bytes()),
+                ("cache key", key.as_bytes()),
+                ("raw cache key", &key_bytes[..]),
+            ] {
                 assert!(!bytes.windows(secret.len()).any(|w| w == secret), "{name} found in {}", path.display());
             }
             // And the cache is encrypted: not even the chat text is readable.

@@ -27,10 +27,7 @@ pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
     if count > MAX_MESSAGE_CHARS {
         return Err(MessageError::TooLong(count));
     }
-    if let Some(c) = trimmed
-        .chars()
-        .find(|&c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if let Some(c) = trimmed.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
         return Err(MessageError::ControlChar(c as u32));
     }
     Ok(trimmed)

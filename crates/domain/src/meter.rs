@@ -72,7 +72,9 @@ pub enum ReadingError {
     #[error("this meter has {zones} tariff zone(s): zone T{zone} does not exist, leave it empty")]
     ZoneForbidden { zone: u8, zones: u8 },
     /// Outside the house's submission window.
-    #[error("readings are accepted from day {from} to day {to} of the month; the next window is {next_from} – {next_to}")]
+    #[error(
+        "readings are accepted from day {from} to day {to} of the month; the next window is {next_from} – {next_to}"
+    )]
     OutsideWindow { from: u32, to: u32, next_from: NaiveDate, next_to: NaiveDate },
     /// The verification interval has expired.
     #[error("the meter's verification expired on {0}: have it verified or replaced first")]
@@ -188,10 +190,7 @@ pub fn check_reading(
 }
 
 fn last_day(month_start: NaiveDate) -> u32 {
-    (month_start + Months::new(1))
-        .pred_opt()
-        .map(|d| d.day())
-        .unwrap_or(28)
+    (month_start + Months::new(1)).pred_opt().map(|d| d.day()).unwrap_or(28)
 }
 
 #[cfg(test)]
@@ -205,7 +204,12 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default()
     }
     fn device(zones: u8) -> DeviceFacts {
-        DeviceFacts { zones, commissioned_on: Some(date(1, 1) - Months::new(24)), verified_on: date(1, 1) - Months::new(24), verification_years: 6 }
+        DeviceFacts {
+            zones,
+            commissioned_on: Some(date(1, 1) - Months::new(24)),
+            verified_on: date(1, 1) - Months::new(24),
+            verification_years: 6,
+        }
     }
     const WINDOW: Window = Window { from: 15, to: 25 };
     fn sub(zones: [Option<MeterValue>; 3], on: NaiveDate) -> Submission {
@@ -240,7 +244,10 @@ mod tests {
     #[test]
     fn refuses_outside_window_with_next_dates() {
         let r = check_reading(&device(1), WINDOW, &[], &sub([v("1"), None, None], date(3, 26)));
-        assert_eq!(r, Err(ReadingError::OutsideWindow { from: 15, to: 25, next_from: date(4, 15), next_to: date(4, 25) }));
+        assert_eq!(
+            r,
+            Err(ReadingError::OutsideWindow { from: 15, to: 25, next_from: date(4, 15), next_to: date(4, 25) })
+        );
         let r = check_reading(&device(1), WINDOW, &[], &sub([v("1"), None, None], date(3, 2)));
         assert!(matches!(r, Err(ReadingError::OutsideWindow { next_from, .. }) if next_from == date(3, 15)));
     }
@@ -249,10 +256,16 @@ mod tests {
     fn refuses_expired_and_uncommissioned() {
         let mut d = device(1);
         d.verification_years = 1;
-        assert!(matches!(check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))), Err(ReadingError::VerificationExpired(_))));
+        assert!(matches!(
+            check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))),
+            Err(ReadingError::VerificationExpired(_))
+        ));
         d = device(1);
         d.commissioned_on = None;
-        assert_eq!(check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))), Err(ReadingError::NotCommissioned));
+        assert_eq!(
+            check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20))),
+            Err(ReadingError::NotCommissioned)
+        );
     }
 
     #[test]

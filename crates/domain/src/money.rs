@@ -47,21 +47,14 @@ impl Kopecks {
             1 => frac.parse::<i64>().map_err(|_| malformed())? * 10,
             _ => frac.parse().map_err(|_| malformed())?,
         };
-        let total = rub
-            .checked_mul(100)
-            .and_then(|v| v.checked_add(kop))
-            .ok_or(MoneyError::Overflow)?;
+        let total = rub.checked_mul(100).and_then(|v| v.checked_add(kop)).ok_or(MoneyError::Overflow)?;
         Ok(Kopecks(if negative { -total } else { total }))
     }
 
     /// Multiplies a rate by a decimal volume given in thousandths, rounding half away from zero.
     pub fn times_milli(self, milli: i64) -> Kopecks {
         let product = i128::from(self.0) * i128::from(milli);
-        let rounded = if product >= 0 {
-            (product + 500) / 1000
-        } else {
-            (product - 500) / 1000
-        };
+        let rounded = if product >= 0 { (product + 500) / 1000 } else { (product - 500) / 1000 };
         Kopecks(rounded as i64)
     }
 }

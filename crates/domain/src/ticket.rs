@@ -89,14 +89,8 @@ pub enum Status {
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 6] = [
-        Status::New,
-        Status::Accepted,
-        Status::InWork,
-        Status::Done,
-        Status::Rejected,
-        Status::Withdrawn,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::New, Status::Accepted, Status::InWork, Status::Done, Status::Rejected, Status::Withdrawn];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -190,9 +184,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 1, d)
-            .and_then(|x| x.and_hms_opt(h, m, 0))
-            .unwrap_or_default()
+        NaiveDate::from_ymd_opt(2026, 1, d).and_then(|x| x.and_hms_opt(h, m, 0)).unwrap_or_default()
     }
 
     #[test]

@@ -277,9 +277,8 @@ async fn bench_fanout() -> anyhow::Result<()> {
             .error_for_status()?;
         let mut got = 0;
         while got < SUBSCRIBERS {
-            let (r, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-                .await?
-                .context("subscribers gone")?;
+            let (r, at) =
+                tokio::time::timeout(Duration::from_secs(10), rx.recv()).await?.context("subscribers gone")?;
             if r == round {
                 latencies.push(at.duration_since(sent_at).as_secs_f64() * 1000.0);
                 got += 1;

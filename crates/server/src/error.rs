@@ -48,7 +48,11 @@ impl Error {
 
     /// 404: no such thing.
     pub fn not_found(what: &str) -> Error {
-        Error::new(StatusCode::NOT_FOUND, "not_found", format!("{what} не найден(а). Проверьте ссылку или обновите данные."))
+        Error::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} не найден(а). Проверьте ссылку или обновите данные."),
+        )
     }
 
     /// 409: conflicts with what is stored.

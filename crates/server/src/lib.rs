@@ -54,7 +54,8 @@ impl Config {
 
 /// Opens the store in a data directory, seeding it if it is empty.
 pub fn open_store(data_dir: &Path, seed: Seed) -> anyhow::Result<SqliteStore> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
     let store = SqliteStore::open(&store::db_path(data_dir))
         .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
     let empty: i64 = store.with_writer(|c| c.query_row("SELECT count(*) FROM houses", [], |r| r.get(0)))?;
@@ -85,9 +86,8 @@ impl Server {
     pub async fn start(config: Config) -> anyhow::Result<Server> {
         let (data_dir, seed) = (config.data_dir.clone(), config.seed);
         let store = tokio::task::spawn_blocking(move || open_store(&data_dir, seed)).await??;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let listener =
+            TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let (changes, _) = broadcast::channel(4096);
         let notify = changes.clone();

@@ -59,9 +59,7 @@ fn default_data_dir() -> anyhow::Result<PathBuf> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let cli = Cli::parse();
     let tokens = TokenPolicy { access_ttl: cli.access_ttl, ..TokenPolicy::default() };

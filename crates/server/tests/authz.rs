@@ -42,7 +42,9 @@ fn expect(access: Access, a: &common::Answer, needs_chat: bool, what: &str) {
         }
         Access::None => assert_eq!(a.status, 403, "{what} must be refused: {:?}", a.body),
         Access::House if needs_chat => assert_eq!(a.status, 403, "{what} needs the chat: {:?}", a.body),
-        Access::House | Access::Chat => assert!(a.status < 300, "{what} must be allowed, got {} {:?}", a.status, a.body),
+        Access::House | Access::Chat => {
+            assert!(a.status < 300, "{what} must be allowed, got {} {:?}", a.status, a.body)
+        }
     }
 }
 
@@ -104,7 +106,11 @@ async fn every_role_against_own_and_foreign_house() -> TestResult {
         .ok_or("a house chat of another organisation")?;
     let community = elsewhere["community_id"].as_i64().unwrap();
     let tickets = inspector.get(&format!("/v1/houses/{}/tickets", elsewhere["id"])).await?.body;
-    let target = Target { house: elsewhere["id"].as_i64().unwrap(), community, ticket: tickets[0]["id"].as_i64().unwrap_or(demo.ticket) };
+    let target = Target {
+        house: elsewhere["id"].as_i64().unwrap(),
+        community,
+        ticket: tickets[0]["id"].as_i64().unwrap_or(demo.ticket),
+    };
     let dispatcher = server.client("dispatcher").await?;
     for path in [format!("/v1/houses/{}", target.house), format!("/v1/communities/{community}/messages")] {
         assert_eq!(dispatcher.get(&path).await?.status, 403, "the dispatcher must not read {path}");
@@ -165,13 +171,9 @@ async fn only_the_author_edits_and_moderators_delete() -> TestResult {
     let own = resident.patch(&format!("/v1/messages/{id}"), &json!({"body": "исправлено"})).await?;
     assert_eq!((own.status, own.body["body"].as_str()), (200, Some("исправлено")));
 
-    for (who, allowed) in [
-        ("multi-owner", false),
-        ("dispatcher", false),
-        ("neighbour", false),
-        ("chair", true),
-        ("inspector", true),
-    ] {
+    for (who, allowed) in
+        [("multi-owner", false), ("dispatcher", false), ("neighbour", false), ("chair", true), ("inspector", true)]
+    {
         let id = make().await?;
         let c = server.client(who).await?;
         let a = c.delete(&format!("/v1/messages/{id}")).await?;
@@ -206,13 +208,17 @@ async fn the_feed_leaks_nothing_across_houses() -> TestResult {
 
     let (theirs, _) = neighbour.all_changes(0, 500).await?;
     assert!(!theirs.is_empty());
-    assert!(theirs.iter().all(|c| !mentions(c, demo.house, demo.community)), "the neighbour sees nothing of the demo house");
+    assert!(
+        theirs.iter().all(|c| !mentions(c, demo.house, demo.community)),
+        "the neighbour sees nothing of the demo house"
+    );
     let (mine, _) = resident.all_changes(0, 500).await?;
     assert!(mine.iter().any(|c| mentions(c, demo.house, demo.community)));
     assert!(mine.iter().all(|c| !mentions(c, other.house, other.community)));
 
     // The resident's feed holds only the resident's own bills.
-    let my_accounts: Vec<Value> = resident.get("/v1/accounts").await?.body.as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
+    let my_accounts: Vec<Value> =
+        resident.get("/v1/accounts").await?.body.as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
     let bills: Vec<&Value> = mine.iter().filter(|c| c["kind"] == "bill").collect();
     assert!(!bills.is_empty());
     assert!(bills.iter().all(|b| my_accounts.contains(&b["data"]["account_id"])));

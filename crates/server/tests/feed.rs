@@ -23,7 +23,8 @@ async fn the_feed_is_strictly_ordered_and_resumes_from_any_cursor() -> TestResul
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
     assert_eq!(*seqs.last().unwrap(), head);
     // Every entity appears once: the log keeps only each entity's newest state.
-    let mut keys: Vec<(String, i64)> = all.iter().map(|c| (c["kind"].as_str().unwrap().to_owned(), c["id"].as_i64().unwrap())).collect();
+    let mut keys: Vec<(String, i64)> =
+        all.iter().map(|c| (c["kind"].as_str().unwrap().to_owned(), c["id"].as_i64().unwrap())).collect();
     let n = keys.len();
     keys.sort();
     keys.dedup();
@@ -116,7 +117,11 @@ async fn concurrent_sends_all_land_once_in_order() -> TestResult {
         for who in ["a", "b"] {
             let mine: Vec<&&str> = bodies.iter().filter(|b| b.starts_with(who)).collect();
             let expected: Vec<String> = (0..10).map(|i| format!("{who}{i}")).collect();
-            assert_eq!(mine.iter().map(|s| s.to_string()).collect::<Vec<_>>(), expected, "one sender's messages keep their order");
+            assert_eq!(
+                mine.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                expected,
+                "one sender's messages keep their order"
+            );
         }
     }
     Ok(())

@@ -152,8 +152,7 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
         }
         (ChangeKind::Membership, ChangeOp::Upsert) => {
             let m: wire::Membership = decode(c)?;
-            let known: i64 =
-                tx.query_row("SELECT count(*) FROM memberships WHERE id = ?1", [m.id], |r| r.get(0))?;
+            let known: i64 = tx.query_row("SELECT count(*) FROM memberships WHERE id = ?1", [m.id], |r| r.get(0))?;
             tx.prepare_cached(
                 "INSERT INTO memberships (id, community_id, role, payload) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (id) DO UPDATE SET role = excluded.role, payload = excluded.payload",
@@ -166,9 +165,8 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
         }
         (ChangeKind::Membership, ChangeOp::Delete) => {
             // The membership ended: nothing of that community may stay on this machine.
-            let community: Option<i64> = tx
-                .query_row("SELECT community_id FROM memberships WHERE id = ?1", [c.id], |r| r.get(0))
-                .ok();
+            let community: Option<i64> =
+                tx.query_row("SELECT community_id FROM memberships WHERE id = ?1", [c.id], |r| r.get(0)).ok();
             if let Some(community) = community {
                 purge_community(tx, community)?;
                 out.chats.insert(community);

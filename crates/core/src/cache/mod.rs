@@ -138,7 +138,9 @@ impl Cache {
         let mut saved_outbox = Vec::new();
         let mut conn = match open_connection(path, &key).and_then(|mut c| migrate(&mut c).map(|_| c)) {
             Ok(c) => c,
-            Err(CoreError::CacheTooNew { found, supported }) => return Err(CoreError::CacheTooNew { found, supported }),
+            Err(CoreError::CacheTooNew { found, supported }) => {
+                return Err(CoreError::CacheTooNew { found, supported });
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "the cache cannot be used: setting it aside and rebuilding");
                 saved_outbox = outbox::salvage(path, &key);
@@ -156,10 +158,7 @@ impl Cache {
             }
             tx.commit()?;
         }
-        Ok((
-            Cache { path: path.to_owned(), key, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) },
-            opened,
-        ))
+        Ok((Cache { path: path.to_owned(), key, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) }, opened))
     }
 
     /// Runs `f` in one immediate write transaction.

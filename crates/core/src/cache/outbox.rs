@@ -105,7 +105,8 @@ impl Cache {
     pub fn outbox_due(&self) -> Result<(Vec<OutboxItem>, Option<i64>)> {
         let now = now_ms();
         let items = self.outbox()?;
-        let next = items.iter().filter(|i| i.state == "pending" && i.next_attempt_at > now).map(|i| i.next_attempt_at).min();
+        let next =
+            items.iter().filter(|i| i.state == "pending" && i.next_attempt_at > now).map(|i| i.next_attempt_at).min();
         Ok((items.into_iter().filter(|i| i.state == "pending" && i.next_attempt_at <= now).collect(), next))
     }
 

@@ -104,11 +104,8 @@ const MARK_END: char = '\u{3}';
 /// Turns what a person typed into an FTS5 query: every word a prefix, all words required.
 /// Quotes and operators are taken as text, so no input is a syntax error.
 pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -305,11 +302,10 @@ impl Cache {
             }
         }
         self.read(|c| {
-            let (cursor, synced_at, person): (i64, Option<String>, Option<String>) = c.query_row(
-                "SELECT cursor, synced_at, person FROM sync_state WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
+            let (cursor, synced_at, person): (i64, Option<String>, Option<String>) =
+                c.query_row("SELECT cursor, synced_at, person FROM sync_state WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
             let (pending, failed): (i64, i64) = c.query_row(
                 "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0) FROM outbox",
                 [],

@@ -64,7 +64,8 @@ pub async fn authorize(
     State(state): State<AppState>,
     form: std::result::Result<axum::Form<AuthorizeParams>, FormRejection>,
 ) -> Result<Response> {
-    let axum::Form(p) = form.map_err(|e| Error::bad_request("bad_form", format!("Неверная форма входа: {}", e.body_text())))?;
+    let axum::Form(p) =
+        form.map_err(|e| Error::bad_request("bad_form", format!("Неверная форма входа: {}", e.body_text())))?;
     let mut redirect = check_params(&p)?;
     let key = p.person.clone().ok_or_else(|| Error::bad_request("no_person", "Выберите, кем войти."))?;
     let person = state
@@ -111,7 +112,10 @@ pub async fn token(
     form: std::result::Result<axum::Form<TokenRequest>, FormRejection>,
 ) -> Result<Response> {
     let axum::Form(req) = form.map_err(|e| {
-        Error::bad_request("invalid_request", format!("Запрос токена должен быть формой x-www-form-urlencoded: {}", e.body_text()))
+        Error::bad_request(
+            "invalid_request",
+            format!("Запрос токена должен быть формой x-www-form-urlencoded: {}", e.body_text()),
+        )
     })?;
     let policy = state.tokens;
     let tokens = match req.grant_type.as_str() {
@@ -151,7 +155,8 @@ pub async fn revoke(
     State(state): State<AppState>,
     form: std::result::Result<axum::Form<RevokeRequest>, FormRejection>,
 ) -> Result<StatusCode> {
-    let axum::Form(req) = form.map_err(|e| Error::bad_request("invalid_request", format!("Нужно поле token: {}", e.body_text())))?;
+    let axum::Form(req) =
+        form.map_err(|e| Error::bad_request("invalid_request", format!("Нужно поле token: {}", e.body_text())))?;
     state.run(move |s| s.revoke_family(&esia::hash_token(&req.token))).await?;
     Ok(StatusCode::OK)
 }

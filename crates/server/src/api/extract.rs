@@ -35,13 +35,16 @@ impl From<JsonRejection> for Error {
                 "Тело запроса должно быть JSON с заголовком Content-Type: application/json.",
             ),
             _ => match r {
-                JsonRejection::JsonSyntaxError(e) => {
-                    Error::bad_request("malformed_json", format!("Тело запроса — не корректный JSON: {}", e.body_text()))
-                }
+                JsonRejection::JsonSyntaxError(e) => Error::bad_request(
+                    "malformed_json",
+                    format!("Тело запроса — не корректный JSON: {}", e.body_text()),
+                ),
                 JsonRejection::JsonDataError(e) => {
                     Error::bad_request("invalid_fields", format!("Поля запроса неверны: {}", e.body_text()))
                 }
-                other => Error::bad_request("bad_body", format!("Не удалось прочитать тело запроса: {}", other.body_text())),
+                other => {
+                    Error::bad_request("bad_body", format!("Не удалось прочитать тело запроса: {}", other.body_text()))
+                }
             },
         }
     }
@@ -54,7 +57,10 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for Error {
     fn from(r: PathRejection) -> Error {
-        Error::bad_request("bad_path", format!("Неверный идентификатор в адресе (ожидается целое число): {}", r.body_text()))
+        Error::bad_request(
+            "bad_path",
+            format!("Неверный идентификатор в адресе (ожидается целое число): {}", r.body_text()),
+        )
     }
 }
 
@@ -71,16 +77,17 @@ impl From<QueryRejection> for Error {
 
 /// The bearer token of a request, if any.
 fn bearer(parts: &Parts) -> Result<String, Error> {
-    let header = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)
-        .ok_or_else(|| Error::unauthorized("no_token", "Нужен вход: передайте заголовок Authorization: Bearer <ключ>."))?;
+    let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or_else(|| {
+        Error::unauthorized("no_token", "Нужен вход: передайте заголовок Authorization: Bearer <ключ>.")
+    })?;
     let value = header
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|t| !t.is_empty() && t.len() <= 512)
-        .ok_or_else(|| Error::unauthorized("invalid_token", "Заголовок Authorization должен быть вида «Bearer <ключ>»."))?;
+        .ok_or_else(|| {
+            Error::unauthorized("invalid_token", "Заголовок Authorization должен быть вида «Bearer <ключ>».")
+        })?;
     Ok(value.to_owned())
 }
 

@@ -52,7 +52,10 @@ pub async fn history(
 }
 
 fn not_member() -> Error {
-    Error::forbidden("not_member", "Вы не состоите в этом чате. Вступить можно, если собственность в доме подтверждена.")
+    Error::forbidden(
+        "not_member",
+        "Вы не состоите в этом чате. Вступить можно, если собственность в доме подтверждена.",
+    )
 }
 
 /// Sends a message. The same `client_key` twice stores one message (201 the first time, 200 after).
@@ -72,9 +75,7 @@ pub async fn send(
     if let Err(wait) = state.send_limit.take(viewer.person.id) {
         return Err(Error::rate_limited(wait));
     }
-    let sent = state
-        .run(move |s| s.send_message(&viewer, id, &req.client_key, &req.body, req.reply_to))
-        .await?;
+    let sent = state.run(move |s| s.send_message(&viewer, id, &req.client_key, &req.body, req.reply_to)).await?;
     let status = if sent.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(sent.message)))
 }
@@ -121,7 +122,11 @@ pub struct EndOwnership {
 /// Records in the emulated registry that a person no longer holds a premises (Inspection only);
 /// their memberships in that house end.
 #[utoipa::path(post, path = "/v1/registry/ownerships/end", request_body = EndOwnership, responses((status = 204)), security(("bearer" = [])))]
-pub async fn end_ownership(State(state): State<AppState>, Auth(viewer): Auth, Json(req): Json<EndOwnership>) -> Result<StatusCode> {
+pub async fn end_ownership(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Json(req): Json<EndOwnership>,
+) -> Result<StatusCode> {
     if !viewer.is_inspector() {
         return Err(Error::forbidden("inspector_only", "Изменять реестр может только Госжилинспекция."));
     }

@@ -43,17 +43,12 @@ pub struct AppState {
 
 impl AppState {
     /// Runs blocking storage work off the async threads.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&dyn Store) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce(&dyn Store) -> Result<T> + Send + 'static) -> Result<T> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "storage task failed");
-                Error::internal()
-            })?
+        tokio::task::spawn_blocking(move || f(store.as_ref())).await.map_err(|e| {
+            tracing::error!(error = %e, "storage task failed");
+            Error::internal()
+        })?
     }
 }
 
@@ -89,9 +84,15 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/revoke", post(auth::revoke))
         .route("/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
-        .fallback(|| async { Error::new(StatusCode::NOT_FOUND, "no_route", "Такого адреса в API нет. См. /openapi.json.") })
+        .fallback(|| async {
+            Error::new(StatusCode::NOT_FOUND, "no_route", "Такого адреса в API нет. См. /openapi.json.")
+        })
         .method_not_allowed_fallback(|| async {
-            Error::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Этот метод для этого адреса не поддерживается. См. /openapi.json.")
+            Error::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Этот метод для этого адреса не поддерживается. См. /openapi.json.",
+            )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

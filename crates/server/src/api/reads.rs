@@ -24,15 +24,14 @@ async fn one(state: &AppState, viewer: &Viewer, kind: ChangeKind, id: i64, what:
     if found.is_empty() {
         return Err(Error::not_found(what));
     }
-    found
-        .into_iter()
-        .find(|e| viewer.sees(e.scope))
-        .map(|e| e.payload)
-        .ok_or_else(|| forbidden(what))
+    found.into_iter().find(|e| viewer.sees(e.scope)).map(|e| e.payload).ok_or_else(|| forbidden(what))
 }
 
 fn forbidden(what: &str) -> Error {
-    Error::forbidden("not_yours", format!("{what}: нет доступа. Здесь видно только то, что относится к вашим домам и квартирам."))
+    Error::forbidden(
+        "not_yours",
+        format!("{what}: нет доступа. Здесь видно только то, что относится к вашим домам и квартирам."),
+    )
 }
 
 /// Checks that a house exists and the viewer belongs to it.
@@ -40,7 +39,13 @@ async fn house_of(state: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
     one(state, viewer, ChangeKind::House, id, "Дом").await.map(|_| ())
 }
 
-async fn list(state: &AppState, viewer: &Viewer, kind: ChangeKind, filter: Filter, limit: usize) -> Result<Json<Vec<Value>>> {
+async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: ChangeKind,
+    filter: Filter,
+    limit: usize,
+) -> Result<Json<Vec<Value>>> {
     let found = state.run(move |s| s.entities(kind, &filter, limit)).await?;
     Ok(Json(visible(viewer, found)))
 }
@@ -70,7 +75,11 @@ pub struct ChangesQuery {
 
 /// Changes after a cursor, in order, filtered to what the caller may see now.
 #[utoipa::path(get, path = "/v1/changes", params(ChangesQuery), responses((status = 200, body = ChangesPage)), security(("bearer" = [])))]
-pub async fn changes(State(state): State<AppState>, Auth(viewer): Auth, Query(q): Query<ChangesQuery>) -> Result<Json<ChangesPage>> {
+pub async fn changes(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Json<ChangesPage>> {
     let limit = q.limit.unwrap_or(1000);
     if !(1..=5000).contains(&limit) {
         return Err(Error::bad_request("bad_limit", "limit должен быть от 1 до 5000."));
@@ -82,9 +91,8 @@ pub async fn changes(State(state): State<AppState>, Auth(viewer): Auth, Query(q)
     let only = match q.scope.as_deref() {
         None => None,
         Some(text) => {
-            let scope = Scope::parse(text).ok_or_else(|| {
-                Error::bad_request("bad_scope", "scope должен быть вида c:ID, h:ID, f:ID или p:ID.")
-            })?;
+            let scope = Scope::parse(text)
+                .ok_or_else(|| Error::bad_request("bad_scope", "scope должен быть вида c:ID, h:ID, f:ID или p:ID."))?;
             if !viewer.sees(scope) {
                 return Err(forbidden("Эта часть ленты"));
             }
@@ -105,7 +113,11 @@ pub struct HousesQuery {
 
 /// The caller's houses with their passports (the Inspection pages through all).
 #[utoipa::path(get, path = "/v1/houses", params(HousesQuery), responses((status = 200, body = [domkom_domain::wire::House])), security(("bearer" = [])))]
-pub async fn houses(State(state): State<AppState>, Auth(viewer): Auth, Query(q): Query<HousesQuery>) -> Result<Json<Vec<Value>>> {
+pub async fn houses(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(q): Query<HousesQuery>,
+) -> Result<Json<Vec<Value>>> {
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
     let after = q.after.unwrap_or(0);
     if viewer.is_inspector() {
@@ -132,7 +144,11 @@ pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
 
 /// A house's premises.
 #[utoipa::path(get, path = "/v1/houses/{id}/premises", responses((status = 200, body = [Premises])), security(("bearer" = [])))]
-pub async fn premises(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Premises>>> {
+pub async fn premises(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Premises>>> {
     house_of(&state, &viewer, id).await?;
     Ok(Json(state.run(move |s| s.premises(id)).await?))
 }
@@ -170,21 +186,33 @@ pub async fn house_tickets(
 
 /// A house's outage and information notices.
 #[utoipa::path(get, path = "/v1/houses/{id}/notices", responses((status = 200, body = [domkom_domain::wire::Notice])), security(("bearer" = [])))]
-pub async fn house_notices(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Value>>> {
+pub async fn house_notices(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Value>>> {
     house_of(&state, &viewer, id).await?;
     list(&state, &viewer, ChangeKind::Notice, Filter::House(id), 1000).await
 }
 
 /// A house's capital-repair plan.
 #[utoipa::path(get, path = "/v1/houses/{id}/repairs", responses((status = 200, body = [domkom_domain::wire::RepairPlan])), security(("bearer" = [])))]
-pub async fn house_repairs(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Value>>> {
+pub async fn house_repairs(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Value>>> {
     house_of(&state, &viewer, id).await?;
     list(&state, &viewer, ChangeKind::RepairPlan, Filter::House(id), 1000).await
 }
 
 /// A house's collective (ОДПУ) meters.
 #[utoipa::path(get, path = "/v1/houses/{id}/devices", responses((status = 200, body = [domkom_domain::wire::Device])), security(("bearer" = [])))]
-pub async fn house_devices(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Value>>> {
+pub async fn house_devices(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Value>>> {
     house_of(&state, &viewer, id).await?;
     list(&state, &viewer, ChangeKind::Device, Filter::House(id), 1000).await
 }
@@ -220,7 +248,11 @@ pub async fn bills(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
 
 /// A premises' meters.
 #[utoipa::path(get, path = "/v1/premises/{id}/devices", responses((status = 200, body = [domkom_domain::wire::Device])), security(("bearer" = [])))]
-pub async fn premises_devices(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Value>>> {
+pub async fn premises_devices(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Value>>> {
     if !viewer.sees(Scope::Premises(id)) {
         return Err(forbidden("Помещение"));
     }
@@ -229,7 +261,11 @@ pub async fn premises_devices(State(state): State<AppState>, Auth(viewer): Auth,
 
 /// A meter's readings, newest first.
 #[utoipa::path(get, path = "/v1/devices/{id}/readings", responses((status = 200, body = [domkom_domain::wire::Reading])), security(("bearer" = [])))]
-pub async fn readings(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Value>>> {
+pub async fn readings(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Value>>> {
     one(&state, &viewer, ChangeKind::Device, id, "Прибор учёта").await?;
     list(&state, &viewer, ChangeKind::Reading, Filter::Device(id), 600).await
 }

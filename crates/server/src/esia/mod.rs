@@ -39,7 +39,9 @@ impl Default for TokenPolicy {
 /// What each demo person is for, as shown on the sign-in page and in the README.
 pub fn describe_demo(key: &str) -> &'static str {
     match key {
-        "resident" => "Жительница дома с долгой историей чата: читает и пишет, подаёт заявки, видит счета и показания своей квартиры.",
+        "resident" => {
+            "Жительница дома с долгой историей чата: читает и пишет, подаёт заявки, видит счета и показания своей квартиры."
+        }
         "multi-owner" => "Собственник квартир в двух домах: состоит в двух чатах.",
         "neighbour" => "Житель другого дома: чужие чаты ему недоступны.",
         "dispatcher" => "Диспетчер управляющей компании: чаты и заявки всех домов УК.",
@@ -92,10 +94,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<url::Url> {
 /// Checks a PKCE challenge as sent to the authorize endpoint.
 pub fn check_challenge(challenge: &str, method: &str) -> Result<()> {
     if method != "S256" {
-        return Err(Error::bad_request(
-            "invalid_request",
-            "Поддерживается только code_challenge_method=S256.",
-        ));
+        return Err(Error::bad_request("invalid_request", "Поддерживается только code_challenge_method=S256."));
     }
     if challenge.len() != 43 || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(Error::bad_request(
@@ -215,7 +214,7 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
         (Refresh::Reused, _) => {
             tracing::warn!("a used refresh token was presented again: its session is revoked");
             Err(invalid_grant(
-            "Этот ключ обновления уже использовался: сеанс завершён на всех устройствах. Войдите снова.",
+                "Этот ключ обновления уже использовался: сеанс завершён на всех устройствах. Войдите снова.",
             ))
         }
         _ => {
@@ -229,7 +228,9 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
 pub fn authenticate(store: &dyn Store, access_token: &str) -> Result<i64> {
     match store.access_token(&hash_token(access_token))? {
         Some((person, expires_at)) if expires_at > now() => Ok(person),
-        Some(_) => Err(Error::unauthorized("token_expired", "Срок действия входа истёк. Обновите ключ или войдите снова.")),
+        Some(_) => {
+            Err(Error::unauthorized("token_expired", "Срок действия входа истёк. Обновите ключ или войдите снова."))
+        }
         None => Err(Error::unauthorized("invalid_token", "Ключ доступа неизвестен или отозван. Войдите снова.")),
     }
 }

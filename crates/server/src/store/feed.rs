@@ -27,10 +27,7 @@ fn view(kind: ChangeKind) -> &'static str {
 
 /// Records the current state of one entity as its newest change.
 pub fn record(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2",
-        params![kind.as_str(), id],
-    )?;
+    conn.execute("DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2", params![kind.as_str(), id])?;
     conn.execute(
         &format!(
             "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
@@ -48,10 +45,7 @@ pub fn record_removal(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite:
         .prepare("SELECT scope, scope_id FROM changes WHERE kind = ?1 AND entity_id = ?2")?
         .query_map(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    conn.execute(
-        "DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2",
-        params![kind.as_str(), id],
-    )?;
+    conn.execute("DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2", params![kind.as_str(), id])?;
     let mut insert = conn.prepare(
         "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
          VALUES (?1, ?2, ?3, ?4, 'delete', json_object('id', ?2))",

@@ -23,15 +23,11 @@ pub fn latest_version() -> i64 {
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest_version() {
-        return Err(StoreError::NewerSchema {
-            found: current,
-            supported: latest_version(),
-        });
+        return Err(StoreError::NewerSchema { found: current, supported: latest_version() });
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|source| StoreError::Migration { name, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source })?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }

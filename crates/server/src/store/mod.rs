@@ -11,7 +11,9 @@ use rusqlite::Connection;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database was written by a newer build.
-    #[error("the database has schema version {found}, newer than this build's {supported}: use a newer domkom-server or another --data directory")]
+    #[error(
+        "the database has schema version {found}, newer than this build's {supported}: use a newer domkom-server or another --data directory"
+    )]
     NewerSchema {
         /// Version found in the file.
         found: i64,
@@ -274,7 +276,14 @@ pub trait Store: Send + Sync + 'static {
     /// Premises of a house.
     fn premises(&self, house: i64) -> Result<Vec<domkom_domain::wire::Premises>>;
     /// Sends a message; the same (author, key) twice stores it once.
-    fn send_message(&self, viewer: &Viewer, community: i64, client_key: &str, body: &str, reply_to: Option<i64>) -> Result<Sent>;
+    fn send_message(
+        &self,
+        viewer: &Viewer,
+        community: i64,
+        client_key: &str,
+        body: &str,
+        reply_to: Option<i64>,
+    ) -> Result<Sent>;
     /// Edits one's own message.
     fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message>;
     /// Deletes one's own message (or, for a moderator, anyone's).

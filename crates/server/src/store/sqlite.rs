@@ -6,16 +6,16 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use domkom_domain::Role;
 use domkom_domain::message::{MessageError, validate_message_body};
 use domkom_domain::wire::{
-    ByManagement, Change, ChangeKind, ChangeOp, ChangesPage, ChatOffer, CityStats, DemoPerson, Me, Membership,
-    Message, OrgCounts, PersonInfo, Premises,
+    ByManagement, Change, ChangeKind, ChangeOp, ChangesPage, ChatOffer, CityStats, DemoPerson, Me, Membership, Message,
+    OrgCounts, PersonInfo, Premises,
 };
-use domkom_domain::Role;
 
 use super::{
-    AuthCode, ChangeHook, Entity, Filter, Refresh, Scope, Sent, Store, StoreError, TokenHashes, Viewer, feed,
-    migrate, open_connection,
+    AuthCode, ChangeHook, Entity, Filter, Refresh, Scope, Sent, Store, StoreError, TokenHashes, Viewer, feed, migrate,
+    open_connection,
 };
 use crate::error::{Error, Result};
 
@@ -116,8 +116,10 @@ impl SqliteStore {
         if let Ok(hook) = self.hook.read()
             && let Some(hook) = hook.as_ref()
         {
-            let mut stmt = conn.prepare_cached("SELECT seq, scope, scope_id FROM changes WHERE seq > ?1 ORDER BY seq")?;
-            let rows = stmt.query_map([head], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            let mut stmt =
+                conn.prepare_cached("SELECT seq, scope, scope_id FROM changes WHERE seq > ?1 ORDER BY seq")?;
+            let rows =
+                stmt.query_map([head], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
             for row in rows {
                 let (seq, letter, id) = row?;
                 if let Some(scope) = Scope::from_stored(&letter, id) {
@@ -170,9 +172,8 @@ fn row_to_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Change, Option<Scop
 }
 
 fn message_of(conn: &Connection, id: i64) -> Result<Message> {
-    let payload: Option<String> = conn
-        .query_row("SELECT payload FROM feed_message WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?;
+    let payload: Option<String> =
+        conn.query_row("SELECT payload FROM feed_message WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     let payload = payload.ok_or_else(|| Error::not_found("Сообщение"))?;
     serde_json::from_str(&payload).map_err(|e| {
         tracing::error!(error = %e, "message payload does not match the wire type");
@@ -279,7 +280,8 @@ impl Store for SqliteStore {
 
     fn demo_persons(&self) -> Result<Vec<DemoPerson>> {
         let c = self.reader()?;
-        let mut stmt = c.prepare_cached("SELECT demo_key, full_name FROM persons WHERE demo_key IS NOT NULL ORDER BY id")?;
+        let mut stmt =
+            c.prepare_cached("SELECT demo_key, full_name FROM persons WHERE demo_key IS NOT NULL ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
             let key: String = r.get(0)?;
             Ok(DemoPerson { description: crate::esia::describe_demo(&key).to_owned(), key, name: r.get(1)? })
@@ -298,7 +300,14 @@ impl Store for SqliteStore {
             tx.execute(
                 "INSERT INTO oauth_codes (code_hash, person_id, client_id, redirect_uri, code_challenge, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![code_hash, code.person_id, code.client_id, code.redirect_uri, code.code_challenge, code.expires_at],
+                params![
+                    code_hash,
+                    code.person_id,
+                    code.client_id,
+                    code.redirect_uri,
+                    code.code_challenge,
+                    code.expires_at
+                ],
             )?;
             Ok(())
         })
@@ -363,10 +372,7 @@ impl Store for SqliteStore {
                     revoke_family(tx, &family)?;
                     return Ok(Refresh::Reused);
                 }
-                tx.execute(
-                    "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND used = 0",
-                    [&family],
-                )?;
+                tx.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND used = 0", [&family])?;
             }
             tx.execute(
                 "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
@@ -399,8 +405,7 @@ impl Store for SqliteStore {
 
     fn access_token(&self, access_hash: &str) -> Result<Option<(i64, i64)>> {
         let c = self.reader()?;
-        Ok(c
-            .prepare_cached("SELECT person_id, expires_at FROM access_tokens WHERE token_hash = ?1")?
+        Ok(c.prepare_cached("SELECT person_id, expires_at FROM access_tokens WHERE token_hash = ?1")?
             .query_row([access_hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     }
@@ -584,7 +589,14 @@ impl Store for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn send_message(&self, viewer: &Viewer, community: i64, client_key: &str, body: &str, reply_to: Option<i64>) -> Result<Sent> {
+    fn send_message(
+        &self,
+        viewer: &Viewer,
+        community: i64,
+        client_key: &str,
+        body: &str,
+        reply_to: Option<i64>,
+    ) -> Result<Sent> {
         let body = validate_message_body(body).map_err(message_error)?;
         self.write(|tx| {
             let kind: Option<String> =
@@ -668,10 +680,7 @@ impl Store for SqliteStore {
             }
             if message.deleted_at.is_none() {
                 // The text is erased, not hidden: a deleted message keeps no words.
-                tx.execute(
-                    "UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1",
-                    params![id, now_rfc3339()],
-                )?;
+                tx.execute("UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1", params![id, now_rfc3339()])?;
                 feed::record(tx, ChangeKind::Message, id)?;
             }
             message_of(tx, id)
@@ -742,10 +751,7 @@ impl Store for SqliteStore {
                 )
                 .optional()?;
             let (ownership, house) = id.ok_or_else(|| Error::not_found("Право собственности"))?;
-            tx.execute(
-                "UPDATE ownerships SET until = date('now') WHERE id = ?1",
-                [ownership],
-            )?;
+            tx.execute("UPDATE ownerships SET until = date('now') WHERE id = ?1", [ownership])?;
             feed::record_removal(tx, ChangeKind::Ownership, ownership)?;
             let still_there: i64 = tx.query_row(
                 "SELECT count(*) FROM ownerships o JOIN premises p ON p.id = o.premises_id \
@@ -777,7 +783,10 @@ impl Store for SqliteStore {
 const ROTATION_LEEWAY_SECS: i64 = 30;
 
 fn not_member() -> Error {
-    Error::forbidden("not_member", "Вы не состоите в этом чате. Вступить можно, если собственность в доме подтверждена.")
+    Error::forbidden(
+        "not_member",
+        "Вы не состоите в этом чате. Вступить можно, если собственность в доме подтверждена.",
+    )
 }
 
 /// A message the viewer may see, or the reason they may not.

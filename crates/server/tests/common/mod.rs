@@ -96,10 +96,7 @@ pub struct TestClient {
 
 impl TestClient {
     pub fn new(base: &str, token: Option<String>) -> TestClient {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
         TestClient { base: base.to_owned(), token, http }
     }
 
@@ -169,8 +166,11 @@ impl TestClient {
     /// Sends a message with a fresh key; returns the answer.
     pub async fn send(&self, community: i64, body: &str) -> TestResult<Answer> {
         let key = uuid::Uuid::now_v7().to_string();
-        self.post(&format!("/v1/communities/{community}/messages"), &serde_json::json!({"client_key": key, "body": body}))
-            .await
+        self.post(
+            &format!("/v1/communities/{community}/messages"),
+            &serde_json::json!({"client_key": key, "body": body}),
+        )
+        .await
     }
 
     /// Reads the whole change feed from a cursor, page by page.
