@@ -39,10 +39,7 @@ impl Keyring {
     /// A keyring whose entries are (service "domkom", user "<profile>/<name>"); the profile
     /// keeps data directories and servers apart (see [`profile_for`]).
     pub fn new(profile: &str) -> Keyring {
-        Keyring {
-            service: SERVICE.to_owned(),
-            profile: profile.to_owned(),
-        }
+        Keyring { service: SERVICE.to_owned(), profile: profile.to_owned() }
     }
 
     /// The profile this keyring files its entries under.
@@ -73,17 +70,14 @@ impl Keyring {
             }
             None => {
                 return Err(CoreError::Keyring(
-                    "the keyring accepted a secret but could not return it, so it does not keep secrets"
-                        .into(),
+                    "the keyring accepted a secret but could not return it, so it does not keep secrets".into(),
                 ));
             }
         }
         deleted?;
         if self.get(PROBE)?.is_some() {
             // Sign-out relies on deletion; a keyring that ignores it would keep the session.
-            return Err(CoreError::Keyring(
-                "the keyring did not delete a secret when asked to".into(),
-            ));
+            return Err(CoreError::Keyring("the keyring did not delete a secret when asked to".into()));
         }
         tracing::debug!(profile = %self.profile, "keyring works");
         Ok(())
@@ -105,9 +99,7 @@ impl SecretStore for Keyring {
     }
 
     fn set(&self, name: &str, value: &str) -> Result<()> {
-        self.entry(name)?
-            .set_password(value)
-            .map_err(|e| keyring_error(e, "store", name))
+        self.entry(name)?.set_password(value).map_err(|e| keyring_error(e, "store", name))
     }
 
     fn delete(&self, name: &str) -> Result<()> {
@@ -125,9 +117,9 @@ fn keyring_error(e: keyring::Error, action: &str, name: &str) -> CoreError {
         keyring::Error::PlatformFailure(err) => {
             format!("could not {action} «{name}»: {}", platform_hint(&*err))
         }
-        keyring::Error::NoStorageAccess(err) => format!(
-            "access to the keyring was refused while trying to {action} «{name}»; it is probably locked, so unlock it ({err})"
-        ),
+        keyring::Error::NoStorageAccess(err) => {
+            format!("could not {action} «{name}»: {}", access_hint(&*err))
+        }
         keyring::Error::BadEncoding(_) => {
             format!("the stored «{name}» is not text; delete it from the keyring and sign in again")
         }
@@ -141,12 +133,22 @@ fn keyring_error(e: keyring::Error, action: &str, name: &str) -> CoreError {
 }
 
 /// Explains a platform failure in the terms the person can act on.
-fn platform_hint(err: &(dyn std::error::Error + Send + Sync)) -> String {
+fn platform_hint(err: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
     if cfg!(target_os = "linux") {
         format!("no Secret Service answered on the D-Bus session bus ({err})")
     } else {
         format!("the system credential store failed ({err})")
     }
+}
+
+/// Explains a refused access: on Linux the keyring crate reports a missing default
+/// collection the same way as a locked one, but the person has different things to do.
+fn access_hint(err: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
+    #[cfg(target_os = "linux")]
+    if let Some(dbus_secret_service::Error::NoResult) = err.downcast_ref() {
+        return linux::NO_DEFAULT.to_owned();
+    }
+    format!("access to the keyring was refused; it is probably locked, so unlock it ({err})")
 }
 
 /// A short name for one data directory talking to one server, so that two of them never
@@ -158,17 +160,12 @@ pub fn profile_for(data_dir: &Path, server: &str) -> String {
         .or_else(|_| std::path::absolute(data_dir))
         .unwrap_or_else(|_| data_dir.to_owned());
     // `http://Host:80/` and `http://host` are the same server; url's parser says so.
-    let server = url::Url::parse(server)
-        .map(String::from)
-        .unwrap_or_else(|_| server.to_owned());
+    let server = url::Url::parse(server).map(String::from).unwrap_or_else(|_| server.to_owned());
     let mut hasher = Sha256::new();
     hasher.update(dir.as_os_str().as_encoded_bytes());
     hasher.update([0]);
     hasher.update(server.trim_end_matches('/').as_bytes());
-    hasher.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(target_os = "linux")]
@@ -183,31 +180,21 @@ mod linux {
     /// How long the desktop's unlock prompt may stay open before the check gives up.
     const UNLOCK_PROMPT_SECS: u64 = 120;
 
+    /// What to do when there is no default collection.
+    pub(super) const NO_DEFAULT: &str = "the Secret Service has no default keyring to keep secrets in; create one (for example a \"login\" keyring in Seahorse) and make it the default";
+
     /// The in-memory collection every Secret Service has; it forgets everything at log-out.
     const SESSION_COLLECTION: &str = "/org/freedesktop/secrets/collection/session";
 
     pub(super) fn check_default_collection() -> Result<()> {
         // Only metadata crosses this connection, never a secret, so no encrypted session.
-        let service = SecretService::connect_with_max_prompt_timeout(
-            EncryptionType::Plain,
-            UNLOCK_PROMPT_SECS,
-        )
-        .map_err(|e| {
-            CoreError::Keyring(format!(
-                "no Secret Service answered on the D-Bus session bus ({e})"
-            ))
-        })?;
+        let service = SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, UNLOCK_PROMPT_SECS)
+            .map_err(|e| CoreError::Keyring(format!("no Secret Service answered on the D-Bus session bus ({e})")))?;
         let collection = match service.get_default_collection() {
             Ok(collection) => collection,
-            Err(Error::NoResult) => {
-                return Err(CoreError::Keyring(
-                    "the Secret Service has no default keyring to keep secrets in; create one (for example a \"login\" keyring in Seahorse) and make it the default".into(),
-                ));
-            }
+            Err(Error::NoResult) => return Err(CoreError::Keyring(NO_DEFAULT.into())),
             Err(e) => {
-                return Err(CoreError::Keyring(format!(
-                    "the Secret Service failed: {e}"
-                )));
+                return Err(CoreError::Keyring(format!("the Secret Service failed: {e}")));
             }
         };
         if &*collection.path == SESSION_COLLECTION {
@@ -215,9 +202,8 @@ mod linux {
                 "the default keyring is the in-memory session one, which forgets secrets at log-out; make a persistent keyring the default".into(),
             ));
         }
-        let locked = collection
-            .is_locked()
-            .map_err(|e| CoreError::Keyring(format!("the Secret Service failed: {e}")))?;
+        let locked =
+            collection.is_locked().map_err(|e| CoreError::Keyring(format!("the Secret Service failed: {e}")))?;
         if locked {
             // On a desktop this shows the keyring's own unlock prompt; headless it fails.
             collection.unlock().map_err(|e| {

@@ -59,6 +59,7 @@ const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
 struct Access {
     token: String,
     renew_at: Instant,
+    expires_at: Instant,
 }
 
 /// A signed-in (or signed-out) person on one server: renews the access token from the
@@ -74,9 +75,7 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("server", &self.server.as_str())
-            .finish_non_exhaustive()
+        f.debug_struct("Session").field("server", &self.server.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -101,13 +100,7 @@ impl Session {
                 tracing::error!(error = %e, "cannot configure the HTTP client; using the defaults");
                 reqwest::Client::new()
             });
-        Session {
-            http,
-            server,
-            secrets,
-            access: Mutex::new(None),
-            person: Mutex::new(None),
-        }
+        Session { http, server, secrets, access: Mutex::new(None), person: Mutex::new(None) }
     }
 
     /// The server this session signs in to.
@@ -132,13 +125,7 @@ impl Session {
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
             .append_pair("state", &state);
-        Ok(PendingLogin {
-            url: url.into(),
-            listener,
-            verifier,
-            state,
-            redirect_uri,
-        })
+        Ok(PendingLogin { url: url.into(), listener, verifier, state, redirect_uri })
     }
 
     /// Signs in a demo person of the reference backend without a browser, doing what the
@@ -170,20 +157,14 @@ impl Session {
         {
             return Ok(held.token.clone());
         }
-        *access = None;
+        let held = access.take();
         let refresh = self
             .with_secrets(|s| s.get(REFRESH_TOKEN))
             .await?
-            .ok_or_else(|| {
-                CoreError::SignedOut("no one has signed in to this server here".into())
-            })?;
+            .ok_or_else(|| CoreError::SignedOut("no one has signed in to this server here".into()))?;
         let sent = Instant::now();
         let answer = self
-            .post_token(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", CLIENT_ID),
-            ])
+            .post_token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", CLIENT_ID)])
             .await;
         let tokens = match answer {
             Ok(tokens) => tokens,
@@ -195,7 +176,17 @@ impl Session {
                 tracing::info!("the server ended the session");
                 return Err(CoreError::SignedOut(message));
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // Offline in the last minute of a token's life: it still works, so use it.
+                if e.is_transient()
+                    && let Some(held) = held.filter(|held| Instant::now() < held.expires_at)
+                {
+                    let token = held.token.clone();
+                    *access = Some(held);
+                    return Ok(token);
+                }
+                return Err(e);
+            }
         };
         let token = self.keep(&mut access, tokens, sent).await?;
         tracing::debug!("access token renewed");
@@ -241,12 +232,7 @@ impl Session {
 
     /// Exchanges an authorization code, keeps the tokens, and ends any earlier session of
     /// this profile on the server.
-    async fn exchange_code(
-        &self,
-        code: &str,
-        verifier: &str,
-        redirect_uri: &str,
-    ) -> Result<PersonInfo> {
+    async fn exchange_code(&self, code: &str, verifier: &str, redirect_uri: &str) -> Result<PersonInfo> {
         let mut access = self.access.lock().await;
         let sent = Instant::now();
         let tokens = self
@@ -259,11 +245,7 @@ impl Session {
             ])
             .await?;
         // A keyring that fails here fails again in `keep`, which reports it.
-        let previous = self
-            .with_secrets(|s| s.get(REFRESH_TOKEN))
-            .await
-            .ok()
-            .flatten();
+        let previous = self.with_secrets(|s| s.get(REFRESH_TOKEN)).await.ok().flatten();
         let person = tokens.person.clone();
         self.keep(&mut access, tokens, sent).await?;
         if let Some(previous) = previous {
@@ -275,30 +257,17 @@ impl Session {
     }
 
     /// Stores the new refresh token, then holds the access token and the person.
-    async fn keep(
-        &self,
-        access: &mut Option<Access>,
-        tokens: TokenResponse,
-        sent: Instant,
-    ) -> Result<String> {
-        let TokenResponse {
-            access_token,
-            expires_in,
-            refresh_token,
-            person,
-            ..
-        } = tokens;
+    async fn keep(&self, access: &mut Option<Access>, tokens: TokenResponse, sent: Instant) -> Result<String> {
+        let TokenResponse { access_token, expires_in, refresh_token, person, .. } = tokens;
         // The old refresh token is spent: if the new one were lost, the next start would
-        // present the spent one and the server would end the session everywhere.
-        self.with_secrets(move |s| s.set(REFRESH_TOKEN, &refresh_token))
-            .await?;
+        // present the spent one, which the server forgives only briefly before it ends the
+        // session everywhere.
+        self.with_secrets(move |s| s.set(REFRESH_TOKEN, &refresh_token)).await?;
         let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
         // Counted from before the request left, so the server's clock is never behind ours.
-        let renew_at = sent + lifetime - EXPIRY_MARGIN.min(lifetime / 2);
-        *access = Some(Access {
-            token: access_token.clone(),
-            renew_at,
-        });
+        let expires_at = sent + lifetime;
+        let renew_at = expires_at - EXPIRY_MARGIN.min(lifetime / 2);
+        *access = Some(Access { token: access_token.clone(), renew_at, expires_at });
         *self.person.lock().await = Some(person);
         Ok(access_token)
     }
@@ -312,20 +281,11 @@ impl Session {
                 return;
             }
         };
-        let sent = self
-            .http
-            .post(url)
-            .timeout(REVOKE_TIMEOUT)
-            .form(&[("token", token)])
-            .send()
-            .await;
+        let sent = self.http.post(url).timeout(REVOKE_TIMEOUT).form(&[("token", token)]).send().await;
         match sent {
             Ok(answer) if answer.status().is_success() => {}
             Ok(answer) => {
-                tracing::warn!(
-                    status = answer.status().as_u16(),
-                    "the server did not revoke the session"
-                )
+                tracing::warn!(status = answer.status().as_u16(), "the server did not revoke the session")
             }
             Err(e) => {
                 tracing::warn!(error = %network(e), "could not reach the server to revoke the session; it ends when it expires")
@@ -335,26 +295,14 @@ impl Session {
 
     /// Posts a form to the token endpoint.
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
-        let answer = self
-            .http
-            .post(self.endpoint("oauth/token")?)
-            .form(form)
-            .send()
-            .await
-            .map_err(network)?;
+        let answer = self.http.post(self.endpoint("oauth/token")?).form(form).send().await.map_err(network)?;
         read_json(answer).await
     }
 
     /// Plays the browser's part of a demo sign-in, up to the loopback listener's answer.
     async fn act_as_browser(&self, page_url: &str, redirect_uri: &str, person: &str) -> Result<()> {
-        let page_url = Url::parse(page_url)
-            .map_err(|e| CoreError::Invalid(format!("bad sign-in URL: {e}")))?;
-        let page = self
-            .http
-            .get(page_url.clone())
-            .send()
-            .await
-            .map_err(network)?;
+        let page_url = Url::parse(page_url).map_err(|e| CoreError::Invalid(format!("bad sign-in URL: {e}")))?;
+        let page = self.http.get(page_url.clone()).send().await.map_err(network)?;
         if !page.status().is_success() {
             return Err(error_from(page).await);
         }
@@ -367,18 +315,12 @@ impl Session {
                 form.persons.join(", ")
             )));
         }
-        let action = page_url.join(&form.action).map_err(|e| {
-            CoreError::Network(format!("the sign-in form posts to a bad address: {e}"))
-        })?;
+        let action = page_url
+            .join(&form.action)
+            .map_err(|e| CoreError::Network(format!("the sign-in form posts to a bad address: {e}")))?;
         let mut fields = form.hidden;
         fields.push(("person".to_owned(), person.to_owned()));
-        let answer = self
-            .http
-            .post(action.clone())
-            .form(&fields)
-            .send()
-            .await
-            .map_err(network)?;
+        let answer = self.http.post(action.clone()).form(&fields).send().await.map_err(network)?;
         if !answer.status().is_redirection() {
             return Err(error_from(answer).await);
         }
@@ -387,14 +329,10 @@ impl Session {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|location| action.join(location).ok())
-            .ok_or_else(|| {
-                CoreError::Network("the sign-in redirected without a usable Location".into())
-            })?;
+            .ok_or_else(|| CoreError::Network("the sign-in redirected without a usable Location".into()))?;
         // The code is for this app's listener only; never carry it anywhere else.
         if !target.as_str().starts_with(&format!("{redirect_uri}?")) {
-            return Err(CoreError::Network(
-                "the sign-in redirected somewhere other than this app".into(),
-            ));
+            return Err(CoreError::Network("the sign-in redirected somewhere other than this app".into()));
         }
         // Straight to the loopback address: a configured proxy has no business seeing it.
         let loopback = reqwest::Client::builder()
@@ -405,19 +343,14 @@ impl Session {
             .map_err(network)?;
         let done = loopback.get(target).send().await.map_err(network)?;
         if !done.status().is_success() {
-            return Err(CoreError::Network(format!(
-                "this app's sign-in listener answered {}",
-                done.status().as_u16()
-            )));
+            return Err(CoreError::Network(format!("this app's sign-in listener answered {}", done.status().as_u16())));
         }
         Ok(())
     }
 
     /// The address of an endpoint of the server.
     fn endpoint(&self, path: &str) -> Result<Url> {
-        self.server
-            .join(path)
-            .map_err(|e| CoreError::Invalid(format!("bad server URL: {e}")))
+        self.server.join(path).map_err(|e| CoreError::Invalid(format!("bad server URL: {e}")))
     }
 
     /// Runs keyring work off the async threads: the OS keyring answers synchronously.
@@ -444,9 +377,7 @@ pub struct PendingLogin {
 impl std::fmt::Debug for PendingLogin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The verifier stays out of logs: with an intercepted code it would sign someone in.
-        f.debug_struct("PendingLogin")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
+        f.debug_struct("PendingLogin").field("url", &self.url).finish_non_exhaustive()
     }
 }
 
@@ -460,13 +391,7 @@ impl PendingLogin {
     /// verifier, stores the refresh token in the keyring, keeps the access token in memory,
     /// and tells the browser tab to go back to the app.
     pub async fn finish(self, session: &Session, timeout: Duration) -> Result<PersonInfo> {
-        let PendingLogin {
-            listener,
-            verifier,
-            state,
-            redirect_uri,
-            ..
-        } = self;
+        let PendingLogin { listener, verifier, state, redirect_uri, .. } = self;
         let waited = tokio::time::timeout(timeout, wait_for_callback(&listener, &state)).await;
         let (callback, mut browser) = waited.map_err(|_| {
             CoreError::SignedOut(format!(
@@ -477,11 +402,7 @@ impl PendingLogin {
         drop(listener);
         let outcome = match callback {
             Callback::Code(code) => session.exchange_code(&code, &verifier, &redirect_uri).await,
-            Callback::Error { code, message } => Err(CoreError::Refused {
-                status: 400,
-                code,
-                message,
-            }),
+            Callback::Error { code, message } => Err(CoreError::Refused { status: 400, code, message }),
         };
         let page = match &outcome {
             Ok(_) => page_signed_in(),
@@ -555,40 +476,24 @@ async fn read_request_target(mut stream: TcpStream) -> Option<(String, TcpStream
 
 /// Checks a request target against the expected callback; on refusal, the status and page
 /// to answer with.
-fn parse_callback(
-    target: &str,
-    state: &str,
-) -> std::result::Result<Callback, (&'static str, String)> {
+fn parse_callback(target: &str, state: &str) -> std::result::Result<Callback, (&'static str, String)> {
     let not_found = || ("404 Not Found", page_failed("Такой страницы здесь нет."));
-    let url = Url::parse("http://127.0.0.1")
-        .and_then(|base| base.join(target))
-        .map_err(|_| not_found())?;
+    let url = Url::parse("http://127.0.0.1").and_then(|base| base.join(target)).map_err(|_| not_found())?;
     if url.path() != CALLBACK_PATH || !target.starts_with('/') {
         return Err(not_found());
     }
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     if param("state").as_deref() != Some(state) {
-        return Err((
-            "400 Bad Request",
-            page_failed("Эта ссылка входа устарела или открыта не из этого приложения."),
-        ));
+        return Err(("400 Bad Request", page_failed("Эта ссылка входа устарела или открыта не из этого приложения.")));
     }
     if let Some(code) = param("code") {
         return Ok(Callback::Code(code));
     }
     if let Some(code) = param("error") {
-        let message = param("error_description")
-            .unwrap_or_else(|| format!("the sign-in was refused: {code}"));
+        let message = param("error_description").unwrap_or_else(|| format!("the sign-in was refused: {code}"));
         return Ok(Callback::Error { code, message });
     }
-    Err((
-        "400 Bad Request",
-        page_failed("В ответе сервера входа нет кода."),
-    ))
+    Err(("400 Bad Request", page_failed("В ответе сервера входа нет кода.")))
 }
 
 /// Writes a small HTML answer and closes the connection.
@@ -612,20 +517,11 @@ fn page(title: &str, text: &str) -> String {
 }
 
 fn page_signed_in() -> String {
-    page(
-        "Вход выполнен",
-        "Вход выполнен, вернитесь в приложение Домком. Эту вкладку можно закрыть.",
-    )
+    page("Вход выполнен", "Вход выполнен, вернитесь в приложение Домком. Эту вкладку можно закрыть.")
 }
 
 fn page_failed(reason: &str) -> String {
-    page(
-        "Вход не удался",
-        &format!(
-            "{} Вернитесь в приложение Домком и начните вход заново.",
-            escape_html(reason)
-        ),
-    )
+    page("Вход не удался", &format!("{} Вернитесь в приложение Домком и начните вход заново.", escape_html(reason)))
 }
 
 /// What a demo sign-in needs from the server's sign-in page.
@@ -642,21 +538,14 @@ impl SignInForm {
         let start = html.find("<form")?;
         let open_end = start + html[start..].find('>')?;
         let action = attribute(&html[start..open_end], "action").unwrap_or_default();
-        let close = html[open_end..]
-            .find("</form>")
-            .map_or(html.len(), |i| open_end + i);
+        let close = html[open_end..].find("</form>").map_or(html.len(), |i| open_end + i);
         let body = &html[open_end..close];
-        let mut form = SignInForm {
-            action,
-            hidden: Vec::new(),
-            persons: Vec::new(),
-        };
+        let mut form = SignInForm { action, hidden: Vec::new(), persons: Vec::new() };
         for tag in tags(body, "<input") {
             if attribute(tag, "type").as_deref() == Some("hidden")
                 && let Some(name) = attribute(tag, "name")
             {
-                form.hidden
-                    .push((name, attribute(tag, "value").unwrap_or_default()));
+                form.hidden.push((name, attribute(tag, "value").unwrap_or_default()));
             }
         }
         for tag in tags(body, "<button") {
@@ -672,8 +561,7 @@ impl SignInForm {
 
 /// The opening tags starting with `open` (e.g. `<input`), without their closing `>`.
 fn tags<'a>(html: &'a str, open: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    html.match_indices(open)
-        .filter_map(move |(i, _)| html[i..].find('>').map(|end| &html[i..i + end]))
+    html.match_indices(open).filter_map(move |(i, _)| html[i..].find('>').map(|end| &html[i..i + end]))
 }
 
 /// The value of a double-quoted attribute of a tag, unescaped.
@@ -685,19 +573,11 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 }
 
 fn unescape_html(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// `bytes` random bytes, base64url without padding: 32 make a 43-character PKCE verifier.
@@ -748,23 +628,13 @@ async fn error_from(answer: reqwest::Response) -> CoreError {
     let body = answer.bytes().await.unwrap_or_default();
     let api = serde_json::from_slice::<ApiError>(&body).ok();
     match (status, api) {
-        (429, _) => CoreError::RateLimited {
-            retry_after_secs: retry_after.unwrap_or(1),
-        },
+        (429, _) => CoreError::RateLimited { retry_after_secs: retry_after.unwrap_or(1) },
         (401, Some(api)) => CoreError::SignedOut(api.message),
-        (400..=499, Some(api)) => CoreError::Refused {
-            status,
-            code: api.code,
-            message: api.message,
-        },
-        (_, Some(api)) => {
-            CoreError::Network(format!("the server answered {status}: {}", api.message))
-        }
+        (400..=499, Some(api)) => CoreError::Refused { status, code: api.code, message: api.message },
+        (_, Some(api)) => CoreError::Network(format!("the server answered {status}: {}", api.message)),
         // A 4xx without the API's error body comes from something in between (a proxy, a
         // captive portal), not from the server's judgement of the request.
-        (_, None) => {
-            CoreError::Network(format!("the server answered {status} without an API error"))
-        }
+        (_, None) => CoreError::Network(format!("the server answered {status} without an API error")),
     }
 }
 
@@ -781,10 +651,7 @@ mod tests {
             form.hidden,
             vec![
                 ("state".to_owned(), "a&b".to_owned()),
-                (
-                    "redirect_uri".to_owned(),
-                    "http://127.0.0.1:1/callback".to_owned()
-                )
+                ("redirect_uri".to_owned(), "http://127.0.0.1:1/callback".to_owned())
             ]
         );
         assert_eq!(form.persons, vec!["resident".to_owned()]);
@@ -792,9 +659,7 @@ mod tests {
 
     #[test]
     fn callback_needs_our_path_and_state() {
-        assert!(
-            matches!(parse_callback("/callback?code=c&state=s", "s"), Ok(Callback::Code(c)) if c == "c")
-        );
+        assert!(matches!(parse_callback("/callback?code=c&state=s", "s"), Ok(Callback::Code(c)) if c == "c"));
         assert!(parse_callback("/callback?code=c&state=t", "s").is_err());
         assert!(parse_callback("/callback?code=c", "s").is_err());
         assert!(parse_callback("/favicon.ico", "s").is_err());
@@ -809,10 +674,6 @@ mod tests {
     fn verifier_fits_pkce() {
         let verifier = random_token(32);
         assert_eq!(verifier.len(), 43);
-        assert!(
-            verifier
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
+        assert!(verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     }
 }

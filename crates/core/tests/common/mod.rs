@@ -1,0 +1,219 @@
+//! Shared helpers of the core's integration tests: the real backend on port 0, a keyring
+//! profile of one's own, and a few raw HTTP calls that check what the server thinks.
+//!
+//! The keyring tests need a Secret Service on the session bus; run them as
+//! `dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo nextest run -p domkom-core'`.
+
+#![allow(dead_code)] // Each test file uses its own part of this module.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use domkom_core::secrets::{Keyring, SecretStore};
+use domkom_core::session::{REFRESH_TOKEN, Session};
+use domkom_server::{Config, Server};
+use tempfile::TempDir;
+use url::Url;
+
+/// The reference backend with the small seed, in this process, on a free port.
+pub struct TestServer {
+    server: Option<Server>,
+    /// Its base URL.
+    pub url: Url,
+    dir: TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with the default settings.
+    pub async fn start() -> anyhow::Result<TestServer> {
+        TestServer::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` adjusts its settings (e.g. token lifetimes).
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> anyhow::Result<TestServer> {
+        let dir = tempfile::tempdir()?;
+        let mut config = Config::new(dir.path(), domkom_server::seed::Seed::Small);
+        configure(&mut config);
+        let server = Server::start(config).await?;
+        let url = Url::parse(&server.url())?;
+        Ok(TestServer { server: Some(server), url, dir })
+    }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Stops the server, as if the network were gone.
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some(server) = self.server.take() {
+            server.stop().await?;
+        }
+        Ok(())
+    }
+
+    /// The HTTP status of `GET /v1/me` with a bearer token: whether the server takes it.
+    pub async fn me_status(&self, access_token: &str) -> anyhow::Result<u16> {
+        let answer = reqwest::Client::new().get(self.url.join("v1/me")?).bearer_auth(access_token).send().await?;
+        Ok(answer.status().as_u16())
+    }
+
+    /// Presents a refresh token to the token endpoint directly; the status and error code.
+    pub async fn try_refresh(&self, refresh_token: &str) -> anyhow::Result<(u16, String)> {
+        let answer = reqwest::Client::new()
+            .post(self.url.join("oauth/token")?)
+            .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", "domkom-desktop")])
+            .send()
+            .await?;
+        let status = answer.status().as_u16();
+        let body: serde_json::Value = answer.json().await?;
+        let code = body.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_owned();
+        Ok((status, code))
+    }
+
+    /// A session with this server keeping its secrets in `keyring`.
+    pub fn session(&self, keyring: &TestKeyring) -> Session {
+        Session::new(self.url.clone(), keyring.store())
+    }
+}
+
+/// A keyring profile used by one test only, emptied when the test ends.
+pub struct TestKeyring {
+    /// The profile's name.
+    pub profile: String,
+    /// The keyring itself.
+    pub keyring: Arc<Keyring>,
+}
+
+impl TestKeyring {
+    /// A profile no other test uses, so tests can run in parallel.
+    pub fn new() -> TestKeyring {
+        TestKeyring::with_profile(&format!("test-{}", uuid::Uuid::now_v7().simple()))
+    }
+
+    /// A given profile, e.g. one a parent test process made.
+    pub fn with_profile(profile: &str) -> TestKeyring {
+        TestKeyring { keyring: Arc::new(Keyring::new(profile)), profile: profile.to_owned() }
+    }
+
+    /// The keyring as the session takes it.
+    pub fn store(&self) -> Arc<dyn SecretStore> {
+        self.keyring.clone()
+    }
+
+    /// The stored refresh token, read through a fresh keyring object.
+    pub fn refresh_token(&self) -> anyhow::Result<Option<String>> {
+        Ok(Keyring::new(&self.profile).get(REFRESH_TOKEN)?)
+    }
+
+    /// The keyring user name of an entry, as `secret-tool` sees it.
+    pub fn user(&self, name: &str) -> String {
+        format!("{}/{name}", self.profile)
+    }
+}
+
+impl Drop for TestKeyring {
+    fn drop(&mut self) {
+        // Keep the developer's keyring tidy; a failure here does not change the verdict.
+        let _ = self.keyring.delete(REFRESH_TOKEN);
+    }
+}
+
+/// Runs `secret-tool` (libsecret-tools), a separate process asking the Secret Service.
+pub async fn secret_tool(args: &[&str]) -> anyhow::Result<std::process::Output> {
+    tokio::process::Command::new("secret-tool")
+        .args(args)
+        .output()
+        .await
+        .context("cannot run secret-tool; install libsecret-tools")
+}
+
+/// Where gnome-keyring keeps its files.
+pub fn keyrings_dir() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".local/share")))?;
+    Some(data.join("keyrings"))
+}
+
+/// The files under `dir` (recursively) whose bytes contain `needle`.
+pub fn files_containing(dir: &Path, needle: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path)
+                && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+            {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Runs one test of this test binary in a child process, with extra environment; the
+/// child's combined output, after checking that it passed.
+pub async fn run_child_test(name: &str, env: &[(&str, &str)]) -> anyhow::Result<String> {
+    let exe = std::env::current_exe()?;
+    let output = tokio::process::Command::new(exe)
+        .args([name, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
+        .envs(env.iter().copied())
+        .output()
+        .await?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    anyhow::ensure!(output.status.success(), "child test {name} failed:\n{text}");
+    anyhow::ensure!(text.contains("1 passed"), "child test {name} did not run:\n{text}");
+    Ok(text)
+}
+
+/// Starts gnome-keyring with an unlocked login keyring (made on first use) as the default.
+pub const UNLOCKED_KEYRING: &str = "echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null";
+
+/// Runs one test of this test binary in a child process on a private session bus, in a
+/// throwaway home, after the shell commands `setup` started (and perhaps spoiled) a keyring
+/// there; `None` (with the reason printed) when the tools for that are missing.
+pub async fn run_child_test_in_private_keyring(
+    name: &str,
+    setup: &str,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Option<String>> {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "dbus-send", "secret-tool"] {
+        let found = tokio::process::Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().await?;
+        if !found.status.success() {
+            eprintln!("skipped: {tool} is not installed, so no private keyring can be made");
+            return Ok(None);
+        }
+    }
+    let home = tempfile::tempdir()?;
+    let home_path = home.path().to_string_lossy().into_owned();
+    let exe = std::env::current_exe()?.to_string_lossy().into_owned();
+    // gnome-keyring does not always exit with its bus, so the script stops whichever
+    // daemon serves this bus once the test is done.
+    let script = format!(
+        "{setup}; \"$0\" \"$@\"; status=$?; \
+         pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+               org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null \
+               | awk '/uint32/ {{print $2}}'); \
+         [ -n \"$pid\" ] && kill \"$pid\"; exit $status"
+    );
+    let output = tokio::process::Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script, &exe, name, "--exact", "--include-ignored", "--nocapture"])
+        .env("HOME", &home_path)
+        .env("XDG_DATA_HOME", format!("{home_path}/data"))
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .envs(env.iter().copied())
+        .output()
+        .await?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    anyhow::ensure!(output.status.success(), "child test {name} failed:\n{text}");
+    anyhow::ensure!(text.contains("1 passed"), "child test {name} did not run:\n{text}");
+    Ok(Some(text))
+}
