@@ -87,6 +87,16 @@ impl Api {
         Err(CoreError::SignedOut("the server refused a fresh token".into()))
     }
 
+    /// The reference backend's demo persons (public; empty on a real platform).
+    pub async fn demo_persons(&self) -> Result<Vec<domkom_domain::wire::DemoPerson>> {
+        let url = self.base.join("/v1/demo/persons").map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let resp = self.http.get(url).send().await.map_err(|e| CoreError::Network(e.to_string()))?;
+        if resp.status() == StatusCode::NOT_FOUND {
+            return Ok(Vec::new());
+        }
+        read_answer(resp).await
+    }
+
     /// Who the caller is.
     pub async fn me(&self) -> Result<Me> {
         self.call::<(), _>(Method::GET, "/v1/me", None).await

@@ -40,6 +40,7 @@ pub struct Client {
     cache: Arc<Cache>,
     session: Arc<Session>,
     secrets: Arc<dyn SecretStore>,
+    api: Arc<Api>,
     engine: Arc<SyncEngine>,
     events: broadcast::Sender<Event>,
     opened: crate::cache::Opened,
@@ -70,8 +71,8 @@ impl Client {
         let session = Arc::new(Session::new(server.clone(), secrets.clone()));
         let api = Arc::new(Api::new(server.clone(), session.clone(), options.request_timeout)?);
         let (events, _) = broadcast::channel(1024);
-        let engine = Arc::new(SyncEngine::new(cache.clone(), api, events.clone()));
-        Ok(Client { cache, session, secrets, engine, events, opened })
+        let engine = Arc::new(SyncEngine::new(cache.clone(), api.clone(), events.clone()));
+        Ok(Client { cache, session, secrets, api, engine, events, opened })
     }
 
     /// How the cache was opened (a rebuild is something to tell the person).
@@ -195,6 +196,60 @@ impl Client {
         Ok(())
     }
 
+    /// The reference backend's demo persons, for a demo sign-in picker.
+    pub async fn demo_persons(&self) -> Result<Vec<domkom_domain::wire::DemoPerson>> {
+        self.api.demo_persons().await
+    }
+
+    /// Who is signed in, with the house chats offered to join.
+    pub async fn me(&self) -> Result<domkom_domain::wire::Me> {
+        self.api.me().await
+    }
+
+    /// Joins an offered house chat and syncs, so it shows at once.
+    pub async fn join(&self, community: i64) -> Result<()> {
+        self.api.join(community).await?;
+        self.engine.sync(&|_, _| {}).await?;
+        Ok(())
+    }
+
+    /// Edits one's own sent message (needs the server).
+    pub async fn edit(&self, message: i64, body: &str) -> Result<()> {
+        let body = validate_message_body(body).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let m = self.api.edit(message, body).await?;
+        let community = m.community_id;
+        blocking(&self.cache, move |c| c.outbox_delivered(&m)).await?;
+        let _ = self.events.send(Event::Chat { community_id: community });
+        Ok(())
+    }
+
+    /// Deletes a sent message (needs the server).
+    pub async fn delete(&self, message: i64) -> Result<()> {
+        let m = self.api.delete(message).await?;
+        let community = m.community_id;
+        blocking(&self.cache, move |c| c.outbox_delivered(&m)).await?;
+        let _ = self.events.send(Event::Chat { community_id: community });
+        Ok(())
+    }
+
+    /// A cached house's passport.
+    pub async fn house(&self, id: i64) -> Result<Option<domkom_domain::wire::House>> {
+        blocking(&self.cache, move |c| c.house(id)).await
+    }
+
+    /// Turns a chat's notifications off or on.
+    pub async fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+        blocking(&self.cache, move |c| c.set_muted(community, muted)).await?;
+        let _ = self.events.send(Event::Houses);
+        Ok(())
+    }
+
+    /// The signed-in person as cached, if any (works offline).
+    pub async fn person(&self) -> Result<Option<PersonInfo>> {
+        let status = self.status().await?;
+        Ok(status.person.and_then(|p| serde_json::from_value(p).ok()))
+    }
+
     /// Cursor, cache size and outbox counts.
     pub async fn status(&self) -> Result<Status> {
         blocking(&self.cache, |c| c.status()).await
@@ -203,8 +258,9 @@ impl Client {
     /// Signs out: revokes on the server, clears the keyring and deletes the cache.
     pub async fn logout(self) -> Result<()> {
         self.session.logout().await?;
-        let Client { cache, secrets, engine, .. } = self;
+        let Client { cache, secrets, engine, api, .. } = self;
         drop(engine);
+        drop(api);
         let cache = Arc::try_unwrap(cache).map_err(|_| CoreError::Io("the cache is still in use".into()))?;
         tokio::task::spawn_blocking(move || cache.destroy(secrets.as_ref()))
             .await

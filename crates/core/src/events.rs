@@ -13,6 +13,8 @@ pub enum Event {
         /// The community.
         community_id: i64,
     },
+    /// A message arrived that was not here before (the app decides whether to notify).
+    NewMessage(crate::cache::NewMessage),
     /// The sync status changed.
     Sync(SyncStatus),
     /// The outbox changed (queued, sent, failed).

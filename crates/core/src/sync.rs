@@ -83,6 +83,13 @@ impl SyncEngine {
         }
     }
 
+    fn emit_new(&self, applied: &Applied) {
+        // Only the last few of a burst: nobody reads a hundred notifications.
+        for m in applied.new_messages.iter().rev().take(5).rev() {
+            self.emit(Event::NewMessage(m.clone()));
+        }
+    }
+
     /// Fetches and applies every change after the cursor, reporting progress.
     pub async fn sync(&self, progress: &(dyn Fn(i64, i64) + Send + Sync)) -> Result<SyncReport> {
         let _guard = self.running.lock().await;
@@ -103,6 +110,7 @@ impl SyncEngine {
             self.emit(Event::Sync(SyncStatus::Syncing { done: page.cursor - start, total: page.head - start }));
             self.emit_applied(&applied);
             if !first {
+                self.emit_new(&applied);
                 for &community in &applied.joined {
                     self.catch_up(community).await?;
                 }

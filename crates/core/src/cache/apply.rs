@@ -9,6 +9,21 @@ use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 use super::Cache;
 use crate::error::{CoreError, Result};
 
+/// A message that arrived and was not in the cache before (for notifications).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewMessage {
+    /// Community.
+    pub community_id: i64,
+    /// Message id.
+    pub id: i64,
+    /// Author's person id.
+    pub author_id: i64,
+    /// Author's name.
+    pub author_name: String,
+    /// The text.
+    pub body: String,
+}
+
 /// What one applied page changed, so the app re-reads only that.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -24,6 +39,10 @@ pub struct Applied {
     pub joined: BTreeSet<i64>,
     /// Client keys of messages that arrived, so their outbox items can go.
     pub delivered_keys: Vec<String>,
+    /// Messages newer than anything cached in their chat before this page.
+    pub new_messages: Vec<NewMessage>,
+    /// Each touched chat's newest message id before this page.
+    newest_before: std::collections::HashMap<i64, i64>,
 }
 
 fn decode<T: serde::de::DeserializeOwned>(c: &Change) -> Result<T> {
@@ -114,6 +133,27 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
     match (c.kind, c.op) {
         (ChangeKind::Message, ChangeOp::Upsert) => {
             let m: wire::Message = decode(c)?;
+            let newest = match out.newest_before.get(&m.community_id) {
+                Some(&n) => n,
+                None => {
+                    let n: i64 = tx.query_row(
+                        "SELECT coalesce(max(id), 0) FROM messages WHERE community_id = ?1",
+                        [m.community_id],
+                        |r| r.get(0),
+                    )?;
+                    out.newest_before.insert(m.community_id, n);
+                    n
+                }
+            };
+            if m.id > newest && m.deleted_at.is_none() {
+                out.new_messages.push(NewMessage {
+                    community_id: m.community_id,
+                    id: m.id,
+                    author_id: m.author.id,
+                    author_name: m.author.name.clone(),
+                    body: m.body.clone(),
+                });
+            }
             upsert_message(tx, &m)?;
             out.messages += 1;
             out.chats.insert(m.community_id);

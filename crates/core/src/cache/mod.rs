@@ -5,7 +5,7 @@ mod apply;
 mod outbox;
 mod read;
 
-pub use apply::Applied;
+pub use apply::{Applied, NewMessage};
 pub use outbox::OutboxItem;
 pub use read::{ChatMessage, HouseSummary, SearchHit, Status};
 
@@ -19,7 +19,10 @@ use crate::error::{CoreError, Result};
 use crate::secrets::SecretStore;
 
 /// The cache's migrations; the index + 1 is the schema version.
-const MIGRATIONS: &[(&str, &str)] = &[("001_cache", include_str!("../../migrations/001_cache.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_cache", include_str!("../../migrations/001_cache.sql")),
+    ("002_chat_settings", include_str!("../../migrations/002_chat_settings.sql")),
+];
 
 /// The name of the cache key in the secret store.
 pub const KEY_NAME: &str = "cache-key";
@@ -194,7 +197,7 @@ impl Cache {
                 "DELETE FROM houses; DELETE FROM communities; DELETE FROM memberships; DELETE FROM ownerships;
                  DELETE FROM messages; DELETE FROM history_gaps; DELETE FROM read_state; DELETE FROM tickets;
                  DELETE FROM notices; DELETE FROM repair_plans; DELETE FROM accounts; DELETE FROM devices;
-                 DELETE FROM readings; DELETE FROM bills;
+                 DELETE FROM readings; DELETE FROM bills; DELETE FROM chat_settings;
                  UPDATE sync_state SET cursor = 0, person_id = NULL, person = NULL, synced_at = NULL;",
             )?;
             Ok(())

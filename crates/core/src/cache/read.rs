@@ -27,6 +27,8 @@ pub struct HouseSummary {
     pub last_at: Option<String>,
     /// The newest message's text, shortened.
     pub last_text: Option<String>,
+    /// Whether notifications for it are off.
+    pub muted: bool,
 }
 
 /// A message as the timeline shows it; local echoes have no server id yet.
@@ -143,7 +145,8 @@ impl Cache {
                    (SELECT count(*) FROM messages x WHERE x.community_id = cm.id \
                       AND x.id > coalesce((SELECT last_read_id FROM read_state r WHERE r.community_id = cm.id), 0) \
                       AND x.author_id != ?1 AND x.deleted_at IS NULL), \
-                   last.created_at, substr(last.body, 1, 120) \
+                   last.created_at, substr(last.body, 1, 120), \
+                   coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0) \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -160,6 +163,7 @@ impl Cache {
                     unread: r.get(6)?,
                     last_at: r.get(7)?,
                     last_text: r.get(8)?,
+                    muted: r.get::<_, i64>(9)? == 1,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -277,6 +281,29 @@ impl Cache {
                 params![community, up_to],
             )?;
             Ok(())
+        })
+    }
+
+    /// Turns a chat's notifications off or on.
+    pub fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO chat_settings (community_id, muted) VALUES (?1, ?2) \
+                 ON CONFLICT (community_id) DO UPDATE SET muted = excluded.muted",
+                params![community, i64::from(muted)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A cached house's passport as the server sent it.
+    pub fn house(&self, id: i64) -> Result<Option<domkom_domain::wire::House>> {
+        self.read(|c| {
+            let payload: Option<String> =
+                c.query_row("SELECT payload FROM houses WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            payload
+                .map(|p| serde_json::from_str(&p).map_err(|e| crate::error::CoreError::Cache(e.to_string())))
+                .transpose()
         })
     }
 

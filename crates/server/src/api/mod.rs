@@ -56,6 +56,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/stats/city", get(reads::city_stats))
+        .route("/demo/persons", get(reads::demo_persons))
         .route("/me", get(reads::me))
         .route("/changes", get(reads::changes))
         .route("/stream", get(push::stream))
@@ -102,7 +103,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(title = "Domkom reference backend", description = "House chats, registry, tickets, meters, bills and notices of Kazan, with a change feed."),
     paths(
-        reads::city_stats, reads::me, reads::changes, push::stream, reads::houses, reads::house, reads::premises,
+        reads::city_stats, reads::demo_persons, reads::me, reads::changes, push::stream, reads::houses, reads::house, reads::premises,
         reads::house_tickets, reads::house_notices, reads::house_repairs, reads::house_devices, reads::ticket,
         reads::accounts, reads::bills, reads::premises_devices, reads::readings, reads::community,
         messages::history, messages::send, messages::edit, messages::delete, messages::join, messages::leave,

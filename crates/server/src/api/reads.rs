@@ -56,6 +56,12 @@ pub async fn city_stats(State(state): State<AppState>) -> Result<Json<CityStats>
     Ok(Json(state.run(|s| s.city_stats()).await?))
 }
 
+/// The demo persons of this reference backend (public), for a client's demo sign-in picker.
+#[utoipa::path(get, path = "/v1/demo/persons", responses((status = 200, body = [domkom_domain::wire::DemoPerson])))]
+pub async fn demo_persons(State(state): State<AppState>) -> Result<Json<Vec<domkom_domain::wire::DemoPerson>>> {
+    Ok(Json(state.run(|s| s.demo_persons()).await?))
+}
+
 /// Who the caller is; houses, communities and offers to join.
 #[utoipa::path(get, path = "/v1/me", responses((status = 200, body = Me)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, AnyAuth(viewer): AnyAuth) -> Result<Json<Me>> {
