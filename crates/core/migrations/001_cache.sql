@@ -1,6 +1,5 @@
--- The client cache: what the server said, as of the cursor in `sync_state`, plus the
--- outbox of what the person wrote and the server has not confirmed yet. Everything but
--- the outbox can be rebuilt from the server.
+-- The client cache: what the server said, as of the cursor in `sync_state`. All of it can
+-- be rebuilt from the server; the outbox lives in a file of its own (outbox.db).
 
 CREATE TABLE sync_state (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
@@ -140,19 +139,3 @@ CREATE TABLE bills (
     payload    TEXT NOT NULL
 ) STRICT;
 CREATE INDEX bills_account ON bills (account_id, period);
-
--- Messages written here and not yet confirmed by the server. `client_key` is the
--- idempotency key the server stores once, however often the item is sent.
-CREATE TABLE outbox (
-    id              INTEGER PRIMARY KEY,
-    client_key      TEXT NOT NULL UNIQUE,
-    community_id    INTEGER NOT NULL,
-    body            TEXT NOT NULL,
-    reply_to        INTEGER,
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL DEFAULT 0,
-    error_code      TEXT,
-    error_message   TEXT,
-    created_at      TEXT NOT NULL
-) STRICT;

@@ -18,6 +18,9 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::{CoreError, Result};
 use crate::secrets::SecretStore;
 
+/// The outbox file's migrations, applied to the attached schema `outbox`.
+const OUTBOX_MIGRATIONS: &[(&str, &str)] = &[("001_outbox", include_str!("../../migrations/outbox/001_outbox.sql"))];
+
 /// The cache's migrations; the index + 1 is the schema version.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("001_cache", include_str!("../../migrations/001_cache.sql")),
@@ -75,7 +78,28 @@ pub struct Cache {
     readers: Mutex<Vec<Connection>>,
 }
 
+/// The outbox file beside a cache file.
+pub fn outbox_path(cache: &Path) -> PathBuf {
+    cache.with_file_name("outbox.db")
+}
+
+/// Opens the cache file with the outbox file attached as schema `outbox`.
 fn open_connection(path: &Path, key: &CacheKey) -> Result<Connection> {
+    let conn = open_file(path, key)?;
+    let outbox = outbox_path(path);
+    conn.execute(
+        "ATTACH DATABASE ?1 AS outbox KEY ?2",
+        rusqlite::params![outbox.to_string_lossy(), format!("x'{}'", key.0)],
+    )?;
+    conn.query_row("SELECT count(*) FROM outbox.sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| CoreError::Cache(format!("cannot read the outbox file (wrong key or corrupt file): {e}")))?;
+    conn.pragma_update(Some("outbox"), "journal_mode", "WAL")?;
+    conn.pragma_update(Some("outbox"), "secure_delete", "ON")?;
+    Ok(conn)
+}
+
+/// Opens one encrypted file.
+fn open_file(path: &Path, key: &CacheKey) -> Result<Connection> {
     let conn = Connection::open(path)?;
     // The raw-key form skips the key derivation: the key is already 256 random bits.
     conn.pragma_update(None, "key", format!("x'{}'", key.0))?;
@@ -90,19 +114,24 @@ fn open_connection(path: &Path, key: &CacheKey) -> Result<Connection> {
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let latest = MIGRATIONS.len() as i64;
+fn migrate_schema(conn: &mut Connection, schema: &str, migrations: &[(&str, &str)]) -> Result<()> {
+    let current: i64 = conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
+    let latest = migrations.len() as i64;
     if current > latest {
         return Err(CoreError::CacheTooNew { found: current, supported: latest });
     }
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, (_name, sql)) in migrations.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(Some(schema), "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_schema(conn, "main", MIGRATIONS)?;
+    migrate_schema(conn, "outbox", OUTBOX_MIGRATIONS)
 }
 
 /// Moves a cache file (and its WAL) aside so a new one can start; the old one is kept
@@ -119,48 +148,44 @@ fn set_aside(path: &Path) -> Result<()> {
 }
 
 impl Cache {
-    /// Opens the cache in `path` with its key from the secret store, making a key for a new
-    /// cache. A cache whose key is gone, or that cannot be read, is set aside and started
-    /// anew (its outbox is saved first when it can still be read).
+    /// Opens the cache in `path` (and the outbox beside it) with its key from the secret
+    /// store, making a key for a new cache. A cache whose key is gone, or that cannot be
+    /// read, is set aside and started anew; the outbox lives in its own file and survives a
+    /// damaged cache.
     pub fn open(path: &Path, secrets: &dyn SecretStore) -> Result<(Cache, Opened)> {
-        let exists = path.exists();
+        let exists = path.exists() || outbox_path(path).exists();
         let stored = secrets.get(KEY_NAME)?;
         let (key, mut opened) = match (stored, exists) {
             (Some(k), true) => (CacheKey(k), Opened::Existing),
             (Some(k), false) => (CacheKey(k), Opened::New),
             (None, exists) => {
                 if exists {
+                    // Without the key neither file can be read: both start anew.
                     tracing::warn!("the cache key is gone from the keyring: starting a new cache");
                     set_aside(path)?;
+                    set_aside(&outbox_path(path))?;
                 }
                 let key = CacheKey::generate();
                 secrets.set(KEY_NAME, &key.0)?;
                 (key, if exists { Opened::Rebuilt } else { Opened::New })
             }
         };
-        let mut saved_outbox = Vec::new();
-        let mut conn = match open_connection(path, &key).and_then(|mut c| migrate(&mut c).map(|_| c)) {
+        let attempt = |key: &CacheKey| open_connection(path, key).and_then(|mut c| migrate(&mut c).map(|_| c));
+        let conn = match attempt(&key) {
             Ok(c) => c,
-            Err(CoreError::CacheTooNew { found, supported }) => {
-                return Err(CoreError::CacheTooNew { found, supported });
-            }
+            Err(e @ CoreError::CacheTooNew { .. }) => return Err(e),
             Err(e) => {
-                tracing::warn!(error = %e, "the cache cannot be used: setting it aside and rebuilding");
-                saved_outbox = outbox::salvage(path, &key);
+                // Which file is damaged? The outbox is kept whenever it can still be read.
+                let outbox_ok = open_file(&outbox_path(path), &key).is_ok();
+                tracing::warn!(error = %e, outbox_ok, "the cache cannot be used: setting it aside and rebuilding");
                 set_aside(path)?;
+                if !outbox_ok {
+                    set_aside(&outbox_path(path))?;
+                }
                 opened = Opened::Rebuilt;
-                let mut c = open_connection(path, &key)?;
-                migrate(&mut c)?;
-                c
+                attempt(&key)?
             }
         };
-        if !saved_outbox.is_empty() {
-            let tx = conn.transaction()?;
-            for item in &saved_outbox {
-                outbox::restore(&tx, item)?;
-            }
-            tx.commit()?;
-        }
         Ok((Cache { path: path.to_owned(), key, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) }, opened))
     }
 
@@ -208,10 +233,12 @@ impl Cache {
     pub fn destroy(self, secrets: &dyn SecretStore) -> Result<()> {
         let path = self.path.clone();
         drop(self);
-        for suffix in ["", "-wal", "-shm"] {
-            let p = PathBuf::from(format!("{}{suffix}", path.display()));
-            if p.exists() {
-                std::fs::remove_file(&p)?;
+        for file in [path.clone(), outbox_path(&path)] {
+            for suffix in ["", "-wal", "-shm"] {
+                let p = PathBuf::from(format!("{}{suffix}", file.display()));
+                if p.exists() {
+                    std::fs::remove_file(&p)?;
+                }
             }
         }
         secrets.delete(KEY_NAME)

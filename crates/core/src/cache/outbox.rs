@@ -1,11 +1,9 @@
 //! The outbox table: messages written here that the server has not confirmed yet.
 
-use std::path::Path;
-
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Cache, CacheKey, open_connection};
+use super::Cache;
 use crate::error::{CoreError, Result};
 
 /// One message waiting to be sent, or failed.
@@ -52,27 +50,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
         error_message: r.get(9)?,
         created_at: r.get(10)?,
     })
-}
-
-/// Reads what it can of an unusable cache's outbox, so a rebuild loses no unsent message.
-pub(super) fn salvage(path: &Path, key: &CacheKey) -> Vec<OutboxItem> {
-    let read = || -> Result<Vec<OutboxItem>> {
-        let conn = open_connection(path, key)?;
-        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
-        let items = stmt.query_map([], row)?.filter_map(|r| r.ok()).collect();
-        Ok(items)
-    };
-    read().unwrap_or_default()
-}
-
-/// Puts a salvaged item into a new cache.
-pub(super) fn restore(tx: &Transaction<'_>, item: &OutboxItem) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO outbox (client_key, community_id, body, reply_to, state, attempts, created_at) \
-         VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)",
-        params![item.client_key, item.community_id, item.body, item.reply_to, item.created_at],
-    )?;
-    Ok(())
 }
 
 fn now_ms() -> i64 {
