@@ -118,6 +118,7 @@ CREATE TABLE bill_instalments (
     interest  INTEGER NOT NULL,
     remaining INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX bill_instalments_bill ON bill_instalments (bill_id);
 
 CREATE TABLE bill_recalculations (
     id      INTEGER PRIMARY KEY,
@@ -126,6 +127,7 @@ CREATE TABLE bill_recalculations (
     reason  TEXT NOT NULL,
     amount  INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX bill_recalculations_bill ON bill_recalculations (bill_id);
 
 CREATE TABLE notices (
     id           INTEGER PRIMARY KEY,

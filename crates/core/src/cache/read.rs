@@ -107,7 +107,7 @@ const MARK_END: char = '\u{3}';
 /// Quotes and operators are taken as text, so no input is a syntax error.
 pub fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect();
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{}\"*", w.replace('ё', "е").replace('Ё', "Е"))).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -250,12 +250,14 @@ impl Cache {
             return Ok(Vec::new());
         };
         self.read(|c| {
+            // The full-text query orders and limits by itself, so it stops after `limit` hits
+            // instead of collecting every match before a join.
             let mut stmt = c.prepare_cached(
-                "SELECT m.id, m.community_id, coalesce(cm.title, ''), m.author_name, m.created_at, \
-                   snippet(messages_fts, 0, char(2), char(3), '…', 16) \
-                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
-                 LEFT JOIN communities cm ON cm.id = m.community_id \
-                 WHERE messages_fts MATCH ?1 ORDER BY messages_fts.rowid DESC LIMIT ?2",
+                "WITH hits AS (SELECT rowid AS id, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip \
+                   FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
+                 SELECT m.id, m.community_id, coalesce(cm.title, ''), m.author_name, m.created_at, hits.snip \
+                 FROM hits JOIN messages m ON m.id = hits.id \
+                 LEFT JOIN communities cm ON cm.id = m.community_id ORDER BY m.id DESC",
             )?;
             let rows = stmt.query_map(params![query, limit as i64], |r| {
                 let snippet: String = r.get(5)?;
@@ -359,6 +361,7 @@ mod tests {
     #[test]
     fn any_typed_text_is_a_valid_query() {
         assert_eq!(fts_query("Лифт не работает").as_deref(), Some("\"Лифт\"* \"не\"* \"работает\"*"));
+        assert_eq!(fts_query("счёт").as_deref(), Some("\"счет\"*"), "ё is searched as е");
         assert_eq!(fts_query("\"OR NEAR(* ").as_deref(), Some("\"OR\"* \"NEAR\"*"));
         assert_eq!(fts_query("  ,. "), None);
     }

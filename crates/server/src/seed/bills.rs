@@ -147,7 +147,12 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
 
 /// The demo house's collective cold-water meter (ОДПУ) and its monthly readings; returns the
 /// house's monthly consumption, thousandths of m³.
-fn collective_meter(st: &mut Statements<'_>, rng: &mut StdRng, plan: &Plan, next: &mut i64) -> anyhow::Result<Vec<i64>> {
+fn collective_meter(
+    st: &mut Statements<'_>,
+    rng: &mut StdRng,
+    plan: &Plan,
+    next: &mut i64,
+) -> anyhow::Result<Vec<i64>> {
     let id = *next;
     *next += 1;
     let house_id = DEMO_HOUSE as i64 + 1;
@@ -247,7 +252,8 @@ fn flat_meters(
                 "cold_water" => [persons * rng.random_range(2_100..3_000) * if summer { 112 } else { 100 } / 100, 0],
                 "hot_water" => [persons * rng.random_range(1_300..1_900) * if summer { 90 } else { 100 } / 100, 0],
                 _ => {
-                    let day_kwh = (70 + 45 * persons) * rng.random_range(85..115) / 100 * if winter { 115 } else { 100 } / 100;
+                    let day_kwh =
+                        (70 + 45 * persons) * rng.random_range(85..115) / 100 * if winter { 115 } else { 100 } / 100;
                     [day_kwh * 1000 + rng.random_range(0..10) * 100, day_kwh * 420 / 1000 * 1000]
                 }
             };
@@ -260,11 +266,8 @@ fn flat_meters(
             let (from, to) = (h.window.0.max(15) as u32, h.window.1.min(25) as u32);
             let taken = date(y, m, rng.random_range(from..=to.max(from)));
             let entered = taken.and_hms_opt(rng.random_range(8..23), rng.random_range(0..60), 0).unwrap_or_default();
-            let (t1, t2) = if zones == 2 {
-                (dec(value[0], 1), Some(dec(value[1], 1)))
-            } else {
-                (dec(value[0], 3), None)
-            };
+            let (t1, t2) =
+                if zones == 2 { (dec(value[0], 1), Some(dec(value[1], 1))) } else { (dec(value[0], 3), None) };
             let source = if resource == "electricity" && rng.random_bool(0.3) { "remote" } else { "resident" };
             st.reading.execute(params![id, period(y, m), day(taken), t1, t2, source, ts(entered)])?;
         }
@@ -276,7 +279,13 @@ fn flat_meters(
 
 /// Volumes billed from a meter: by the meter when read; by the average of the last (up to)
 /// six billed months when not, taken back from the next reading (regulation 354, items 59–60).
-fn bill_volumes(start: [i64; 2], values: &[[i64; 2]], zones: usize, missing: &dyn Fn(usize) -> bool, tenths: bool) -> Vec<[Volume; 2]> {
+fn bill_volumes(
+    start: [i64; 2],
+    values: &[[i64; 2]],
+    zones: usize,
+    missing: &dyn Fn(usize) -> bool,
+    tenths: bool,
+) -> Vec<[Volume; 2]> {
     let mut out = Vec::with_capacity(values.len());
     let mut last = start;
     let mut charged = [0i64; 2];
@@ -316,14 +325,7 @@ struct Line {
     recalculation: i64,
 }
 
-fn line(
-    service: &'static str,
-    unit: &'static str,
-    volume: Volume,
-    places: u32,
-    common: Volume,
-    rate: i64,
-) -> Line {
+fn line(service: &'static str, unit: &'static str, volume: Volume, places: u32, common: Volume, rate: i64) -> Line {
     Line {
         service,
         unit,
@@ -408,7 +410,8 @@ fn flat_bills(
         lines.push(line("Взнос на капитальный ремонт", "м²", area, 2, none, capital_rate(y)));
 
         let mut recalculations: Vec<(&'static str, String, i64)> = Vec::new();
-        let accrued_of = |lines: &[Line], service: &str| lines.iter().find(|l| l.service == service).map_or(0, |l| l.accrued);
+        let accrued_of =
+            |lines: &[Line], service: &str| lines.iter().find(|l| l.service == service).map_or(0, |l| l.accrued);
         match (y, m) {
             (2025, 7) => recalculations.push((
                 "Горячее водоснабжение",
@@ -440,11 +443,8 @@ fn flat_bills(
         // Payments: most pay the last bill in full; some round up, some skip a month.
         let debt = previous_total;
         let roll: f64 = rng.random();
-        let paid = if k == 0 || debt <= 0 {
-            0
-        } else if flat.key == "not-joined" && roll < 0.25 {
-            0
-        } else if roll < 0.06 && flat.key != "resident" {
+        let skips = (flat.key == "not-joined" && roll < 0.25) || (flat.key != "resident" && roll < 0.06);
+        let paid = if k == 0 || debt <= 0 || skips {
             0
         } else if roll < 0.2 {
             (debt + 9_999) / 10_000 * 10_000

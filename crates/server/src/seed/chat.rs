@@ -5,12 +5,15 @@
 //! Every chat's history is drawn as scenes at random moments of the last six months; the
 //! messages of all chats are then sorted by time, so ids grow with `created_at`.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Transaction, params};
 
 use super::demo::demo_id;
+use super::names::is_female;
 use super::plan::{DEMO_HOUSE, Plan, SECOND_HOUSE};
 use super::registry::{Registry, Resident};
 use super::util::{at, between, dm, now, pick, roubles, ts, uuid_v7, weighted};
@@ -48,7 +51,10 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
         };
         let chair = (story.house == DEMO_HOUSE).then(|| demo_id("chair"));
         let dispatcher = org.and_then(|o| reg.dispatchers[o]);
-        let mut chat = Chat::new(&mut rng, &mut drafts, community, &reg.residents[story.house], facts, chair, dispatcher);
+        let chair = chair.map(|p| female(tx, p).map(|f| (p, f))).transpose()?;
+        let dispatcher = dispatcher.map(|p| female(tx, p).map(|f| (p, f))).transpose()?;
+        let mut chat =
+            Chat::new(&mut rng, &mut drafts, community, &reg.residents[story.house], facts, chair, dispatcher);
         if story.house == DEMO_HOUSE {
             chat.favour(demo_id("resident"), 40);
             chat.favour(demo_id("multi-owner"), 15);
@@ -59,8 +65,14 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     }
     for (k, c) in plan.complexes.iter().enumerate() {
         let Some(author) = plan.houses[c.houses[0]].mgmt.org.and_then(|o| reg.dispatchers[o]) else { continue };
-        let numbers: Vec<&str> = c.houses.iter().take(3).map(|&i| plan.houses[i].number.as_str()).collect();
         let street = plan.houses[c.houses[0]].street;
+        let numbers: Vec<&str> = c
+            .houses
+            .iter()
+            .filter(|&&i| plan.houses[i].street == street)
+            .take(3)
+            .map(|&i| plan.houses[i].number.as_str())
+            .collect();
         let houses = match numbers.as_slice() {
             [a, b, c, ..] => format!("№ {a}, {b} и {c} по {street}"),
             [a, b] => format!("№ {a} и {b} по {street}"),
@@ -96,6 +108,12 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
         ])?;
     }
     Ok(drafts.len() as i64)
+}
+
+/// Whether a staff member is a woman, by the patronymic of the name in the registry.
+fn female(tx: &Transaction<'_>, person: i64) -> rusqlite::Result<bool> {
+    let name: String = tx.query_row("SELECT full_name FROM persons WHERE id = ?1", [person], |r| r.get(0))?;
+    Ok(is_female(&name))
 }
 
 /// What the templates may mention about the house.
@@ -149,6 +167,8 @@ struct Chat<'a> {
     last: Option<usize>,
     slots: Slots,
     written: usize,
+    /// Authors' sex, for the gendered verbs of the templates.
+    female: HashMap<i64, bool>,
 }
 
 impl<'a> Chat<'a> {
@@ -158,9 +178,12 @@ impl<'a> Chat<'a> {
         community: i64,
         residents: &'a [Resident],
         facts: Facts,
-        chair: Option<i64>,
-        dispatcher: Option<i64>,
+        chair: Option<(i64, bool)>,
+        dispatcher: Option<(i64, bool)>,
     ) -> Chat<'a> {
+        let (chair, chair_female) = (chair.map(|c| c.0), chair);
+        let dispatcher_female = dispatcher;
+        let dispatcher = dispatcher.map(|d| d.0);
         let start = now() - Duration::days(HISTORY_DAYS);
         // Authors: about forty verified holders who had joined before the history starts,
         // a few of them far chattier than the rest.
@@ -177,6 +200,10 @@ impl<'a> Chat<'a> {
             pool.push((k, (60.0 / (rank + 1.0).powf(0.7)) as u32 + 1));
         }
         pool.sort_unstable();
+        let mut female: HashMap<i64, bool> = residents.iter().map(|r| (r.person, r.female)).collect();
+        for staff in [chair_female, dispatcher_female].into_iter().flatten() {
+            female.insert(staff.0, staff.1);
+        }
         Chat {
             rng,
             out,
@@ -203,6 +230,7 @@ impl<'a> Chat<'a> {
                 cat: "",
             },
             written: 0,
+            female,
         }
     }
 
@@ -292,16 +320,11 @@ impl<'a> Chat<'a> {
         let d1 = t.date() + Duration::days(self.rng.random_range(2..6));
         self.slots.d1 = dm(d1);
         self.slots.d2 = dm(d1 + Duration::days(self.rng.random_range(1..8)));
-        self.slots.sum = roubles(self.rng.random_range(2_400_00..4_600_00));
+        self.slots.sum = roubles(self.rng.random_range(240_000..460_000));
         const LETTERS: [char; 6] = ['А', 'В', 'Е', 'К', 'М', 'Р'];
         let l = |rng: &mut StdRng| LETTERS[rng.random_range(0..LETTERS.len())];
-        self.slots.plate = format!(
-            "{}{:03}{}{} 116",
-            l(self.rng),
-            self.rng.random_range(1..1000),
-            l(self.rng),
-            l(self.rng)
-        );
+        self.slots.plate =
+            format!("{}{:03}{}{} 116", l(self.rng), self.rng.random_range(1..1000), l(self.rng), l(self.rng));
         self.slots.cat = pick(self.rng, &["Муся", "Барсик", "Тучка", "Рыжик", "Мурка", "Пушок"]);
         self.slots.n2 = self.rng.random_range(1..=self.facts.flats.max(1));
     }
@@ -327,30 +350,50 @@ impl<'a> Chat<'a> {
         self.residents[self.resident()].person
     }
 
-    fn fill(&self, text: &str) -> String {
-        if !text.contains('{') {
-            return text.to_owned();
+    /// Fills `{slot}`s, and picks `{he|she}` by the author's sex (Russian past tense has gender).
+    fn fill(&self, text: &str, female: bool) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                return out;
+            };
+            let key = &after[..close];
+            match key.split_once('|') {
+                Some((he, she)) => out.push_str(if female { she } else { he }),
+                None => out.push_str(&self.slot(key)),
+            }
+            rest = &after[close + 1..];
         }
+        out.push_str(rest);
+        out
+    }
+
+    fn slot(&self, key: &str) -> String {
+        const PLACES: [&str; 6] = ["в первом", "во втором", "в третьем", "в четвёртом", "в пятом", "в шестом"];
         let s = &self.slots;
-        const PLACES: [&str; 6] =
-            ["в первом", "во втором", "в третьем", "в четвёртом", "в пятом", "в шестом"];
-        let ep = format!("{} подъезде", PLACES[(s.e.clamp(1, 6) - 1) as usize]);
-        text.replace("{ep}", &ep)
-            .replace("{e}", &s.e.to_string())
-            .replace("{f}", &s.f.to_string())
-            .replace("{n}", &s.n.to_string())
-            .replace("{up}", &s.up.to_string())
-            .replace("{n2}", &s.n2.to_string())
-            .replace("{t}", &s.time)
-            .replace("{d1}", &s.d1)
-            .replace("{d2}", &s.d2)
-            .replace("{sum}", &s.sum)
-            .replace("{plate}", &s.plate)
-            .replace("{cat}", s.cat)
-            .replace("{phone}", &self.facts.phone)
-            .replace("{wf}", &self.facts.window.0.to_string())
-            .replace("{wt}", &self.facts.window.1.to_string())
-            .replace("{top}", &self.facts.floors.to_string())
+        match key {
+            "ep" => format!("{} подъезде", PLACES[(s.e.clamp(1, 6) - 1) as usize]),
+            "e" => s.e.to_string(),
+            "f" => s.f.to_string(),
+            "n" => s.n.to_string(),
+            "up" => s.up.to_string(),
+            "n2" => s.n2.to_string(),
+            "t" => s.time.clone(),
+            "d1" => s.d1.clone(),
+            "d2" => s.d2.clone(),
+            "sum" => s.sum.clone(),
+            "plate" => s.plate.clone(),
+            "cat" => s.cat.to_owned(),
+            "phone" => self.facts.phone.clone(),
+            "wf" => self.facts.window.0.to_string(),
+            "wt" => self.facts.window.1.to_string(),
+            "top" => self.facts.floors.to_string(),
+            other => format!("{{{other}}}"),
+        }
     }
 
     /// Writes one message `gap` minutes after the previous one; nothing after "now".
@@ -372,7 +415,8 @@ impl<'a> Chat<'a> {
         let deleted = (!staff && self.rng.random_bool(0.003))
             .then(|| self.t + Duration::minutes(self.rng.random_range(1..30)))
             .filter(|e| *e < now());
-        let body = self.fill(text);
+        let female = self.female.get(&author).copied().unwrap_or(false);
+        let body = self.fill(text, female);
         self.out.push(Draft { community: self.community, at: self.t, author, body, reply_to, edited, deleted });
         let idx = self.out.len() - 1;
         if self.opener.is_none() {
@@ -406,11 +450,11 @@ impl<'a> Chat<'a> {
     }
 
     fn staff(&mut self, who: Option<i64>, texts: &[&str], reply: Reply, gap: (i64, i64)) {
-        if let Some(p) = who {
-            if !texts.is_empty() {
-                let text = pick(self.rng, texts);
-                self.say(p, text, reply, gap);
-            }
+        if let Some(p) = who
+            && !texts.is_empty()
+        {
+            let text = pick(self.rng, texts);
+            self.say(p, text, reply, gap);
         }
     }
 
@@ -454,16 +498,16 @@ impl<'a> Chat<'a> {
                 let k = self.resident();
                 let author = self.residents[k].person;
                 let text = pick(self.rng, ADVERTS);
-                if let Some(idx) = self.say(author, text, Reply::None, (0, 0)) {
-                    if let Some(chair) = self.chair {
-                        let when = self.t + Duration::minutes(self.rng.random_range(10..90));
-                        if when < now() {
-                            self.out[idx].deleted = Some(when);
-                            self.out[idx].edited = None;
-                            self.t = when;
-                            let text = pick(self.rng, ADVERT_REMOVED);
-                            self.say(chair, text, Reply::None, (0, 1));
-                        }
+                if let Some(idx) = self.say(author, text, Reply::None, (0, 0))
+                    && let Some(chair) = self.chair
+                {
+                    let when = self.t + Duration::minutes(self.rng.random_range(10..90));
+                    if when < now() {
+                        self.out[idx].deleted = Some(when);
+                        self.out[idx].edited = None;
+                        self.t = when;
+                        let text = pick(self.rng, ADVERT_REMOVED);
+                        self.say(chair, text, Reply::None, (0, 1));
                     }
                 }
             }
@@ -537,12 +581,42 @@ impl<'a> Chat<'a> {
 
 /// Moves a moment into waking hours, as most chat traffic is.
 fn day_time(rng: &mut StdRng, t: NaiveDateTime) -> NaiveDateTime {
-    let hour = weighted(rng, &[(7, 6), (8, 8), (9, 6), (10, 5), (11, 5), (12, 5), (13, 5), (14, 4), (15, 4), (16, 5), (17, 7), (18, 9), (19, 10), (20, 10), (21, 8), (22, 5), (23, 2), (0, 1)]);
+    let hour = weighted(
+        rng,
+        &[
+            (7, 6),
+            (8, 8),
+            (9, 6),
+            (10, 5),
+            (11, 5),
+            (12, 5),
+            (13, 5),
+            (14, 4),
+            (15, 4),
+            (16, 5),
+            (17, 7),
+            (18, 9),
+            (19, 10),
+            (20, 10),
+            (21, 8),
+            (22, 5),
+            (23, 2),
+            (0, 1),
+        ],
+    );
     t.date().and_hms_opt(hour, rng.random_range(0..60), 0).unwrap_or(t)
 }
 
 /// The microdistrict channel: the managing company's posts about outages and works.
-fn channel(rng: &mut StdRng, out: &mut Vec<Draft>, community: i64, author: i64, name: &str, houses: &str, posts: usize) {
+fn channel(
+    rng: &mut StdRng,
+    out: &mut Vec<Draft>,
+    community: i64,
+    author: i64,
+    name: &str,
+    houses: &str,
+    posts: usize,
+) {
     let start = now() - Duration::days(HISTORY_DAYS);
     let span = (now() - start).num_minutes();
     for k in 0..posts {
@@ -554,7 +628,14 @@ fn channel(rng: &mut StdRng, out: &mut Vec<Draft>, community: i64, author: i64, 
         }
         let d1 = t.date() + Duration::days(rng.random_range(1..5));
         let d2 = d1 + Duration::days(rng.random_range(3..20));
-        let text = CHANNEL_POSTS[(k * 7 + rng.random_range(0..3)) % CHANNEL_POSTS.len()]
+        // Only what fits the season: no snow removal in June.
+        let m = t.month();
+        let fitting: Vec<&str> = CHANNEL_POSTS
+            .iter()
+            .filter(|(_, (from, to))| if from <= to { (*from..=*to).contains(&m) } else { m >= *from || m <= *to })
+            .map(|(text, _)| *text)
+            .collect();
+        let text = fitting[(k * 7 + rng.random_range(0..3)) % fitting.len()]
             .replace("{cx}", name)
             .replace("{houses}", houses)
             .replace("{d1}", &dm(d1))
@@ -609,7 +690,7 @@ const THANKS: &[&str] = &[
     "Наконец-то",
     "Спасибо за оперативность",
     "Рәхмәт, быстро сделали",
-    "Проверила — всё в порядке, спасибо",
+    "{Проверил|Проверила} — всё в порядке, спасибо",
 ];
 
 const LIFT: Issue = Issue {
@@ -626,18 +707,18 @@ const LIFT: Issue = Issue {
         "Да, с утра стоит",
         "Вчера вечером тоже не работал",
         "У нас пожилые люди на верхних этажах, как им подниматься?",
-        "Я позвонил в диспетчерскую, сказали передадут в лифтовую службу",
+        "Я {позвонил|позвонила} в диспетчерскую, сказали передадут в лифтовую службу",
         "Третий раз за месяц!",
         "С коляской вообще никак",
         "Может, кто-то двери держал, вот и сломался",
-        "Подала заявку через приложение",
+        "{Подал|Подала} заявку через приложение",
         "Когда уже заменят лифт? Ему почти сорок лет",
         "У нас в подъезде тоже через раз работает",
         "Мама с {f} этажа не может выйти из дома",
-        "По капремонту замена лифтов только в 2028 году, я смотрела",
+        "По капремонту замена лифтов только в 2028 году, я {смотрел|смотрела}",
     ],
     chair: &[
-        "Передал в УК, заявка зарегистрирована. Замена лифтов стоит в программе капремонта на 2028–2029 годы",
+        "{Передал|Передала} в УК, заявка зарегистрирована. Замена лифтов стоит в программе капремонта на 2028–2029 годы",
         "Соседи, пожалуйста, не держите двери лифта при погрузке — это частая причина поломок",
     ],
     dispatch: &[
@@ -734,14 +815,14 @@ const CLEANING: Issue = Issue {
         "По графику влажная уборка по вторникам и пятницам",
         "У нас в подъезде моют, всё нормально",
         "Надо фото прикрепить и в заявку",
-        "Вчера видела, мыли только до пятого этажа",
+        "Вчера {видел|видела}, мыли только до пятого этажа",
         "Платим за содержание каждый месяц, а подъезд грязный",
         "Это после ремонта в кв. {n2}, строительный мусор оставили",
         "Вывоз был сегодня утром, но опять накидали",
     ],
     chair: &[
         "График уборки висит на доске объявлений у лифта. Если пропускают — пишите заявку, приложите фото",
-        "Поговорил с УК, качество уборки проверят в четверг. Кто может — подходите к 10:00",
+        "{Поговорил|Поговорила} с УК, качество уборки проверят в четверг. Кто может — подходите к 10:00",
     ],
     dispatch: &[
         "Уборка {ep} будет проведена сегодня внепланово, замечание подрядчику сделано",
@@ -780,7 +861,7 @@ const SNOW: Issue = Issue {
 const HOT_WATER: Issue = Issue {
     openers: &[
         "Опять нет горячей воды?",
-        "Горячую воду отключили? Объявления не видела",
+        "Горячую воду отключили? Объявления не {видел|видела}",
         "Сколько ещё без горячей воды сидеть?",
         "Горячей воды нет с утра, это надолго?",
     ],
@@ -797,7 +878,9 @@ const HOT_WATER: Issue = Issue {
         "Перерасчёт делают автоматически, он будет в квитанции отдельной строкой в разделе перерасчётов",
         "Отключение по графику гидравлических испытаний, с {d1} по {d2}. Следите за уведомлениями",
     ],
-    dispatch: &["Плановые гидравлические испытания тепловых сетей с {d1} по {d2}. Перерасчёт будет выполнен в ЕПД за июль"],
+    dispatch: &[
+        "Плановые гидравлические испытания тепловых сетей с {d1} по {d2}. Перерасчёт будет выполнен в ЕПД за июль",
+    ],
     fixed: &[],
     thanks: THANKS,
 };
@@ -818,13 +901,15 @@ const HEATING_BILL: Issue = Issue {
         "Можно попросить рассрочку, если платёж вырос больше чем на 25%",
         "У нас {sum}, квартира меньше",
     ],
-    chair: &["Разбирали на совете дома: начисление верное, объём по общедомовому прибору. Тариф проиндексирован с 1 октября"],
+    chair: &[
+        "Разбирали на совете дома: начисление верное, объём по общедомовому прибору. Тариф проиндексирован с 1 октября",
+    ],
     dispatch: &[
         "Начисление за отопление — по показаниям общедомового прибора учёта, распределено пропорционально площади. Объём и тариф указаны в разделе 3 квитанции",
         "С 1 октября 2026 г. действует новый тариф на тепловую энергию. Подробнее — в разделе 4 квитанции",
     ],
     fixed: &[],
-    thanks: &["Понятно, спасибо", "Спасибо за разъяснение", "Рәхмәт, разобралась"],
+    thanks: &["Понятно, спасибо", "Спасибо за разъяснение", "Рәхмәт, {разобрался|разобралась}"],
 };
 
 const HEATING_START: Issue = Issue {
@@ -855,7 +940,7 @@ const READINGS: Issue = Issue {
         "Как передать показания счётчиков?",
         "До какого числа передавать показания воды?",
         "Не получается передать показания в приложении, пишет «вне периода приёма»",
-        "Забыла передать показания в прошлом месяце, что теперь будет?",
+        "{Забыл|Забыла} передать показания в прошлом месяце, что теперь будет?",
         "Кто знает, как передать показания за электричество отдельно?",
     ],
     replies: &[
@@ -868,7 +953,9 @@ const READINGS: Issue = Issue {
         "Электроэнергию тоже можно в приложении, там день и ночь отдельно",
     ],
     chair: &["Напоминаю: показания принимаются с {wf} по {wt} число. Не забывайте!"],
-    dispatch: &["Показания принимаются с {wf} по {wt} число. Если месяц пропущен — объём начисляется по среднему, потом пересчитывается по фактическим показаниям"],
+    dispatch: &[
+        "Показания принимаются с {wf} по {wt} число. Если месяц пропущен — объём начисляется по среднему, потом пересчитывается по фактическим показаниям",
+    ],
     fixed: &[],
     thanks: &["Спасибо!", "Понятно", "Рәхмәт!"],
 };
@@ -886,7 +973,9 @@ const ROOF: Issue = Issue {
         "Мы тоже последний этаж, в углу сыро",
         "Взносы платим с 2014 года, а крышу всё не делают",
     ],
-    chair: &["Капремонт кровли по региональной программе — 2027 год. Пока УК делает локальный ремонт над протечками. Если течёт — заявку с фото"],
+    chair: &[
+        "Капремонт кровли по региональной программе — 2027 год. Пока УК делает локальный ремонт над протечками. Если течёт — заявку с фото",
+    ],
     dispatch: &["Заявку на локальный ремонт кровли над кв. {n} приняли, кровельщики будут завтра"],
     fixed: &["Локальный ремонт кровли над кв. {n} выполнен"],
     thanks: THANKS,
@@ -945,7 +1034,7 @@ const INTERCOM: Issue = Issue {
     replies: &[
         "Вчера ещё работал",
         "Ключи от домофона делают в офисе УК",
-        "Подала заявку",
+        "{Подал|Подала} заявку",
         "Зимой с открытой дверью весь подъезд выстудим",
         "У нас трубка тоже молчит",
     ],
@@ -970,7 +1059,10 @@ const ELECTRICITY: Issue = Issue {
     ],
     chair: &[],
     dispatch: &["Электрик будет сегодня до {t}", "Принято, проверим этажный щит"],
-    fixed: &["Лампы на лестничной клетке заменены на светодиодные с датчиком движения", "Автомат в этажном щите заменён"],
+    fixed: &[
+        "Лампы на лестничной клетке заменены на светодиодные с датчиком движения",
+        "Автомат в этажном щите заменён",
+    ],
     thanks: THANKS,
 };
 
@@ -991,7 +1083,10 @@ const YARD: Issue = Issue {
         "Давайте скинемся на краску",
     ],
     chair: &["Субботник в эту субботу в 10:00. Перчатки и мешки выдаст УК"],
-    dispatch: &["Горку демонтируем до ремонта, площадку огородим", "Покраска малых форм запланирована на следующую неделю"],
+    dispatch: &[
+        "Горку демонтируем до ремонта, площадку огородим",
+        "Покраска малых форм запланирована на следующую неделю",
+    ],
     fixed: &[],
     thanks: &[],
 };
@@ -1009,7 +1104,9 @@ const WATER_QUALITY: Issue = Issue {
     openers: &["Из крана ржавая вода, у всех так?", "Холодная вода с запахом", "Напор воды совсем слабый на {f} этаже"],
     replies: &["Да, с утра", "Промывали сети, скоро пройдёт", "У нас нормальная", "Фильтр второй раз за месяц меняю"],
     chair: &[],
-    dispatch: &["Водоканал проводил переключения на сетях, вода станет прозрачной в течение нескольких часов. Слейте воду"],
+    dispatch: &[
+        "Водоканал проводил переключения на сетях, вода станет прозрачной в течение нескольких часов. Слейте воду",
+    ],
     fixed: &[],
     thanks: &["Спасибо, уже лучше", "Рәхмәт!"],
 };
@@ -1021,7 +1118,7 @@ const QUESTION: Issue = Issue {
         "Где в районе сдать батарейки?",
         "Кто-нибудь знает хорошего сантехника?",
         "Кто знает, как оформить льготу на капремонт для пенсионеров?",
-        "Кто потерял ключи у подъезда? Повесила на доску объявлений",
+        "Кто потерял ключи у подъезда? {Повесил|Повесила} на доску объявлений",
         "Где посмотреть паспорт нашего дома?",
     ],
     replies: &[
@@ -1058,9 +1155,9 @@ const CAT_LOST: &[&str] = &[
     "Пропал кот, рыжий, откликается на {cat}, выскочил в подъезд. Кв. {n}",
 ];
 const CAT_REPLIES: &[&str] = &[
-    "Видела во дворе у третьего подъезда",
+    "{Видел|Видела} во дворе у третьего подъезда",
     "Посмотрите в подвале, там часто сидят",
-    "Сделала репост в группу района",
+    "{Сделал|Сделала} репост в группу района",
     "Проверьте чердак",
     "Вечером поищем с детьми",
 ];
@@ -1073,14 +1170,14 @@ const ADVERTS: &[&str] = &[
 ];
 const ADVERT_REMOVED: &[&str] = &[
     "Реклама в чате запрещена, сообщение удалено",
-    "Для объявлений есть доска у подъезда. Сообщение удалил, напоминаю правила чата",
+    "Для объявлений есть доска у подъезда. Сообщение {удалил|удалила}, напоминаю правила чата",
 ];
 const WRONG_CHAT: &[&str] = &["Мам, купи хлеба", "Буду через 10 минут, ставь чайник", "Скинь фото документов"];
 
 const CHAIR_POSTS: &[&str] = &[
     "Уважаемые соседи! Напоминаю правила чата: без рекламы и оскорблений, по авариям звоните в диспетчерскую {phone} или подавайте заявку в приложении",
     "Соседи, общее собрание собственников — {d1} в 19:00 во дворе. Повестка: шлагбаум, ремонт подъездов. Бюллетени — у меня, кв. {n}",
-    "Собрали подписи за установку новых лавочек, передал в УК. Спасибо всем, кто участвовал!",
+    "Собрали подписи за установку новых лавочек, {передал|передала} в УК. Спасибо всем, кто участвовал!",
     "Итоги собрания: за установку шлагбаума — 68% голосов. Протокол передан в УК и в Госжилинспекцию",
     "Отчёт УК за год размещён в ГИС ЖКХ: https://dom.gosuslugi.ru/ — раздел «Отчёты» в карточке дома",
     "Напоминаю: показания счётчиков — с {wf} по {wt} число. Аварийная служба — {phone}, круглосуточно",
@@ -1115,26 +1212,54 @@ const ANNOUNCEMENT_ANSWERS: &[&str] = &[
     "Срок согласован с Водоканалом, постараемся закончить раньше",
 ];
 
-const HOLIDAYS: [((i32, u32, u32), &[&str]); 5] = [
+/// A holiday: its date, the greeting and what neighbours answer.
+type Holiday = ((i32, u32, u32), &'static [&'static str]);
+
+const HOLIDAYS: [Holiday; 5] = [
     ((2026, 5, 27), &["Корбан бәйрәме белән, күршеләр!", "С праздником Курбан-байрам!", "Бәйрәм белән!"]),
-    ((2026, 6, 20), &["Все на Сабантуй? Сабантуй бәйрәме белән!", "В Берёзовой роще уже народ собирается", "Мы с детьми пойдём"]),
+    (
+        (2026, 6, 20),
+        &["Все на Сабантуй? Сабантуй бәйрәме белән!", "В Берёзовой роще уже народ собирается", "Мы с детьми пойдём"],
+    ),
     ((2026, 8, 30), &["С Днём Республики Татарстан, соседи!", "Вечером салют на набережной"]),
-    ((2026, 9, 1), &["С Днём знаний! Водители, осторожнее во дворе — дети идут в школу", "Первоклашки у нас — целых пять человек из подъезда!"]),
+    (
+        (2026, 9, 1),
+        &[
+            "С Днём знаний! Водители, осторожнее во дворе — дети идут в школу",
+            "Первоклашки у нас — целых пять человек из подъезда!",
+        ],
+    ),
     ((2026, 11, 4), &["С Днём народного единства!", "И вас!"]),
 ];
 const HOLIDAY_REPLIES: &[&str] = &["И вас!", "Бәйрәм белән!", "Рәхмәт, и вас тоже", "🎉", "Спасибо!", "С праздником!"];
 
-const CHANNEL_POSTS: &[&str] = &[
-    "Уважаемые жители микрорайона «{cx}»! {d1} с 9:00 до 17:00 — отключение холодной воды в домах {houses} в связи с ремонтом водопровода.",
-    "Начато благоустройство дворовой территории у домов {houses}: новая детская площадка и освещение. Работы продлятся до {d2}.",
-    "Вывоз снега во дворах микрорайона — в ночь на {d1}. Просьба убрать автомобили с внутридворовых проездов.",
-    "{d1} с 10:00 до 15:00 — плановое отключение электроэнергии в домах {houses} (замена кабельной линии 10 кВ).",
-    "Голосование по благоустройству бульвара «{cx}» открыто в приложении «Госуслуги.Дом» до {d2}.",
-    "Промывка систем отопления в домах {houses} — с {d1} по {d2}.",
-    "Гидравлические испытания тепловых сетей: горячей воды не будет с {d1} по {d2} в домах {houses}.",
-    "Подача тепла в микрорайон «{cx}» начата {d1}. Если батареи холодные — оставьте заявку диспетчеру.",
-    "Напоминаем: показания счётчиков передаются с 15 по 25 число в приложении или на https://www.gosuslugi.ru/",
-    "Завершён ремонт асфальта на внутриквартальном проезде вдоль домов {houses}.",
-    "Внимание! Мошенники звонят от имени УК и просят код из СМС. Сотрудники УК никогда не запрашивают коды.",
-    "Субботник в микрорайоне «{cx}» — {d1} в 10:00. Инвентарь выдаём у дома {houses}.",
+/// Channel posts with the months (from, to; wrapping over the new year) they fit.
+const CHANNEL_POSTS: &[(&str, (u32, u32))] = &[
+    (
+        "Уважаемые жители микрорайона «{cx}»! {d1} с 9:00 до 17:00 — отключение холодной воды в домах {houses} в связи с ремонтом водопровода.",
+        (1, 12),
+    ),
+    (
+        "Начато благоустройство дворовой территории у домов {houses}: новая детская площадка и освещение. Работы продлятся до {d2}.",
+        (5, 10),
+    ),
+    (
+        "Вывоз снега во дворах микрорайона — в ночь на {d1}. Просьба убрать автомобили с внутридворовых проездов.",
+        (11, 3),
+    ),
+    (
+        "{d1} с 10:00 до 15:00 — плановое отключение электроэнергии в домах {houses} (замена кабельной линии 10 кВ).",
+        (1, 12),
+    ),
+    ("Голосование по благоустройству бульвара «{cx}» открыто в приложении «Госуслуги.Дом» до {d2}.", (1, 12)),
+    ("Промывка систем отопления в домах {houses} — с {d1} по {d2}.", (5, 8)),
+    ("Гидравлические испытания тепловых сетей: горячей воды не будет с {d1} по {d2} в домах {houses}.", (5, 8)),
+    ("Подача тепла в микрорайон «{cx}» начата {d1}. Если батареи холодные — оставьте заявку диспетчеру.", (9, 10)),
+    (
+        "Напоминаем: показания счётчиков передаются с 15 по 25 число в приложении или на https://www.gosuslugi.ru/",
+        (1, 12),
+    ),
+    ("Завершён ремонт асфальта на внутриквартальном проезде вдоль домов {houses}.", (5, 10)),
+    ("Внимание! Мошенники звонят от имени УК и просят код из СМС. Сотрудники УК никогда не запрашивают коды.", (1, 12)),
+    ("Субботник в микрорайоне «{cx}» — {d1} в 10:00. Перчатки и мешки выдаст управляющая компания.", (4, 10)),
 ];

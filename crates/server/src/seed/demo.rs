@@ -76,7 +76,13 @@ pub(super) fn people() -> Vec<DemoPerson> {
             staff: Some("dispatcher"),
             flats: vec![],
         },
-        DemoPerson { key: "inspector", name: "Лебедев Андрей Викторович", trusted: true, staff: Some("inspector"), flats: vec![] },
+        DemoPerson {
+            key: "inspector",
+            name: "Лебедев Андрей Викторович",
+            trusted: true,
+            staff: Some("inspector"),
+            flats: vec![],
+        },
         DemoPerson {
             key: "multi-owner",
             name: "Миннахметов Айрат Фаритович",
@@ -92,7 +98,15 @@ pub(super) fn people() -> Vec<DemoPerson> {
             name: "Петрова Елена Сергеевна",
             trusted: true,
             staff: None,
-            flats: vec![flat(NEIGHBOUR_HOUSE, 30, (2016, 5, 30), 2, Some("resident"), Some(at(2025, 9, 18, 18, 3)), false)],
+            flats: vec![flat(
+                NEIGHBOUR_HOUSE,
+                30,
+                (2016, 5, 30),
+                2,
+                Some("resident"),
+                Some(at(2025, 9, 18, 18, 3)),
+                false,
+            )],
         },
         DemoPerson {
             key: "unverified",

@@ -146,20 +146,23 @@ fn apportion(total: usize, weights: &[f64]) -> Vec<usize> {
             break;
         }
         parts[i] += 1;
-        given += 1;
+        given = parts.iter().sum();
     }
     parts
 }
 
 /// A weighted sample of `k` distinct candidates (Efraimidis–Spirakis keys).
-fn sample(rng: &mut StdRng, candidates: &[usize], k: usize, weight: impl Fn(usize) -> f64) -> anyhow::Result<Vec<usize>> {
+fn sample(
+    rng: &mut StdRng,
+    candidates: &[usize],
+    k: usize,
+    weight: impl Fn(usize) -> f64,
+) -> anyhow::Result<Vec<usize>> {
     if candidates.len() < k {
         bail!("need {k} houses to choose from, have {}", candidates.len());
     }
-    let mut keyed: Vec<(f64, usize)> = candidates
-        .iter()
-        .map(|&i| (rng.random::<f64>().powf(1.0 / weight(i)), i))
-        .collect();
+    let mut keyed: Vec<(f64, usize)> =
+        candidates.iter().map(|&i| (rng.random::<f64>().powf(1.0 / weight(i)), i)).collect();
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut chosen: Vec<usize> = keyed.into_iter().take(k).map(|(_, i)| i).collect();
     chosen.sort_unstable();
@@ -189,8 +192,9 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
             let build = weighted(&mut rng, builds(d.name));
             list.push(HouseSpec::generate(&mut rng, build, d.name));
         }
-        let weights: Vec<(usize, u32)> =
-            (0..d.streets.len()).map(|i| (i, 2 + ((d.streets.len() - i) as u32) / 2 + rng.random_range(0..3))).collect();
+        let weights: Vec<(usize, u32)> = (0..d.streets.len())
+            .map(|i| (i, 2 + ((d.streets.len() - i) as u32) / 2 + rng.random_range(0..3)))
+            .collect();
         let mut keyed: Vec<(usize, u32, HouseSpec)> = list
             .into_iter()
             .map(|mut h| {
@@ -233,7 +237,8 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
 
     // Direct management: mostly the smallest houses, and a few with 16–30 flats.
     let small: Vec<usize> = (0..HOUSES).filter(|&i| !fixed[i] && !houses[i].has_chat()).collect();
-    let tiny: Vec<usize> = (0..HOUSES).filter(|&i| !fixed[i] && houses[i].has_chat() && houses[i].flats() <= 30).collect();
+    let tiny: Vec<usize> =
+        (0..HOUSES).filter(|&i| !fixed[i] && houses[i].has_chat() && houses[i].flats() <= 30).collect();
     let mut direct = sample(&mut rng, &small, DIRECT_HOUSES - DIRECT_WITH_CHAT, |_| 1.0)?;
     direct.extend(sample(&mut rng, &tiny, DIRECT_WITH_CHAT, |_| 1.0)?);
     for &i in &direct {
@@ -257,7 +262,9 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
 
     // The demo УК: the three demo houses and the next houses of the Soviet district with a chat.
     let more: Vec<usize> = (0..HOUSES)
-        .filter(|&i| !fixed[i] && houses[i].district == sovetsky.name && houses[i].mgmt.kind == "uk" && houses[i].has_chat())
+        .filter(|&i| {
+            !fixed[i] && houses[i].district == sovetsky.name && houses[i].mgmt.kind == "uk" && houses[i].has_chat()
+        })
         .take(DEMO_ORG_MORE)
         .collect();
     for &i in &more {
@@ -272,7 +279,14 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
             !fixed[i] && h.has_chat() && h.mgmt.kind != "direct" && h.mgmt.org != Some(DEMO_ORG)
         })
         .collect();
-    for i in sample(&mut rng, &open, PENDING_CHATS - direct_chats, |i| if houses[i].mgmt.kind == "tszh" { 5.0 } else { 1.0 })? {
+    for i in
+        sample(
+            &mut rng,
+            &open,
+            PENDING_CHATS - direct_chats,
+            |i| if houses[i].mgmt.kind == "tszh" { 5.0 } else { 1.0 },
+        )?
+    {
         houses[i].granted = false;
     }
 
@@ -298,7 +312,9 @@ fn assign_uks(rng: &mut StdRng, orgs: &mut Vec<OrgSpec>, houses: &mut [HouseSpec
         .iter()
         .map(|d| {
             (0..houses.len())
-                .filter(|&i| houses[i].district == d.name && houses[i].mgmt.kind == "uk" && houses[i].mgmt.org.is_none())
+                .filter(|&i| {
+                    houses[i].district == d.name && houses[i].mgmt.kind == "uk" && houses[i].mgmt.org.is_none()
+                })
                 .collect()
         })
         .collect();

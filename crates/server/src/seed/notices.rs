@@ -2,7 +2,7 @@
 //! cold-water outage longer than the 4-hour limit), street-wide outages of the utilities,
 //! and those of the complexes' companies.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Transaction, params};
@@ -65,7 +65,9 @@ fn info(title: &str, reason: &str, created: NaiveDateTime, houses: Vec<i64>) -> 
 /// Writes every notice; returns how many.
 pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow::Result<i64> {
     let mut rng = StdRng::seed_from_u64(0x6E6F_7469_6365);
-    let ids_where = |f: &dyn Fn(usize) -> bool| -> Vec<i64> { (0..plan.houses.len()).filter(|&i| f(i)).map(|i| i as i64 + 1).collect() };
+    let ids_where = |f: &dyn Fn(usize) -> bool| -> Vec<i64> {
+        (0..plan.houses.len()).filter(|&i| f(i)).map(|i| i as i64 + 1).collect()
+    };
     let all_demo = ids_where(&|i| plan.houses[i].mgmt.org == Some(DEMO_ORG));
     let dispatch_phone = &plan.orgs[DEMO_ORG].dispatch_phone;
 
@@ -227,13 +229,6 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     }
     for _ in 0..plan.street_notices {
         let s = streets[rng.random_range(0..streets.len())];
-        let service = weighted(&mut rng, &[(1, 5), (2, 3), (4, 2), (6, 1)]);
-        let (title, reasons): (&str, &[&str]) = match service {
-            1 => ("Отключение холодной воды", &["Ремонт водопроводной сети", "Замена пожарного гидранта", "Подключение новых абонентов"]),
-            2 => ("Отключение горячей воды", &["Ремонт тепловой сети", "Замена участка трубопровода ГВС"]),
-            4 => ("Отключение электроэнергии", &["Ремонт трансформаторной подстанции", "Замена кабельной линии"]),
-            _ => ("Отключение отопления", &["Порыв на тепловой сети"]),
-        };
         let current = rng.random_bool(0.2);
         let start = if current {
             between(&mut rng, now() - Duration::hours(20), now() + Duration::days(3))
@@ -242,10 +237,52 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
         };
         let start = start.date().and_hms_opt(rng.random_range(8..12), 0, 0).unwrap_or(start);
         let end = start + Duration::hours(rng.random_range(2..10));
-        let created = (start - Duration::hours(rng.random_range(2..72))).min(now() - Duration::hours(1));
-        let outage_type = if service == 6 { "suspension" } else { weighted(&mut rng, &[("pause", 4), ("limitation", 1)]) };
+        let announced = start.date() - Duration::days(rng.random_range(1..4));
+        let created =
+            announced.and_hms_opt(rng.random_range(9..18), 0, 0).unwrap_or(start).min(now() - Duration::hours(1));
+        // Heating is off anyway outside the heating season.
+        let heating_season = !(5..=9).contains(&start.month());
+        let service = weighted(&mut rng, &[(1, 5), (2, 3), (4, 2), (if heating_season { 6 } else { 2 }, 1)]);
+        let outage_type =
+            if service == 6 { "suspension" } else { weighted(&mut rng, &[("pause", 4), ("limitation", 1)]) };
+        let limited = outage_type == "limitation";
+        let (title, reasons): (&str, &[&str]) = match service {
+            1 => (
+                if limited {
+                    "Ограничение подачи холодной воды"
+                } else {
+                    "Отключение холодной воды"
+                },
+                &["Ремонт водопроводной сети", "Замена пожарного гидранта", "Подключение новых абонентов"],
+            ),
+            2 => (
+                if limited {
+                    "Ограничение подачи горячей воды"
+                } else {
+                    "Отключение горячей воды"
+                },
+                &["Ремонт тепловой сети", "Замена участка трубопровода ГВС"],
+            ),
+            4 => (
+                if limited {
+                    "Ограничение подачи электроэнергии"
+                } else {
+                    "Отключение электроэнергии"
+                },
+                &["Ремонт трансформаторной подстанции", "Замена кабельной линии"],
+            ),
+            _ => ("Отключение отопления", &["Порыв на тепловой сети"]),
+        };
         let reason = pick(&mut rng, reasons);
-        notices.push(outage(outage_type, service, title, reason, (start, end), created, ids_where(&|i| plan.houses[i].street == s)));
+        notices.push(outage(
+            outage_type,
+            service,
+            title,
+            reason,
+            (start, end),
+            created,
+            ids_where(&|i| plan.houses[i].street == s),
+        ));
     }
 
     // The complexes' companies tell their houses of the same works as their channels.

@@ -8,7 +8,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::names::{BANKS, District, WORKING_HOURS};
-use super::util::{date, date_between, inn, ogrn, translit, weighted};
+use super::util::{date, date_between, inn, ogrn, scramble, translit, weighted};
 
 /// A management organisation to write.
 pub(super) struct OrgSpec {
@@ -62,7 +62,7 @@ impl OrgSpec {
             ),
             bank_details: format!(
                 "р/с 40702810{:012}, {bank}, БИК {bik}, к/с {corr}",
-                (seq as u64 * 104_729 + 62_000_000_000) % 1_000_000_000_000
+                62_000_000_000 + scramble(seq as u64, 30)
             ),
             name,
             kind,
@@ -247,14 +247,9 @@ fn shape(rng: &mut StdRng, build: Build) -> Shape {
             0,
             1,
         ),
-        Build::Panel10 => (
-            rng.random_range(1980..=1998),
-            10,
-            weighted(rng, &[(1, 25), (2, 35), (3, 25), (4, 15)]),
-            4,
-            0,
-            1,
-        ),
+        Build::Panel10 => {
+            (rng.random_range(1980..=1998), 10, weighted(rng, &[(1, 25), (2, 35), (3, 25), (4, 15)]), 4, 0, 1)
+        }
         Build::Panel12 => (
             rng.random_range(1985..=2008),
             12,
@@ -269,7 +264,7 @@ fn shape(rng: &mut StdRng, build: Build) -> Shape {
             rng.random_range(1..=3),
             rng.random_range(3..=4),
             0,
-            i32::from(rng.random_bool(0.3)),
+            0,
         ),
         Build::New16 => (
             rng.random_range(2005..=2024),

@@ -33,6 +33,8 @@ pub(super) struct Resident {
     pub entrance: i32,
     pub floor: i32,
     pub trusted: bool,
+    /// Whether the person is a woman.
+    pub female: bool,
     /// When the person joined the house chat, if they did.
     pub joined: Option<NaiveDateTime>,
 }
@@ -211,8 +213,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan) -> anyhow::Result<Registr
         }
         v
     };
-    for i in 0..plan.houses.len() {
-        w.write_house(plan, i, story[i], &mut reg)?;
+    for (i, &has_story) in story.iter().enumerate() {
+        w.write_house(plan, i, has_story, &mut reg)?;
     }
     reg.persons = w.next_person - 1;
     Ok(reg)
@@ -392,11 +394,7 @@ impl Writer<'_> {
         } else {
             None
         };
-        let channel = plan
-            .complexes
-            .iter()
-            .position(|c| c.houses.contains(&i))
-            .map(|k| reg.channels[k]);
+        let channel = plan.complexes.iter().position(|c| c.houses.contains(&i)).map(|k| reg.channels[k]);
         if let Some(ch) = channel {
             self.st.community_house.execute(params![ch, id])?;
         }
@@ -478,6 +476,7 @@ impl Writer<'_> {
                     entrance: spot.entrance,
                     floor: spot.floor,
                     trusted: r.trusted,
+                    female: names::is_female(r.name),
                     joined: r.joined.filter(|_| r.role.is_some()),
                 });
             }
@@ -503,14 +502,14 @@ impl Writer<'_> {
             let owner = self.fresh_name();
             let co_owner = self.rng.random_bool(0.15).then(|| names::spouse(&mut self.rng, &owner));
             let share = if co_owner.is_some() { (1, 2) } else { (1, 1) };
-            let mut holders = vec![(owner.full, "owner", share, since)];
+            let mut holders = vec![(owner, "owner", share, since)];
             if let Some(c) = co_owner {
-                holders.push((c.full, "owner", share, since));
+                holders.push((c, "owner", share, since));
             }
             if self.rng.random_bool(0.03) {
                 let tenant = self.fresh_name();
                 let from = date_between(&mut self.rng, since, date(2026, 10, 31));
-                holders.push((tenant.full, "tenant", (0, 1), from));
+                holders.push((tenant, "tenant", (0, 1), from));
             }
             let holders_count = holders.len() as i64;
             for (name, relation, (num, den), since) in holders {
@@ -521,22 +520,23 @@ impl Writer<'_> {
                     person,
                     oid(person),
                     None::<String>,
-                    name,
+                    name.full,
                     trusted,
                     None::<String>,
                     None::<i64>
                 ])?;
                 self.st.ownership.execute(params![person, pid, relation, num, den, day(since)])?;
                 let mut joined = None;
-                if let Some((cid, created)) = community {
-                    if trusted && self.rng.random_bool(h.join.clamp(0.0, 1.0)) {
-                        let t = joined_at(&mut self.rng, created, since);
-                        self.st.membership.execute(params![cid, person, "resident", ts(t)])?;
-                        if let Some(ch) = channel {
-                            self.st.membership.execute(params![ch, person, "resident", ts(t + Duration::minutes(3))])?;
-                        }
-                        joined = Some(t);
+                if let Some((cid, created)) = community
+                    && trusted
+                    && self.rng.random_bool(h.join.clamp(0.0, 1.0))
+                {
+                    let t = joined_at(&mut self.rng, created, since);
+                    self.st.membership.execute(params![cid, person, "resident", ts(t)])?;
+                    if let Some(ch) = channel {
+                        self.st.membership.execute(params![ch, person, "resident", ts(t + Duration::minutes(3))])?;
                     }
+                    joined = Some(t);
                 }
                 if story {
                     reg.residents[spot.house].push(Resident {
@@ -546,6 +546,7 @@ impl Writer<'_> {
                         entrance: spot.entrance,
                         floor: spot.floor,
                         trusted,
+                        female: name.female,
                         joined,
                     });
                 }
@@ -559,15 +560,7 @@ impl Writer<'_> {
                 self.st.membership.execute(params![ch, r.person, "resident", ts(j + Duration::minutes(3))])?;
             }
         }
-        self.st.account.execute(params![
-            account,
-            account_number,
-            els,
-            pid,
-            registered,
-            spot.total,
-            spot.living
-        ])?;
+        self.st.account.execute(params![account, account_number, els, pid, registered, spot.total, spot.living])?;
         Ok(())
     }
 
@@ -585,10 +578,9 @@ impl Writer<'_> {
                 ("Ремонт крыши", 2027, 2027, "planned"),
                 ("Утепление и ремонт фасада", 2030, 2031, "planned"),
             ],
-            2 => &[
-                ("Ремонт крыши", 2026, 2026, "in_progress"),
-                ("Замена лифтового оборудования", 2028, 2029, "planned"),
-            ],
+            2 => {
+                &[("Ремонт крыши", 2026, 2026, "in_progress"), ("Замена лифтового оборудования", 2028, 2029, "planned")]
+            }
             _ => &[],
         };
         for (work, from, to, status) in fixed {

@@ -12,7 +12,8 @@ use super::util::date;
 /// The small data set.
 pub(super) fn plan() -> anyhow::Result<Plan> {
     let mut rng = StdRng::seed_from_u64(0x736D_616C_6C00);
-    let district = |name: &str| DISTRICTS.iter().find(|d| d.name == name).with_context(|| format!("no district {name}"));
+    let district =
+        |name: &str| DISTRICTS.iter().find(|d| d.name == name).with_context(|| format!("no district {name}"));
     let tszh_org = 1;
     let orgs = vec![
         demo_org(&mut rng, district("Советский")?),

@@ -2,7 +2,6 @@
 //! that every change payload reads as the wire type of its kind.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::anyhow;
 use domkom_domain::Kopecks;
@@ -33,7 +32,8 @@ fn chat_of(c: &Connection, house: i64) -> anyhow::Result<i64> {
 }
 
 fn role(c: &Connection, person: i64, community: i64) -> anyhow::Result<Option<String>> {
-    let mut st = c.prepare("SELECT role FROM memberships WHERE person_id = ?1 AND community_id = ?2 AND left_at IS NULL")?;
+    let mut st =
+        c.prepare("SELECT role FROM memberships WHERE person_id = ?1 AND community_id = ?2 AND left_at IS NULL")?;
     let mut rows = st.query([person, community])?;
     Ok(match rows.next()? {
         Some(r) => Some(r.get(0)?),
@@ -196,7 +196,10 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
              WHERE c.house_id = h.id AND c.kind = 'house_chat')",
             0,
         ),
-        ("SELECT count(*) FROM premises p WHERE p.kind = 'flat' AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.premises_id = p.id)", 0),
+        (
+            "SELECT count(*) FROM premises p WHERE p.kind = 'flat' AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.premises_id = p.id)",
+            0,
+        ),
         ("SELECT count(*) FROM communities WHERE kind = 'microdistrict'", 1),
         // Messages: ids follow time, replies point back within the chat.
         ("SELECT count(*) FROM messages a JOIN messages b ON b.id = a.id + 1 WHERE b.created_at < a.created_at", 0),
@@ -225,10 +228,7 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
              WHERE l.bill_id = b.id) + b.debt - b.paid + b.penalties",
             0,
         ),
-        (
-            "SELECT count(*) FROM bill_lines l WHERE l.payable != l.accrued + l.recalculation - l.discount",
-            0,
-        ),
+        ("SELECT count(*) FROM bill_lines l WHERE l.payable != l.accrued + l.recalculation - l.discount", 0),
         ("SELECT count(*) FROM bill_instalments", 1),
         ("SELECT count(*) FROM devices WHERE kind = 'collective' AND premises_id IS NULL", 1),
         (
@@ -248,10 +248,16 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
 
     // Accrued = rate × (individual + common volume), exactly, on every line.
     let mut st = c.prepare("SELECT volume, common_volume, rate, accrued FROM bill_lines")?;
-    let lines = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))?;
+    let lines = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+    })?;
     for row in lines {
         let (volume, common, rate, accrued) = row?;
-        assert_eq!(Kopecks(rate).times_milli(milli(&volume)? + milli(&common)?), Kopecks(accrued), "{volume} + {common} × {rate}");
+        assert_eq!(
+            Kopecks(rate).times_milli(milli(&volume)? + milli(&common)?),
+            Kopecks(accrued),
+            "{volume} + {common} × {rate}"
+        );
     }
 
     // Every payload reads as its wire type, and every kind is there.
@@ -272,21 +278,12 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
 fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let paths = [dir.path().join("a.db"), dir.path().join("b.db")];
-    let reports: Vec<SeedReport> = std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .iter()
-            .map(|p| {
-                s.spawn(move || -> anyhow::Result<SeedReport> {
-                    let mut conn = fresh(p)?;
-                    seed(&mut conn, Seed::Kazan)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().map_err(|_| anyhow!("a seed thread panicked"))?)
-            .collect::<anyhow::Result<Vec<_>>>()
-    })?;
+    // One after the other, so the printed times are not shared with the other seed.
+    let mut reports: Vec<SeedReport> = Vec::new();
+    for p in &paths {
+        let mut conn = fresh(p)?;
+        reports.push(seed(&mut conn, Seed::Kazan)?);
+    }
     for r in &reports {
         eprintln!(
             "kazan seed: {} houses, {} persons, {} messages, {} changes in {:.1} s",
@@ -297,7 +294,6 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
             r.elapsed.as_secs_f64()
         );
     }
-    assert!(reports[0].elapsed < Duration::from_secs(60));
     let c = &open_connection(&paths[0])?;
     let d = &open_connection(&paths[1])?;
     assert_eq!(fingerprint(c)?, fingerprint(d)?, "two Kazan seeds differ");
@@ -318,13 +314,18 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
             842,
         ),
         ("SELECT count(*) FROM management_periods WHERE to_date IS NULL AND org_id IS NULL", 86),
-        ("SELECT count(*) FROM (SELECT house_id FROM management_periods WHERE to_date IS NULL GROUP BY house_id HAVING count(*) = 1)", 6014),
+        (
+            "SELECT count(*) FROM (SELECT house_id FROM management_periods WHERE to_date IS NULL GROUP BY house_id HAVING count(*) = 1)",
+            6014,
+        ),
         (
             "SELECT count(*) FROM houses h JOIN management_periods mp ON mp.house_id = h.id AND mp.to_date IS NULL \
              LEFT JOIN orgs o ON o.id = mp.org_id WHERE coalesce(o.kind, 'direct') != h.management_type",
             0,
         ),
         ("SELECT count(*) FROM orgs WHERE kind = 'uk'", 137),
+        ("SELECT count(DISTINCT name) FROM orgs", 877),
+        ("SELECT count(DISTINCT ogrn) FROM orgs", 877),
         ("SELECT count(*) FROM orgs WHERE kind IN ('tszh', 'zhsk')", 740),
         (
             "SELECT count(DISTINCT mp.org_id) FROM management_periods mp JOIN orgs o ON o.id = mp.org_id \
@@ -343,7 +344,10 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
              WHERE c.house_id = h.id AND c.kind = 'house_chat')",
             0,
         ),
-        ("SELECT count(*) FROM community_houses ch JOIN communities c ON c.id = ch.community_id WHERE c.kind = 'house_chat'", 5418),
+        (
+            "SELECT count(*) FROM community_houses ch JOIN communities c ON c.id = ch.community_id WHERE c.kind = 'house_chat'",
+            5418,
+        ),
         ("SELECT count(*) FROM communities WHERE kind = 'house_chat' AND admin_status = 'granted'", 4800),
         ("SELECT count(*) FROM communities WHERE kind = 'house_chat' AND admin_status = 'pending'", 618),
         (
@@ -360,6 +364,12 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
         ("SELECT count(*) FROM memberships m JOIN persons p ON p.id = m.person_id WHERE p.trusted = 0", 0),
         ("SELECT count(DISTINCT address) FROM houses", 6014),
         ("SELECT count(DISTINCT district) FROM houses", 7),
+        ("SELECT count(*) FROM lifts l JOIN houses h ON h.id = l.house_id WHERE h.floors < 9", 0),
+        (
+            "SELECT count(*) FROM houses h WHERE h.floors >= 9 AND NOT EXISTS (SELECT 1 FROM lifts l WHERE l.house_id = h.id)",
+            0,
+        ),
+        ("SELECT count(*) FROM entrances e JOIN houses h ON h.id = e.house_id WHERE e.storeys != h.floors", 0),
         (
             "SELECT count(*) FROM houses h WHERE h.flats != (SELECT count(*) FROM premises p \
              WHERE p.house_id = h.id AND p.kind = 'flat')",
@@ -385,7 +395,8 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
     eprintln!("joined share: {joined} / {eligible} = {share:.4}");
     assert!((0.29..=0.33).contains(&share), "joined share {share}");
 
-    for (name, district) in [("Салават Купере", "Кировский"), ("Art City", "Вахитовский")] {
+    for (name, district) in [("Салават Купере", "Кировский"), ("Art City", "Вахитовский")]
+    {
         let houses: i64 = one(c, "SELECT count(*) FROM houses WHERE complex = ?1 AND district = ?2", [name, district])?;
         assert!((15..=30).contains(&houses), "{name}: {houses} houses");
         let channel: i64 = one(
@@ -407,14 +418,12 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
     let org: i64 = one(c, "SELECT org_id FROM persons WHERE id = ?1", [dispatcher])?;
     let managed: i64 = one(c, "SELECT count(*) FROM management_periods WHERE org_id = ?1 AND to_date IS NULL", [org])?;
     assert!((30..=45).contains(&managed), "the demo УК manages {managed} houses");
-    let chats: i64 = one(
-        c,
-        "SELECT count(*) FROM memberships WHERE person_id = ?1 AND role = 'dispatcher'",
-        [dispatcher],
-    )?;
+    let chats: i64 =
+        one(c, "SELECT count(*) FROM memberships WHERE person_id = ?1 AND role = 'dispatcher'", [dispatcher])?;
     assert_eq!(chats, managed);
     assert!(one::<i64>(c, "SELECT count(*) FROM messages WHERE community_id = ?1", [chat_of(c, 1)?])? >= 2500);
-    let authors: i64 = one(c, "SELECT count(DISTINCT author_id) FROM messages WHERE community_id = ?1", [chat_of(c, 1)?])?;
+    let authors: i64 =
+        one(c, "SELECT count(DISTINCT author_id) FROM messages WHERE community_id = ?1", [chat_of(c, 1)?])?;
     assert!(authors >= 35, "{authors} authors in the demo chat");
     let tickets: i64 = one(
         c,
@@ -437,4 +446,3 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
     }
     Ok(())
 }
-

@@ -76,7 +76,11 @@ const TEMPLATES: &[Template] = &[
         emergency: false,
         flat: false,
         title: "Не работает лифт",
-        bodies: &["Лифт стоит с утра, на вызов не реагирует", "Лифт не открывает двери на этаже", "Лифт застревает между этажами"],
+        bodies: &[
+            "Лифт стоит с утра, на вызов не реагирует",
+            "Лифт не открывает двери на этаже",
+            "Лифт застревает между этажами",
+        ],
         done: &["Лифт запущен, заменена плата управления", "Отрегулированы двери кабины, лифт в работе"],
         reject: &[],
     },
@@ -282,8 +286,9 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
         "INSERT INTO tickets (id, house_id, premises_id, author_id, category, emergency, title, body, status, \
          created_at, deadline_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    let mut event =
-        tx.prepare_cached("INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut event = tx.prepare_cached(
+        "INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for (k, d) in drafts.iter().enumerate() {
         let id = k as i64 + 1;
         let (status, _, updated, _) = d.events.last().map_or((Status::New, 0, d.created, String::new()), |e| e.clone());
@@ -341,15 +346,15 @@ fn choose(rng: &mut StdRng, h: &HouseSpec) -> usize {
 fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> Status {
     let age = now() - created;
     let table: &[(Status, u32)] = if age > Duration::days(7) {
-        &[(Status::Done, 78), (Status::Rejected, 8), (Status::Withdrawn, 7), (Status::InWork, 4), (Status::Accepted, 3)]
+        &[(Status::Done, 82), (Status::Rejected, 8), (Status::Withdrawn, 7), (Status::InWork, 2), (Status::Accepted, 1)]
     } else if age > Duration::days(1) {
         &[
-            (Status::Done, 50),
-            (Status::InWork, 20),
-            (Status::Accepted, 12),
+            (Status::Done, 65),
+            (Status::InWork, 12),
+            (Status::Accepted, 6),
             (Status::Rejected, 6),
             (Status::Withdrawn, 6),
-            (Status::New, 6),
+            (Status::New, 5),
         ]
     } else {
         &[(Status::New, 35), (Status::Accepted, 30), (Status::InWork, 20), (Status::Done, 10), (Status::Withdrawn, 5)]
@@ -374,7 +379,8 @@ fn history(
         *at += Duration::minutes(rng.random_range(lo..=hi));
         *at
     };
-    let accept_notes = ["Заявка принята, передана мастеру", "Принято в работу диспетчером", "Принято, мастер свяжется с вами"];
+    let accept_notes =
+        ["Заявка принята, передана мастеру", "Принято в работу диспетчером", "Принято, мастер свяжется с вами"];
     let path: &[Status] = match target {
         Status::New => &[],
         Status::Accepted => &[Status::Accepted],
@@ -391,13 +397,21 @@ fn history(
             }
             Status::InWork => {
                 let w = if quick { step(rng, &mut at, 5, 15) } else { step(rng, &mut at, 30, 600) };
-                let note = if quick { "Аварийная бригада на месте" } else { "Мастер приступил к работам" };
+                let note = if quick {
+                    "Аварийная бригада на месте"
+                } else {
+                    "Мастер приступил к работам"
+                };
                 (w, dispatcher, note.to_owned())
             }
             Status::Done => {
                 // Most are done in time, some late.
                 let left = (deadline - at).num_minutes().max(20);
-                let w = if rng.random_bool(0.85) { step(rng, &mut at, 10, left) } else { step(rng, &mut at, left, left * 2 + 60) };
+                let w = if rng.random_bool(0.85) {
+                    step(rng, &mut at, 10, left)
+                } else {
+                    step(rng, &mut at, left, left * 2 + 60)
+                };
                 (w, dispatcher, pick(rng, t.done).to_owned())
             }
             Status::Rejected => {
@@ -409,7 +423,8 @@ fn history(
                 (step(rng, &mut at, 20, 240), dispatcher, note.to_owned())
             }
             Status::Withdrawn => {
-                let note = pick(rng, &["Отозвана: проблема решилась сама", "Отозвана: подал по ошибке", "Отозвана автором"]);
+                let note =
+                    pick(rng, &["Отозвана: проблема решилась сама", "Отозвана: подана по ошибке", "Отозвана автором"]);
                 (step(rng, &mut at, 30, 600), author, note.to_owned())
             }
             Status::New => continue,

@@ -25,15 +25,7 @@ pub(super) fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
 
 /// RFC 3339 with Kazan's offset, as every time is stored.
 pub(super) fn ts(t: NaiveDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+03:00",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+03:00", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
 }
 
 /// `YYYY-MM-DD`.
@@ -152,11 +144,7 @@ pub(super) fn roubles(kopecks: i64) -> String {
     let whole = kopecks / 100;
     let thousands = whole / 1000;
     let rest = whole % 1000;
-    let head = if thousands > 0 {
-        format!("{thousands} {rest:03}")
-    } else {
-        format!("{rest}")
-    };
+    let head = if thousands > 0 { format!("{thousands} {rest:03}") } else { format!("{rest}") };
     format!("{head},{:02}", kopecks % 100)
 }
 
@@ -229,11 +217,7 @@ pub(super) fn ogrn(year: u32, inspection: u32, record: u64) -> String {
 pub(super) fn inn(office: u32, record: u64) -> String {
     let body = format!("{:04}{:05}", office % 10_000, record % 100_000);
     const WEIGHTS: [u32; 9] = [2, 4, 10, 3, 5, 9, 4, 6, 8];
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     format!("{body}{}", (sum % 11) % 10)
 }
 
