@@ -45,6 +45,8 @@ fn finds_russian_and_tatar_words_by_prefix_in_any_case() -> TestResult {
         ("OR", Some(5)),
         ("лифт протечка", None),
         ("трамвай", None),
+        ("протекает", None),
+        ("подъездом", None),
         ("   ", None),
     ] {
         let hits = cache.search(query, 10)?;
