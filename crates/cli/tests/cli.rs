@@ -146,7 +146,28 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()?;
-        tokio::time::sleep(Duration::from_millis(rng.random_range(30..400))).await;
+        // Kill once the sync has written a random amount more (so the kill lands inside the
+        // sync however slow the machine is), or at a random early moment now and then.
+        let wal = domkom_core::cache_path(d).with_file_name("cache.db-wal");
+        let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        let start = size();
+        let grow = rng.random_range(16_000..400_000u64);
+        let early = rng.random_bool(0.15).then(|| Duration::from_millis(rng.random_range(5..300)));
+        let began = std::time::Instant::now();
+        loop {
+            if child.try_wait()?.is_some() {
+                break;
+            }
+            match early {
+                Some(at) if began.elapsed() >= at => break,
+                None if size() >= start + grow => break,
+                _ => {}
+            }
+            if began.elapsed() > Duration::from_secs(60) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         child.kill()?; // SIGKILL
         child.wait()?;
         let status = json(&domkom(&url, d, &["status", "--json"])?)?;
