@@ -46,6 +46,14 @@ describe('the virtual window', () => {
     expect(w.end - w.start).toBe(60);
   });
 
+  it('keeps the rows in view when the budget cuts the overscan', () => {
+    const o = computeOffsets(new Array(1000).fill(20));
+    const w = computeWindow(o, 10_000, 400, 1000, 30);
+    expect(w.end - w.start).toBe(30);
+    expect(w.start).toBeLessThanOrEqual(500);
+    expect(w.end).toBeGreaterThanOrEqual(520);
+  });
+
   it('handles an empty list and a list shorter than the view', () => {
     expect(computeWindow(new Float64Array([0]), 0, 500, 100)).toEqual({ start: 0, end: 0, padTop: 0, padBottom: 0 });
     const o = computeOffsets([40, 40]);

@@ -51,8 +51,17 @@ export function computeWindow(
   if (n <= 0) return { start: 0, end: 0, padTop: 0, padBottom: 0 };
   const top = Math.max(0, scrollTop - overscan);
   const bottom = Math.min(total, scrollTop + Math.max(0, viewport) + overscan);
-  const start = rowAt(offsets, top);
+  let start = rowAt(offsets, top);
   let end = Math.min(n, rowAt(offsets, Math.max(top, bottom - 1e-6)) + 1);
-  if (end - start > maxRows) end = start + maxRows;
+  if (end - start > maxRows) {
+    // Over budget: keep the rows in view and share what is left between both sides.
+    const viewTop = Math.min(Math.max(0, scrollTop), total);
+    const visStart = rowAt(offsets, viewTop);
+    const visEnd = Math.min(n, rowAt(offsets, Math.max(viewTop, Math.min(total, viewTop + viewport) - 1e-6)) + 1);
+    const spare = Math.max(0, maxRows - (visEnd - visStart));
+    start = Math.max(start, visStart - Math.floor(spare / 2));
+    end = Math.min(end, visEnd + Math.ceil(spare / 2));
+    if (end - start > maxRows) end = start + maxRows;
+  }
   return { start, end, padTop: offsets[start], padBottom: total - offsets[end] };
 }
