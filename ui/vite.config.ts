@@ -4,6 +4,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // Tauri loads ui/dist; the dev server is only for `npm run dev` in the shell's devUrl.
 export default defineConfig({
   plugins: [svelte()],
+  // Under vitest, DOM tests mount components with Svelte's client runtime.
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: {
