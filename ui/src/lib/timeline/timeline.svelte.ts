@@ -114,8 +114,12 @@ class Timeline {
           if (gen !== this.generation) break;
           const fresh = page.slice().reverse();
           const all = page.length < PAGE;
-          this.messages = mergeNewest(this.messages, fresh, all);
+          const merged = mergeNewest(this.messages, fresh, all);
+          this.messages = merged;
+          // A full page with nothing older kept: there may be more behind it (e.g. a chat
+          // opened empty during the first sync that has since filled).
           if (all) this.hasMore = false;
+          else if (merged.length === fresh.length) this.hasMore = true;
           this.markRead();
         } catch (e) {
           if (gen === this.generation) this.error = toFailure(e);
