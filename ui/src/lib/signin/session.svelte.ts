@@ -29,6 +29,9 @@ class Session {
       const person = await ipc.sessionState();
       this.person = person;
       this.phase = person ? 'signed_in' : 'signed_out';
+      // The shell's sync started before this page listened: ask for a run now, so its
+      // events tell the current state (live or offline) instead of leaving it unknown.
+      if (person) void ipc.syncNow().catch(() => {});
     } catch (e) {
       const f = toFailure(e);
       this.phase = f.kind === 'no_shell' ? 'no_shell' : 'signed_out';
