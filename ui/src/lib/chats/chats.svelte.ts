@@ -10,6 +10,8 @@ class Chats {
   loaded = $state(false);
   joining = $state<number | null>(null);
   error = $state<Failure | null>(null);
+  /** A chat just joined, to open when it shows up in the list. */
+  private wanted: number | null = null;
 
   selected = $derived(this.list.find((c) => c.community_id === this.selectedId) ?? null);
   totalUnread = $derived(this.list.reduce((n, c) => n + Number(c.unread), 0));
@@ -20,7 +22,12 @@ class Chats {
       this.list = await ipc.chatList();
       this.loaded = true;
       this.error = null;
-      if (this.selectedId === null && this.list.length > 0) this.select(this.list[0].community_id);
+      if (this.wanted !== null && this.list.some((c) => c.community_id === this.wanted)) {
+        this.select(this.wanted);
+        this.wanted = null;
+      } else if (this.selectedId === null && this.list.length > 0) {
+        this.select(this.list[0].community_id);
+      }
     } catch (e) {
       this.error = toFailure(e);
     }
@@ -40,8 +47,9 @@ class Chats {
     try {
       await ipc.join(communityId);
       this.offers = this.offers.filter((o) => o.community_id !== communityId);
+      // The chat opens once it is in the list (right away, or after the next sync).
+      this.wanted = communityId;
       await this.load();
-      this.select(communityId);
     } catch (e) {
       this.error = toFailure(e);
     } finally {
