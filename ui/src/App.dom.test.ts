@@ -3,9 +3,9 @@
 // see the chat list with a join offer, open the chat, search, open the passport.
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatMessage, Event } from './lib/ipc';
+import type { ChatMessage, Event as ShellEvent } from './lib/ipc';
 
-let handler: ((e: Event) => void) | null = null;
+let handler: ((e: ShellEvent) => void) | null = null;
 let signedIn = false;
 const joined: number[] = [];
 
@@ -30,7 +30,7 @@ function message(id: number): ChatMessage {
 
 vi.mock('./lib/ipc', () => ({
   inTauri: () => true,
-  onEvent: async (h: (e: Event) => void) => {
+  onEvent: async (h: (e: ShellEvent) => void) => {
     handler = h;
     return () => {};
   },
