@@ -40,17 +40,22 @@ fn generate(dir: &Path) -> TestResult {
     Ok(())
 }
 
-/// The .ts files of a directory by name.
+/// The .ts files under a directory, by path relative to it ("serde_json/JsonValue.ts").
 fn read_dir(dir: &Path) -> Result<BTreeMap<String, String>, std::io::Error> {
     let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return Ok(files);
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "ts") {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            files.insert(name, std::fs::read_to_string(&path)?);
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        if !d.exists() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "ts") {
+                let name = path.strip_prefix(dir).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+                files.insert(name, std::fs::read_to_string(&path)?);
+            }
         }
     }
     Ok(files)
@@ -68,7 +73,11 @@ fn typescript_bindings_are_up_to_date() -> TestResult {
         }
         std::fs::create_dir_all(&committed_dir)?;
         for (name, text) in &fresh {
-            std::fs::write(committed_dir.join(name), text)?;
+            let path = committed_dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, text)?;
         }
         return Ok(());
     }

@@ -21,7 +21,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let guard = logging::init(app.handle())?;
-            app.manage(logging::LogGuard(guard));
+            app.manage(logging::LogGuard::new(guard));
             let state = AppState::from_env(app.handle())?;
             tracing::info!(server = %state.server, data = %state.data_dir.display(), "starting");
             app.manage(state);

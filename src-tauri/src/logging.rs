@@ -9,7 +9,16 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// Keeps the log writer flushing until the app exits.
-pub struct LogGuard(pub WorkerGuard);
+pub struct LogGuard {
+    _guard: WorkerGuard,
+}
+
+impl LogGuard {
+    /// Holds the writer's guard.
+    pub fn new(guard: WorkerGuard) -> LogGuard {
+        LogGuard { _guard: guard }
+    }
+}
 
 /// Starts logging; `RUST_LOG` overrides the default level (info).
 pub fn init(app: &tauri::AppHandle) -> anyhow::Result<WorkerGuard> {
