@@ -149,26 +149,45 @@ async fn measure() -> TestResult {
         cold.as_millis()
     );
 
-    let opened = app
-        .exec_async(
-            "const [id, done] = arguments;
-             const t0 = performance.now();
-             document.querySelector(`[data-testid=chat-list-item-${id}]`).click();
-             const poll = () => {
-                 const tl = document.querySelector('[data-testid=timeline]');
-                 if (tl && tl.querySelector('[data-state]')) {
-                     requestAnimationFrame(() => done({ms: performance.now() - t0, nodes: tl.querySelectorAll('*').length}));
-                 } else { requestAnimationFrame(poll); }
-             };
-             poll();",
-            json!([community]),
-        )
-        .await?;
+    // The UI opens the chat at start, so time a fresh page over the same cache: from the
+    // document's start (performance.now() counts from it) to the timeline's first painted row.
+    app.exec_async(
+        "const [id, done] = arguments;
+         document.querySelector(`[data-testid=chat-list-item-${id}]`).click();
+         const poll = () => document.querySelector('[data-testid=timeline] [data-state]') ? done(true) : requestAnimationFrame(poll);
+         poll();",
+        json!([community]),
+    )
+    .await?;
+    app.exec("window.__benchOld = 1; setTimeout(() => location.reload(), 10);", json!([])).await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let opened = loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let v = app
+            .exec_async(
+                "const [done] = arguments;
+                 if (window.__benchOld) { done(null); return; }
+                 const poll = () => {
+                     const tl = document.querySelector('[data-testid=timeline]');
+                     if (tl && tl.querySelector('[data-state]')) {
+                         requestAnimationFrame(() => done({ms: performance.now(), nodes: tl.querySelectorAll('*').length}));
+                     } else { requestAnimationFrame(poll); }
+                 };
+                 poll();",
+                json!([]),
+            )
+            .await;
+        match v {
+            Ok(v) if !v.is_null() => break v,
+            _ if Instant::now() > deadline => return fail("the timeline did not paint after a reload"),
+            _ => {}
+        }
+    };
     app.screenshot("bench-100k-house").await?;
     let ms = opened["ms"].as_f64().unwrap_or(f64::NAN);
     let nodes = opened["nodes"].as_u64().unwrap_or(0);
     println!(
-        "app: open a house chat with {IN_HOUSE} cached messages: first paint of the timeline {ms:.0} ms (goal < 300)"
+        "app: open a house chat with {IN_HOUSE} cached messages: first paint of the timeline {ms:.0} ms from the page's start, UI boot included (goal < 300)"
     );
     println!("app: DOM nodes in the timeline: {nodes} (goal < 300)");
     // Scroll back a little, as a person would, before measuring memory.
