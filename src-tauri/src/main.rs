@@ -1,5 +1,8 @@
-//! Placeholder for the Domkom desktop shell; the Tauri app arrives with the desktop issue.
+//! Domkom's desktop app: the Tauri shell over the client core.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    println!("Domkom desktop app: not built yet. Run the reference backend with `./x run`.");
+    domkom_app::run();
 }

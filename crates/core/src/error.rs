@@ -81,6 +81,7 @@ impl CoreError {
 
 /// An error as `{kind, message}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaggedError {
     /// Stable kind.
     pub kind: &'static str,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// One change the app may want to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The list of houses or chats changed (joined, left, renamed, new unread counts).
@@ -25,6 +26,7 @@ pub enum Event {
 
 /// Where syncing stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncStatus {
     /// Fetching changes: `done` of about `total`.

@@ -159,6 +159,7 @@ pub enum PushEvent {
 
 /// A management organisation as shown with its houses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Org {
     /// Registry id.
@@ -189,6 +190,7 @@ pub struct Org {
 
 /// An entrance of a house.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Entrance {
     /// Entrance number.
@@ -199,6 +201,7 @@ pub struct Entrance {
 
 /// A lift of a house.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Lift {
     /// Registry id.
@@ -215,6 +218,7 @@ pub struct Lift {
 
 /// A house with its digital passport.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct House {
     /// Registry id.
@@ -745,6 +749,7 @@ pub struct OrgCounts {
 
 /// A person as the sign-in knows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PersonInfo {
     /// Registry id.
@@ -761,6 +766,7 @@ pub struct PersonInfo {
 
 /// A house chat the person may join: ownership is confirmed, not joined yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ChatOffer {
     /// The community to join.
@@ -775,6 +781,7 @@ pub struct ChatOffer {
 
 /// Who the caller is, and what they belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Me {
     /// The person.
@@ -805,6 +812,7 @@ pub struct TokenResponse {
 
 /// A demo person of the reference backend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DemoPerson {
     /// Stable short id, e.g. `resident`.

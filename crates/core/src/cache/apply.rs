@@ -11,6 +11,7 @@ use crate::error::{CoreError, Result};
 
 /// A message that arrived and was not in the cache before (for notifications).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewMessage {
     /// Community.
     pub community_id: i64,

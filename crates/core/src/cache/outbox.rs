@@ -8,6 +8,7 @@ use crate::error::{CoreError, Result};
 
 /// One message waiting to be sent, or failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutboxItem {
     /// Local id.
     pub id: i64,

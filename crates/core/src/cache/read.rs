@@ -8,6 +8,7 @@ use crate::error::Result;
 
 /// One entry of the chat list: a community the person belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseSummary {
     /// The community.
     pub community_id: i64,
@@ -33,6 +34,7 @@ pub struct HouseSummary {
 
 /// A message as the timeline shows it; local echoes have no server id yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatMessage {
     /// Server id; None for an item still in the outbox.
     pub id: Option<i64>,
@@ -66,6 +68,7 @@ pub struct ChatMessage {
 
 /// A search result: the message and its text split into plain and matching pieces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// Message id.
     pub message_id: i64,
@@ -83,6 +86,7 @@ pub struct SearchHit {
 
 /// The cache's state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     /// The feed cursor.
     pub cursor: i64,

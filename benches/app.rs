@@ -1,0 +1,216 @@
+//! Measurements of the desktop app in its real window (Xvfb, tauri-driver), printed as
+//! figures by `./x bench`:
+//! - cold start: launching the app until the chat list is painted from the cache;
+//! - opening a house chat with 100,000 cached messages: time to the first painted timeline
+//!   (goal < 300 ms) and the DOM nodes inside the timeline (goal < 300);
+//! - memory of the app's processes together (the main process and WebKit's, the sum of
+//!   VmRSS from /proc) with 1,000,000 messages cached (goal < 300 MB).
+
+#[path = "../tests/e2e/support.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domkom_core::cache::Cache;
+use domkom_core::secrets::{Keyring, profile_for};
+use domkom_core::{Client, Options};
+use serde_json::json;
+use support::{App, Display, Launch, TestResult, TestServer, fail};
+
+/// Messages in the opened house chat, and in the whole cache.
+const IN_HOUSE: u64 = 100_000;
+const IN_CACHE: u64 = 1_000_000;
+
+/// Signs the resident in, syncs, then fills the cache: 100,000 messages in their house chat
+/// and the rest in another community, 1,000,000 in all. Returns the house chat.
+async fn filled_cache(server: &str, data: &Path) -> TestResult<i64> {
+    let keyring = Arc::new(Keyring::new(&profile_for(data, server)));
+    keyring.check()?;
+    let client = Client::open_with(data, &server.parse()?, keyring.clone(), Options::default()).await?;
+    client.login_demo("resident").await?;
+    client.sync(&|_, _| {}).await?;
+    let chats = client.chat_list().await?;
+    let Some(house) = chats.iter().find(|c| c.kind == "house_chat") else {
+        return fail("the resident has no house chat");
+    };
+    let community = house.community_id;
+    drop(client);
+    let started = Instant::now();
+    let (cache, _) = Cache::open(&domkom_core::cache_path(data), keyring.as_ref())?;
+    cache.write(|tx| {
+        let mut st = tx.prepare(
+            "INSERT INTO messages (id, community_id, author_id, author_name, author_role, client_key, body, created_at) \
+             VALUES (?1, ?2, 1, 'Житель', 'resident', ?3, ?4, ?5)",
+        )?;
+        for i in 0..IN_CACHE {
+            let chat = if i < IN_HOUSE { community } else { 900_000 + (i % 40) as i64 };
+            // Oldest first, a minute apart, all before the seed's own messages.
+            let at = chrono_like(i);
+            st.execute(rusqlite::params![
+                10_000_000 + i as i64,
+                chat,
+                format!("bench-{i}"),
+                format!("Сообщение номер {i}: лифт, подъезд, двор"),
+                at
+            ])?;
+        }
+        Ok(())
+    })?;
+    println!(
+        "app: {IN_CACHE} messages cached ({IN_HOUSE} in the house chat) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(community)
+}
+
+/// A timestamp `i` minutes after 2020-01-01, as RFC 3339.
+fn chrono_like(i: u64) -> String {
+    let minutes = i % 60;
+    let hours = (i / 60) % 24;
+    let days = i / 1440;
+    let (year, day) = (2020 + days / 365, days % 365);
+    let (month, mday) = (1 + day / 31 % 12, 1 + day % 28);
+    format!("{year}-{month:02}-{mday:02}T{hours:02}:{minutes:02}:00Z")
+}
+
+/// Parent of every process, from /proc.
+fn parents() -> HashMap<u32, u32> {
+    let mut map = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else { return map };
+    for entry in dir.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            && let Some(after) = stat.rsplit_once(')').map(|(_, a)| a)
+            && let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok())
+        {
+            map.insert(pid, ppid);
+        }
+    }
+    map
+}
+
+/// The app's process (below tauri-driver) with all its descendants (WebKit's processes).
+fn app_processes(driver: u32) -> Vec<(u32, String)> {
+    let parents = parents();
+    let descends = |mut pid: u32, from: u32| {
+        while let Some(&p) = parents.get(&pid) {
+            if p == from {
+                return true;
+            }
+            if p <= 1 {
+                return false;
+            }
+            pid = p;
+        }
+        false
+    };
+    let name = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+    let Some(app) = parents.keys().copied().find(|&p| descends(p, driver) && name(p).starts_with("domkom-app")) else {
+        return Vec::new();
+    };
+    let mut all = vec![(app, name(app))];
+    all.extend(parents.keys().copied().filter(|&p| descends(p, app)).map(|p| (p, name(p))));
+    all
+}
+
+/// VmRSS of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn measure() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let server = TestServer::start(&tmp.path().join("server")).await?;
+    let data = tmp.path().join("app");
+    let community = filled_cache(&server.url(), &data).await?;
+    let display = Display::start()?;
+
+    let started = Instant::now();
+    let app = App::launch(Launch {
+        display: &display,
+        server: server.url(),
+        data_dir: data,
+        home: tmp.path().join("home"),
+        name: "bench",
+    })
+    .await?;
+    app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), Duration::from_secs(60)).await?;
+    let cold = started.elapsed();
+    println!(
+        "app: cold start to the chat list painted from the cache: {} ms (launch through WebDriver included)",
+        cold.as_millis()
+    );
+
+    // The UI opens the chat at start, so time a fresh page over the same cache: from the
+    // document's start (performance.now() counts from it) to the timeline's first painted row.
+    app.exec_async(
+        "const [id, done] = arguments;
+         document.querySelector(`[data-testid=chat-list-item-${id}]`).click();
+         const poll = () => document.querySelector('[data-testid=timeline] [data-state]') ? done(true) : requestAnimationFrame(poll);
+         poll();",
+        json!([community]),
+    )
+    .await?;
+    app.exec("window.__benchOld = 1; setTimeout(() => location.reload(), 10);", json!([])).await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let opened = loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let v = app
+            .exec_async(
+                "const [done] = arguments;
+                 if (window.__benchOld) { done(null); return; }
+                 const poll = () => {
+                     const tl = document.querySelector('[data-testid=timeline]');
+                     if (tl && tl.querySelector('[data-state]')) {
+                         requestAnimationFrame(() => done({ms: performance.now(), nodes: tl.querySelectorAll('*').length}));
+                     } else { requestAnimationFrame(poll); }
+                 };
+                 poll();",
+                json!([]),
+            )
+            .await;
+        match v {
+            Ok(v) if !v.is_null() => break v,
+            _ if Instant::now() > deadline => return fail("the timeline did not paint after a reload"),
+            _ => {}
+        }
+    };
+    app.screenshot("bench-100k-house").await?;
+    let ms = opened["ms"].as_f64().unwrap_or(f64::NAN);
+    let nodes = opened["nodes"].as_u64().unwrap_or(0);
+    println!(
+        "app: open a house chat with {IN_HOUSE} cached messages: first paint of the timeline {ms:.0} ms from the page's start, UI boot included (goal < 300)"
+    );
+    println!("app: DOM nodes in the timeline: {nodes} (goal < 300)");
+    // Scroll back a little, as a person would, before measuring memory.
+    app.exec("const tl = document.querySelector('[data-testid=timeline]'); if (tl) tl.scrollTop = 0;", json!([]))
+        .await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let processes = app_processes(app.driver.0.id());
+    let total: u64 = processes.iter().map(|(p, _)| rss_kib(*p)).sum();
+    let names: Vec<String> = processes.iter().map(|(p, n)| format!("{n} {} MB", rss_kib(*p) / 1024)).collect();
+    println!(
+        "app: memory of the app's processes with {IN_CACHE} messages cached: {} MB (goal < 300) [{}]",
+        total / 1024,
+        names.join(", ")
+    );
+    app.quit().await?;
+    Ok(())
+}
+
+fn main() -> TestResult {
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    if !filter.is_empty() && !filter.iter().any(|f| "app".contains(f.as_str())) {
+        return Ok(());
+    }
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(measure())
+}

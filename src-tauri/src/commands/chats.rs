@@ -1,0 +1,103 @@
+//! The chat list, a chat's messages, writing and reading state.
+
+use domkom_core::cache::{ChatMessage, HouseSummary, OutboxItem};
+use domkom_domain::wire::ChatOffer;
+use tauri::{AppHandle, State};
+
+use super::{CmdResult, tagged};
+use crate::state::AppState;
+
+/// The most messages one page may ask for.
+const MAX_PAGE: usize = 500;
+
+/// The person's chats with unread counts.
+#[tauri::command]
+pub async fn chat_list(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<HouseSummary>> {
+    state.signed_in(&app).await?.chat_list().await.map_err(tagged)
+}
+
+/// House chats the person may join (needs the server).
+#[tauri::command]
+pub async fn offers(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<ChatOffer>> {
+    Ok(state.signed_in(&app).await?.me().await.map_err(tagged)?.offers)
+}
+
+/// Joins an offered house chat.
+#[tauri::command]
+pub async fn join(app: AppHandle, state: State<'_, AppState>, community_id: i64) -> CmdResult<()> {
+    state.signed_in(&app).await?.join(community_id).await.map_err(tagged)
+}
+
+/// A page of a chat, newest first; `before` pages back from a message id.
+#[tauri::command]
+pub async fn messages(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: i64,
+    before: Option<i64>,
+    limit: usize,
+) -> CmdResult<Vec<ChatMessage>> {
+    let client = state.signed_in(&app).await?;
+    client.messages(community_id, before, limit.clamp(1, MAX_PAGE)).await.map_err(tagged)
+}
+
+/// Queues a message (shown at once) and sends it when it can.
+#[tauri::command]
+pub async fn send(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: i64,
+    body: String,
+    reply_to: Option<i64>,
+) -> CmdResult<OutboxItem> {
+    state.signed_in(&app).await?.send(community_id, &body, reply_to).await.map_err(tagged)
+}
+
+/// Edits one's own message.
+#[tauri::command]
+pub async fn edit(app: AppHandle, state: State<'_, AppState>, message_id: i64, body: String) -> CmdResult<()> {
+    state.signed_in(&app).await?.edit(message_id, &body).await.map_err(tagged)
+}
+
+/// Deletes a message.
+#[tauri::command]
+pub async fn delete_message(app: AppHandle, state: State<'_, AppState>, message_id: i64) -> CmdResult<()> {
+    state.signed_in(&app).await?.delete(message_id).await.map_err(tagged)
+}
+
+/// Retries a failed message, optionally with new text.
+#[tauri::command]
+pub async fn retry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    client_key: String,
+    body: Option<String>,
+) -> CmdResult<()> {
+    state.signed_in(&app).await?.retry(&client_key, body.as_deref()).await.map_err(tagged)
+}
+
+/// Discards an unsent message.
+#[tauri::command]
+pub async fn discard(app: AppHandle, state: State<'_, AppState>, client_key: String) -> CmdResult<bool> {
+    state.signed_in(&app).await?.discard(&client_key).await.map_err(tagged)
+}
+
+/// Marks a chat read up to a message.
+#[tauri::command]
+pub async fn mark_read(app: AppHandle, state: State<'_, AppState>, community_id: i64, up_to: i64) -> CmdResult<()> {
+    state.signed_in(&app).await?.mark_read(community_id, up_to).await.map_err(tagged)
+}
+
+/// Turns a chat's notifications off or on.
+#[tauri::command]
+pub async fn set_muted(app: AppHandle, state: State<'_, AppState>, community_id: i64, muted: bool) -> CmdResult<()> {
+    state.signed_in(&app).await?.set_muted(community_id, muted).await.map_err(tagged)
+}
+
+/// Which chat the person has open (none: null), so it is not notified of.
+#[tauri::command]
+pub fn set_chat_in_view(state: State<'_, AppState>, community_id: Option<i64>) {
+    if let Ok(mut in_view) = state.chat_in_view.lock() {
+        *in_view = community_id;
+    }
+}

@@ -1,0 +1,13 @@
+//! House passports.
+
+use domkom_domain::wire::House;
+use tauri::{AppHandle, State};
+
+use super::{CmdResult, tagged};
+use crate::state::AppState;
+
+/// A cached house's passport.
+#[tauri::command]
+pub async fn house(app: AppHandle, state: State<'_, AppState>, house_id: i64) -> CmdResult<Option<House>> {
+    state.signed_in(&app).await?.house(house_id).await.map_err(tagged)
+}

@@ -1,0 +1,69 @@
+//! The desktop shell: plugins, the main window, logging, and the commands the UI calls.
+//! Thin on purpose: every command converts its input, calls `domkom_core`, maps the result.
+
+mod commands;
+mod events;
+mod logging;
+mod state;
+mod window;
+
+use tauri::Manager;
+
+pub use commands::session::AppInfo;
+pub use state::AppState;
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::focus_main(app)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let guard = logging::init(app.handle())?;
+            app.manage(logging::LogGuard::new(guard));
+            let state = AppState::from_env(app.handle())?;
+            tracing::info!(server = %state.server, data = %state.data_dir.display(), "starting");
+            app.manage(state);
+            window::create_main(app.handle())?;
+            state::start(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::app_info,
+            commands::session::session_state,
+            commands::session::demo_persons,
+            commands::session::login_demo,
+            commands::session::login_browser,
+            commands::session::logout,
+            commands::chats::chat_list,
+            commands::chats::offers,
+            commands::chats::join,
+            commands::chats::messages,
+            commands::chats::send,
+            commands::chats::edit,
+            commands::chats::delete_message,
+            commands::chats::retry,
+            commands::chats::discard,
+            commands::chats::mark_read,
+            commands::chats::set_muted,
+            commands::chats::set_chat_in_view,
+            commands::search::search,
+            commands::houses::house,
+            commands::sync::status,
+            commands::sync::sync_now,
+            commands::links::open_link,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                state::stop(handle);
+            }
+        }),
+        Err(e) => {
+            eprintln!("domkom: the app could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}

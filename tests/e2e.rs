@@ -1,0 +1,198 @@
+//! End to end: the real app window under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver, against the real reference backend (small seed) on a port of its own,
+//! with the `domkom` CLI as a second person. One app launch walks every scenario, to keep
+//! the suite lean; a screenshot of each main screen lands in artifacts/e2e/.
+
+#[path = "e2e/support.rs"]
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::{App, Cli, Display, Launch, TestResult, TestServer, fail};
+
+const SHORT: Duration = Duration::from_secs(15);
+const LONG: Duration = Duration::from_secs(60);
+
+/// The community ids of the chat list, in order.
+async fn chat_ids(app: &App) -> TestResult<Vec<i64>> {
+    let v = app
+        .exec(
+            "return [...document.querySelectorAll('[data-testid^=chat-list-item-]')]
+                .map(e => Number(e.dataset.testid.slice('chat-list-item-'.length)))",
+            json!([]),
+        )
+        .await?;
+    Ok(v.as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default())
+}
+
+/// Types a message into the composer and sends it.
+async fn send(app: &App, text: &str) -> TestResult {
+    let input = app.wait_for("[data-testid=composer-input]", SHORT).await?;
+    app.click(&input).await?;
+    app.type_text(&input, text).await?;
+    let button = app.wait_for("[data-testid=composer-send]", SHORT).await?;
+    app.click(&button).await
+}
+
+/// Whether the timeline shows a message whose body is exactly `arguments[0]`, in state `arguments[1]`.
+const MESSAGE_IN_STATE: &str = "
+    const [text, state] = arguments;
+    const m = [...document.querySelectorAll('[data-testid=timeline] [data-testid^=message-][data-state]')]
+        .find(m => m.querySelector('[data-testid=message-body]')?.textContent.trim() === text);
+    return !!m && m.dataset.state === state;";
+
+async fn wait_message(app: &App, text: &str, state: &str, timeout: Duration) -> TestResult {
+    app.wait_until(&format!("message {text:?} in state {state}"), MESSAGE_IN_STATE, json!([text, state]), timeout).await
+}
+
+/// How many of the latest messages the CLI sees with exactly this text.
+fn count_in_cli(cli: &Cli, community: i64, text: &str) -> TestResult<usize> {
+    Ok(cli.messages(community, 50)?.iter().filter(|m| m["body"].as_str() == Some(text)).count())
+}
+
+/// The page's visible text (to see the UI's strings change with the language).
+async fn page_text(app: &App) -> TestResult<String> {
+    Ok(app.exec("return document.body.innerText", json!([])).await?.as_str().unwrap_or_default().to_owned())
+}
+
+async fn choose_language(app: &App, code: &str) -> TestResult {
+    if app.find_all("[data-testid=lang-select]").await?.is_empty() {
+        let settings = app.wait_for("[data-testid=settings-open]", SHORT).await?;
+        app.click(&settings).await?;
+    }
+    app.wait_for(&format!("[data-testid=lang-select] option[value={code}]"), SHORT).await?;
+    // As a person choosing from the native <select> does: set the value, fire `change`.
+    app.exec(
+        "const s = document.querySelector('[data-testid=lang-select]');
+         s.value = arguments[0];
+         s.dispatchEvent(new Event('input', {bubbles: true}));
+         s.dispatchEvent(new Event('change', {bubbles: true}));",
+        json!([code]),
+    )
+    .await?;
+    app.wait_until(
+        &format!("<html lang={code}>"),
+        "return document.documentElement.lang === arguments[0]",
+        json!([code]),
+        SHORT,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desktop_app_end_to_end() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let mut server = TestServer::start(&tmp.path().join("server")).await?;
+    let display = Display::start()?;
+    let app = App::launch(Launch {
+        display: &display,
+        server: server.url(),
+        data_dir: tmp.path().join("app"),
+        home: tmp.path().join("home"),
+        name: "e2e",
+    })
+    .await?;
+    let stamp = std::process::id();
+
+    // Sign in as a demo resident through the UI's demo picker.
+    let resident = app.wait_for("[data-testid=demo-person-resident]", LONG).await?;
+    app.screenshot("01-sign-in").await?;
+    app.click(&resident).await?;
+
+    // The chat list, then the house chat's history.
+    app.wait_for("[data-testid^=chat-list-item-]", LONG).await?;
+    let chats = chat_ids(&app).await?;
+    let Some(&community) = chats.first() else { return fail("no chats listed") };
+    app.screenshot("02-chat-list").await?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), SHORT).await?;
+    app.click(&item).await?;
+    app.wait_for("[data-testid=timeline] [data-testid^=message-][data-state=sent]", LONG).await?;
+    app.screenshot("03-chat").await?;
+
+    // A message from the app reaches a second client, whose reply shows without a reload.
+    let chair = Cli::signed_in(&server.url(), &tmp.path().join("chair"), "chair")?;
+    let hello = format!("Добрый день, соседи! ({stamp})");
+    send(&app, &hello).await?;
+    wait_message(&app, &hello, "sent", LONG).await?;
+    if count_in_cli(&chair, community, &hello)? != 1 {
+        return fail("the chair's CLI did not receive the app's message");
+    }
+    let reply = format!("Здравствуйте! Председатель на связи ({stamp})");
+    chair.run(&["send", &community.to_string(), &reply])?;
+    wait_message(&app, &reply, "sent", LONG).await?;
+    app.exec("window.__reloadMarker = 1", json!([])).await?;
+
+    // Chat text is text: markup shows literally and runs nothing.
+    let img = r#"<img src=x onerror="window.__xss=1">"#;
+    let script = "<script>window.__xss=1</script>";
+    for payload in [img, script] {
+        send(&app, payload).await?;
+        wait_message(&app, payload, "sent", LONG).await?;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let xss = app.exec("return [window.__xss === undefined, document.querySelectorAll('[data-testid=timeline] img[src=x], [data-testid=timeline] script').length]", json!([])).await?;
+    if xss != json!([true, 0]) {
+        return fail(format!("chat text was rendered as HTML: {xss}"));
+    }
+    app.screenshot("04-markup-as-text").await?;
+
+    // Offline: the message waits (shown queued) and is delivered exactly once on reconnect.
+    server.stop().await?;
+    app.wait_for("[data-testid=offline-banner]", LONG).await?;
+    let queued = format!("Отправлено без связи ({stamp})");
+    send(&app, &queued).await?;
+    wait_message(&app, &queued, "pending", SHORT).await?;
+    app.screenshot("05-offline-queued").await?;
+    server.restart().await?;
+    wait_message(&app, &queued, "sent", LONG).await?;
+    let seen = count_in_cli(&chair, community, &queued)?;
+    if seen != 1 {
+        return fail(format!("the queued message arrived {seen} times, not once"));
+    }
+    app.wait_until(
+        "the offline banner goes away",
+        "return !document.querySelector('[data-testid=offline-banner]')",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    // Everything above happened without a reload.
+    if app.exec("return window.__reloadMarker === 1", json!([])).await? != Value::Bool(true) {
+        return fail("the page reloaded");
+    }
+
+    // Search across chats.
+    let open = app.wait_for("[data-testid=search-open]", SHORT).await?;
+    app.click(&open).await?;
+    let input = app.wait_for("[data-testid=search-input]", SHORT).await?;
+    app.type_text(&input, "Председатель").await?;
+    app.wait_for("[data-testid=search-result]", SHORT).await?;
+    app.screenshot("06-search").await?;
+    if let Ok(close) = app.wait_for("[data-testid=search-close]", Duration::from_secs(1)).await {
+        app.click(&close).await?;
+    }
+
+    // The house passport.
+    let passport = app.wait_for("[data-testid=passport-open]", SHORT).await?;
+    app.click(&passport).await?;
+    app.wait_for("[data-testid=passport]", SHORT).await?;
+    app.screenshot("07-passport").await?;
+
+    // Tatar and English: the UI's strings change.
+    let russian = page_text(&app).await?;
+    choose_language(&app, "tt").await?;
+    let tatar = page_text(&app).await?;
+    app.screenshot("08-tatar").await?;
+    choose_language(&app, "en").await?;
+    let english = page_text(&app).await?;
+    app.screenshot("09-english").await?;
+    if tatar == russian || english == russian || english == tatar {
+        return fail("switching the language did not change the UI's strings");
+    }
+    choose_language(&app, "ru").await?;
+
+    app.quit().await?;
+    server.stop().await?;
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! Builders for the end-to-end tests: the reference backend on a port of its own, an Xvfb
+//! display, tauri-driver over WebKitWebDriver, a small WebDriver client over plain HTTP,
+//! and the `domkom` CLI as a second client. Shared by tests/e2e.rs and benches/app.rs, each of
+//! which uses only part of it.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use domkom_server::seed::Seed;
+use domkom_server::{Config, Server};
+use serde_json::{Value, json};
+
+/// What the tests return.
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Fails with a message.
+pub fn fail<T>(message: impl Into<String>) -> TestResult<T> {
+    Err(message.into().into())
+}
+
+/// Where screenshots and logs go (gitignored).
+pub fn artifacts() -> TestResult<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The reference backend with the small seed; it can be stopped and started again on the
+/// same port and data.
+pub struct TestServer {
+    dir: PathBuf,
+    /// Its address.
+    pub addr: SocketAddr,
+    server: Option<Server>,
+}
+
+impl TestServer {
+    /// Starts it on a free port.
+    pub async fn start(dir: &Path) -> TestResult<TestServer> {
+        let server = Server::start(Config::new(dir, Seed::Small)).await.map_err(|e| e.to_string())?;
+        Ok(TestServer { dir: dir.to_owned(), addr: server.addr, server: Some(server) })
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it (the app goes offline).
+    pub async fn stop(&mut self) -> TestResult {
+        if let Some(server) = self.server.take() {
+            server.stop().await.map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Starts it again on the same port with the same data.
+    pub async fn restart(&mut self) -> TestResult {
+        let mut config = Config::new(&self.dir, Seed::Small);
+        config.listen = self.addr;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match Server::start(config.clone()).await {
+                Ok(server) => {
+                    self.server = Some(server);
+                    return Ok(());
+                }
+                // The port may linger for a moment after the stop.
+                Err(e) if Instant::now() < deadline => {
+                    eprintln!("restart: {e}; retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return fail(e.to_string()),
+            }
+        }
+    }
+}
+
+/// A child process killed when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private X display (Xvfb).
+pub struct Display {
+    /// `:N`.
+    pub name: String,
+    _xvfb: Process,
+}
+
+impl Display {
+    /// Starts Xvfb on a free display number.
+    pub fn start() -> TestResult<Display> {
+        let base = 100 + (std::process::id() % 400);
+        for n in base..base + 50 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let child = Command::new("Xvfb")
+                .args([format!(":{n}").as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("Xvfb could not start ({e}); `./x setup` installs it"))?;
+            let xvfb = Process(child);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                    return Ok(Display { name: format!(":{n}"), _xvfb: xvfb });
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        fail("no X display could be started")
+    }
+}
+
+/// The app's binary, built with this test.
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_domkom-app"))
+}
+
+/// The `domkom` CLI beside the app's binary (`cargo build -p domkom-cli` builds it).
+pub fn cli_binary() -> TestResult<PathBuf> {
+    let path = app_binary().with_file_name("domkom");
+    if path.exists() {
+        Ok(path)
+    } else {
+        fail(format!("{} is missing: run `cargo build -p domkom-cli`", path.display()))
+    }
+}
+
+/// tauri-driver, from PATH or cargo's bin directory.
+fn tauri_driver() -> TestResult<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(home.map(|h| h.join("bin/tauri-driver")));
+    for c in candidates {
+        if c.exists() {
+            return Ok(c);
+        }
+    }
+    fail("tauri-driver is missing: `cargo install tauri-driver --version 2.1.0 --locked` (./x setup does)")
+}
+
+/// A free TCP port on loopback.
+fn free_port() -> TestResult<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The app in its window, driven over WebDriver.
+pub struct App {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    /// tauri-driver (the app runs below it).
+    pub driver: Process,
+    /// The app's data directory.
+    pub data_dir: PathBuf,
+}
+
+/// Settings the app is launched with.
+pub struct Launch<'a> {
+    /// The display.
+    pub display: &'a Display,
+    /// The backend.
+    pub server: String,
+    /// The app's data directory.
+    pub data_dir: PathBuf,
+    /// HOME and XDG directories for the app (logs, window state).
+    pub home: PathBuf,
+    /// A name for the driver's log.
+    pub name: &'a str,
+}
+
+impl App {
+    /// Launches the app through tauri-driver and waits for its first page.
+    pub async fn launch(launch: Launch<'_>) -> TestResult<App> {
+        let port = free_port()?;
+        let native = free_port()?;
+        let log = std::fs::File::create(artifacts()?.join(format!("{}-driver.log", launch.name)))?;
+        let child = Command::new(tauri_driver()?)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("DISPLAY", &launch.display.name)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("DOMKOM_SERVER", &launch.server)
+            .env("DOMKOM_DATA", &launch.data_dir)
+            .env("XDG_DATA_HOME", launch.home.join("data"))
+            .env("XDG_CONFIG_HOME", launch.home.join("config"))
+            .env("XDG_CACHE_HOME", launch.home.join("cache"))
+            .env("RUST_LOG", "info,domkom_core=debug")
+            // Software rendering: no GPU under Xvfb.
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("tauri-driver could not start: {e}"))?;
+        let driver = Process(child);
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            if Instant::now() > deadline {
+                return fail("tauri-driver did not answer");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": app_binary()}
+        }}});
+        let answer: Value = http.post(format!("{base}/session")).json(&caps).send().await?.json().await?;
+        let Some(session) = answer["value"]["sessionId"].as_str() else {
+            return fail(format!("no WebDriver session: {answer}"));
+        };
+        let session = session.to_owned();
+        Ok(App { http, base, session, driver, data_dir: launch.data_dir })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> TestResult<Value> {
+        let url = format!("{}/session/{}{}", self.base, self.session, path);
+        let mut req = self.http.request(method, url);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let answer: Value = req.send().await?.json().await?;
+        if let Some(error) = answer["value"]["error"].as_str() {
+            return fail(format!("WebDriver {path}: {error}: {}", answer["value"]["message"]));
+        }
+        Ok(answer["value"].clone())
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn exec(&self, script: &str, args: Value) -> TestResult<Value> {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": args}))).await
+    }
+
+    /// Runs an async script (its last argument is the callback) and returns what it passes.
+    pub async fn exec_async(&self, script: &str, args: Value) -> TestResult<Value> {
+        self.call(reqwest::Method::POST, "/execute/async", Some(json!({"script": script, "args": args}))).await
+    }
+
+    /// The element ids matching a CSS selector.
+    pub async fn find_all(&self, css: &str) -> TestResult<Vec<String>> {
+        let v =
+            self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_object().and_then(|o| o.values().next()).and_then(|v| v.as_str()))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Waits for an element matching a CSS selector.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> TestResult<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(id) = self.find_all(css).await?.into_iter().next() {
+                return Ok(id);
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot(&format!("timeout-{}", sanitize(css))).await;
+                return fail(format!("no element {css} within {timeout:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until a script returns true.
+    pub async fn wait_until(&self, what: &str, script: &str, args: Value, timeout: Duration) -> TestResult {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.exec(script, args.clone()).await? == Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot(&format!("timeout-{}", sanitize(what))).await;
+                return fail(format!("not within {timeout:?}: {what}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, id: &str) -> TestResult {
+        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await.map(|_| ())
+    }
+
+    /// Types into an element.
+    pub async fn type_text(&self, id: &str, text: &str) -> TestResult {
+        self.call(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await.map(|_| ())
+    }
+
+    /// An element's text as shown.
+    pub async fn text(&self, id: &str) -> TestResult<String> {
+        let v = self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Saves a screenshot as artifacts/e2e/<name>.png.
+    pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
+        let v = self.call(reqwest::Method::GET, "/screenshot", None).await?;
+        let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default())?;
+        let path = artifacts()?.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Ends the session (the app exits).
+    pub async fn quit(self) -> TestResult {
+        let url = format!("{}/session/{}", self.base, self.session);
+        self.http.delete(url).send().await?;
+        Ok(())
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// The `domkom` CLI as a second person, with its own data directory.
+pub struct Cli {
+    bin: PathBuf,
+    server: String,
+    data: PathBuf,
+}
+
+impl Cli {
+    /// Signs a demo person in.
+    pub fn signed_in(server: &str, data: &Path, person: &str) -> TestResult<Cli> {
+        let cli = Cli { bin: cli_binary()?, server: server.to_owned(), data: data.to_owned() };
+        cli.run(&["login", "--demo", person])?;
+        Ok(cli)
+    }
+
+    /// Runs a command, returning its standard output.
+    pub fn run(&self, args: &[&str]) -> TestResult<String> {
+        let out =
+            Command::new(&self.bin).args(["--server", &self.server, "--data"]).arg(&self.data).args(args).output()?;
+        if !out.status.success() {
+            return fail(format!("domkom {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Syncs, then returns a chat's latest messages as JSON.
+    pub fn messages(&self, community: i64, limit: usize) -> TestResult<Vec<Value>> {
+        self.run(&["sync"])?;
+        let out = self.run(&["--json", "chat", &community.to_string(), "--limit", &limit.to_string()])?;
+        let v: Value = serde_json::from_str(&out)?;
+        Ok(v.as_array().cloned().unwrap_or_default())
+    }
+}

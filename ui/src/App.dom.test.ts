@@ -1,0 +1,122 @@
+// @vitest-environment happy-dom
+// The whole UI in a DOM over stand-ins for the shell's commands: sign in as a demo person,
+// see the chat list with a join offer, open the chat, search, open the passport.
+import { flushSync, mount, tick, unmount } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, Event as ShellEvent } from './lib/ipc';
+
+let handler: ((e: ShellEvent) => void) | null = null;
+let signedIn = false;
+const joined: number[] = [];
+
+function message(id: number): ChatMessage {
+  return {
+    id,
+    client_key: `k${id}`,
+    community_id: 11,
+    author_id: id % 3,
+    author_name: `Житель ${id}`,
+    author_flat: '12',
+    author_role: id === 3 ? 'chair' : 'resident',
+    body: `Сообщение ${id}`,
+    reply_to: null,
+    created_at: new Date(Date.UTC(2026, 10, 20, 9, id)).toISOString(),
+    edited_at: null,
+    deleted_at: null,
+    state: 'sent',
+    error: null,
+  };
+}
+
+vi.mock('./lib/ipc', () => ({
+  inTauri: () => true,
+  onEvent: async (h: (e: ShellEvent) => void) => {
+    handler = h;
+    return () => {};
+  },
+  IpcError: class extends Error {},
+  ipc: {
+    sessionState: async () => (signedIn ? { id: 1, oid: 'o', name: 'Сафина Алсу Ринатовна', trusted: true, staff_role: null } : null),
+    demoPersons: async () => [{ key: 'resident', name: 'Сафина Алсу Ринатовна', description: 'Собственник квартиры' }],
+    loginDemo: async () => {
+      signedIn = true;
+      return { id: 1, oid: 'o', name: 'Сафина Алсу Ринатовна', trusted: true, staff_role: null };
+    },
+    syncNow: async () => null,
+    chatList: async () => [
+      { community_id: 11, kind: 'house_chat', title: 'ул. Баумана, 1', house_id: 5, address: 'Казань, ул. Баумана, 1', role: 'resident', unread: 2, last_at: new Date().toISOString(), last_text: 'Сообщение 9', muted: false },
+    ],
+    offers: async () => [{ community_id: 12, title: 'пр. Победы, 7', house_id: 6, address: 'Казань, пр. Победы, 7' }],
+    join: async (id: number) => {
+      joined.push(id);
+      return null;
+    },
+    setChatInView: async () => null,
+    messages: async (_c: number, before: number | null, limit: number) => {
+      const out: ChatMessage[] = [];
+      for (let id = before === null ? 9 : before - 1; id > 0 && out.length < limit; id--) out.push(message(id));
+      return out;
+    },
+    markRead: async () => null,
+    search: async () => [
+      { message_id: 4, community_id: 11, title: 'ул. Баумана, 1', author_name: 'Житель 4', created_at: new Date().toISOString(), snippet: [['Сообщение ', false], ['4', true]] },
+    ],
+    house: async () => null,
+  },
+}));
+
+const App = (await import('./App.svelte')).default;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    await tick();
+  }
+}
+
+describe('App', () => {
+  it('signs in, lists chats and offers, opens the chat, searches, shows the passport', async () => {
+    const app = mount(App, { target: document.body });
+    await settle();
+    expect(document.querySelector('[data-testid="signin"]')).not.toBeNull();
+    (document.querySelector('[data-testid="demo-person-resident"]') as HTMLButtonElement).click();
+    await settle();
+
+    expect(document.querySelector('[data-testid="chat-list-item-11"]')).not.toBeNull();
+    expect(document.querySelector('[data-testid="unread-11"]')?.textContent).toBe('2');
+    expect(document.querySelector('[data-testid="message-9"]')?.getAttribute('data-state')).toBe('sent');
+    expect(document.querySelector('[data-testid="composer-input"]')).not.toBeNull();
+
+    (document.querySelector('[data-testid="offer-join-12"]') as HTMLButtonElement).click();
+    await settle();
+    expect(joined).toEqual([12]);
+
+    handler?.({ type: 'sync', state: 'offline', retry_in_ms: 1000, reason: 'down' });
+    await settle();
+    expect(document.querySelector('[data-testid="offline-banner"]')).not.toBeNull();
+    handler?.({ type: 'sync', state: 'syncing', done: 10, total: 100 });
+    await settle();
+    expect(document.querySelector('[data-testid="offline-banner"]')).toBeNull();
+    expect(document.querySelector('[data-testid="sync-progress"]')).not.toBeNull();
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }));
+    await settle();
+    const input = document.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    input.value = '4';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 200));
+    await settle();
+    const hit = document.querySelector('[data-testid="search-result"]')!;
+    expect(hit.getAttribute('data-message-id')).toBe('4');
+    expect(hit.querySelector('mark')?.textContent).toBe('4');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    expect(document.querySelector('[data-testid="search-input"]')).toBeNull();
+
+    (document.querySelector('[data-testid="passport-open"]') as HTMLButtonElement).click();
+    await settle();
+    expect(document.querySelector('[data-testid="passport"]')).not.toBeNull();
+    unmount(app);
+  });
+});

@@ -1,0 +1,78 @@
+// Dates, numbers and money for the chosen locale, always through Intl.
+
+/** Locales to hand Intl: Tatar falls back to Russian where the runtime lacks Tatar data. */
+export function intlLocales(locale: string): string[] {
+  return locale === 'tt' ? ['tt', 'ru'] : [locale];
+}
+
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(intlLocales(locale), options);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!f) {
+    f = new Intl.NumberFormat(intlLocales(locale), options);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** A local calendar day as `YYYY-MM-DD`, to group messages under day separators. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A day separator's label: "24 ноября 2026 г." (weekday added for readability). */
+export function formatDay(locale: string, iso: string): string {
+  return dateFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+}
+
+/** A message's time of day: "14:05". */
+export function formatTime(locale: string, iso: string): string {
+  return dateFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/** A short date and time, for search results and the chat list. */
+export function formatDateTime(locale: string, iso: string): string {
+  return dateFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(iso),
+  );
+}
+
+/** A date without time: "1 марта 2015 г.". */
+export function formatDate(locale: string, iso: string): string {
+  return dateFormat(locale, { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+}
+
+/** The chat list's "when": the time for today, else a short date. */
+export function formatWhen(locale: string, iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return formatTime(locale, iso);
+  return dateFormat(locale, { day: 'numeric', month: 'short' }).format(d);
+}
+
+/** A plain number with the locale's grouping: "100 000". */
+export function formatNumber(locale: string, n: number, maxFraction = 0): string {
+  return numberFormat(locale, { maximumFractionDigits: maxFraction }).format(n);
+}
+
+/** Money held as integer kopecks, shown in roubles: "1 234,50 ₽". Never a float in storage. */
+export function formatMoney(locale: string, kopecks: number): string {
+  return numberFormat(locale, { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+}
+
+/** An area held in hundredths of m²: "5 234,7". */
+export function formatArea(locale: string, hundredths: number): string {
+  return numberFormat(locale, { maximumFractionDigits: 2 }).format(hundredths / 100);
+}
