@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use domkom_domain::wire::ChangeKind;
 
 /// The view that renders each kind's payload.
-fn view(kind: ChangeKind) -> &'static str {
+pub(crate) fn view(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::House => "feed_house",
         ChangeKind::Community => "feed_community",

@@ -131,22 +131,6 @@ impl SqliteStore {
     }
 }
 
-fn view_of(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::House => "feed_house",
-        ChangeKind::Community => "feed_community",
-        ChangeKind::Membership => "feed_membership",
-        ChangeKind::Ownership => "feed_ownership",
-        ChangeKind::Message => "feed_message",
-        ChangeKind::Ticket => "feed_ticket",
-        ChangeKind::Device => "feed_device",
-        ChangeKind::Reading => "feed_reading",
-        ChangeKind::Account => "feed_account",
-        ChangeKind::Bill => "feed_bill",
-        ChangeKind::Notice => "feed_notice",
-        ChangeKind::RepairPlan => "feed_repair_plan",
-    }
-}
 
 fn row_to_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Change, Option<Scope>)> {
     let kind: String = r.get(1)?;
@@ -539,7 +523,7 @@ impl Store for SqliteStore {
 
     fn entities(&self, kind: ChangeKind, filter: &Filter, limit: usize) -> Result<Vec<Entity>> {
         let c = self.reader()?;
-        let view = view_of(kind);
+        let view = feed::view(kind);
         let (cond, order, arg1, arg2): (&str, &str, i64, i64) = match *filter {
             Filter::Id(id) => ("id = ?1", "id", id, 0),
             Filter::House(h) => ("scope = 'h' AND scope_id = ?1", "id", h, 0),
