@@ -131,7 +131,6 @@ impl SqliteStore {
     }
 }
 
-
 fn row_to_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Change, Option<Scope>)> {
     let kind: String = r.get(1)?;
     let op: String = r.get(3)?;
