@@ -1,8 +1,8 @@
 //! Shared helpers of the core's integration tests: the real backend on port 0, a keyring
 //! profile of one's own, and a few raw HTTP calls that check what the server thinks.
 //!
-//! The keyring tests need a Secret Service on the session bus; run them as
-//! `dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo nextest run -p domkom-core'`.
+//! The keyring tests need an unlocked Secret Service on the session bus; `./x test` runs
+//! them on a private bus with a throwaway gnome-keyring (see `with_keyring` in `./x`).
 
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
@@ -194,6 +194,11 @@ pub async fn run_child_test_in_private_keyring(
     }
     let home = tempfile::tempdir()?;
     let home_path = home.path().to_string_lossy().into_owned();
+    // gnome-keyring finds a running daemon through its control socket in the runtime
+    // directory: a private one keeps this keyring and the one of the whole run apart.
+    let runtime = home.path().join("run");
+    std::fs::create_dir(&runtime)?;
+    std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let exe = std::env::current_exe()?.to_string_lossy().into_owned();
     // gnome-keyring does not always exit with its bus, so the script stops whichever
     // daemon serves this bus once the test is done.
@@ -208,6 +213,9 @@ pub async fn run_child_test_in_private_keyring(
         .args(["--", "sh", "-c", &script, &exe, name, "--exact", "--include-ignored", "--nocapture"])
         .env("HOME", &home_path)
         .env("XDG_DATA_HOME", format!("{home_path}/data"))
+        .env("XDG_CACHE_HOME", format!("{home_path}/cache"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("GNOME_KEYRING_CONTROL")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .envs(env.iter().copied())
         .output()
