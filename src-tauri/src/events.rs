@@ -91,7 +91,11 @@ pub async fn update_title(app: &tauri::AppHandle) {
 
 /// The window title for an unread count.
 fn title(unread: i64) -> String {
-    if unread > 0 { format!("Домком ({unread})") } else { "Домком".to_owned() }
+    if unread > 0 {
+        format!("Домком ({})", domkom_domain::message::unread_badge(unread))
+    } else {
+        "Домком".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +120,8 @@ mod tests {
     fn title_shows_the_unread_count() {
         assert_eq!(title(0), "Домком");
         assert_eq!(title(3), "Домком (3)");
+        assert_eq!(title(999), "Домком (999)");
+        assert_eq!(title(2500), "Домком (999+)", "counts are capped");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
 use domkom_server::seed::Seed;
-use domkom_server::{Config, Server, open_store};
+use domkom_server::{Config, Server, open_store, testing};
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -96,33 +96,14 @@ async fn a_script_signs_in_syncs_reads_sends_and_signs_out() -> TestResult {
     Ok(())
 }
 
-/// Adds `n` messages to the demo resident's chat, with their change-log entries.
-fn add_messages(dir: &Path, n: i64) -> TestResult<i64> {
+/// Adds `n` messages by the chair to the demo resident's chat.
+fn add_messages(dir: &Path, n: u64) -> TestResult<i64> {
     let store = open_store(dir, Seed::Small)?;
-    Ok(store.with_writer(|c| -> rusqlite::Result<i64> {
-        let tx = c.transaction()?;
-        let (community, author): (i64, i64) = tx.query_row(
-            "SELECT m.community_id, m.person_id FROM memberships m JOIN persons p ON p.id = m.person_id \
-             WHERE p.demo_key = 'chair' ORDER BY m.community_id LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| r.get(0))?;
-        tx.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2) \
-             INSERT INTO messages (community_id, author_id, client_key, body, created_at) \
-             SELECT ?1, ?3, printf('bulk-%d', i), printf('Архивное сообщение %d о ремонте кровли', i), \
-             '2026-01-01T00:00:00Z' FROM n",
-            rusqlite::params![community, n, author],
-        )?;
-        tx.execute(
-            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
-             SELECT 'message', id, scope, scope_id, 'upsert', payload FROM feed_message WHERE id > ?1 ORDER BY id",
-            [first],
-        )?;
-        tx.commit()?;
-        Ok(community)
-    })?)
+    let (community, chair) = testing::demo_member(&store, "chair")?;
+    testing::add_messages(&store, community, chair, n, "2026-01-01T00:00:00Z", |i| {
+        format!("Архивное сообщение {i} о ремонте кровли")
+    })?;
+    Ok(community)
 }
 
 #[tokio::test(flavor = "multi_thread")]

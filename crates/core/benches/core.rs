@@ -17,6 +17,7 @@ use domkom_core::cache::Cache;
 use domkom_core::secrets::{Keyring, SecretStore, profile_for};
 use domkom_core::{Client, Options};
 use domkom_server::seed::Seed;
+use domkom_server::testing::{add_messages, demo_member};
 use domkom_server::{Config, Server, open_store};
 
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -71,33 +72,10 @@ fn line(i: u64) -> String {
 }
 
 /// A server on the small seed whose demo chat has `n` more messages.
-async fn server_with(dir: &Path, n: i64) -> R<(Server, i64)> {
+async fn server_with(dir: &Path, n: u64) -> R<(Server, i64)> {
     let store = open_store(dir, Seed::Small)?;
-    let community = store.with_writer(|c| -> rusqlite::Result<i64> {
-        let tx = c.transaction()?;
-        let (community, author): (i64, i64) = tx.query_row(
-            "SELECT m.community_id, m.person_id FROM memberships m JOIN persons p ON p.id = m.person_id \
-             WHERE p.demo_key = 'chair' ORDER BY m.community_id LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| r.get(0))?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO messages (community_id, author_id, client_key, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for i in 0..n {
-                insert.execute(rusqlite::params![community, author, format!("bench-{i}"), line(i as u64), "2026-01-01T00:00:00Z"])?;
-            }
-        }
-        tx.execute(
-            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
-             SELECT 'message', id, scope, scope_id, 'upsert', payload FROM feed_message WHERE id > ?1 ORDER BY id",
-            [first],
-        )?;
-        tx.commit()?;
-        Ok(community)
-    })?;
+    let (community, author) = demo_member(&store, "chair")?;
+    add_messages(&store, community, author, n, "2026-01-01T00:00:00Z", line)?;
     drop(store);
     let mut config = Config::new(dir, Seed::Small);
     config.send_burst = 100_000;

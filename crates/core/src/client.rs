@@ -94,7 +94,7 @@ impl Client {
     pub async fn signed_in(&self, person: &PersonInfo) -> Result<()> {
         let person = person.clone();
         blocking(&self.cache, move |c| {
-            let previous = c.status()?.person.and_then(|p| p["id"].as_i64());
+            let previous = c.person()?.and_then(|p| p["id"].as_i64());
             if previous.is_some_and(|id| id != person.id) {
                 c.clear_synced()?;
                 for item in c.outbox()? {
@@ -246,8 +246,8 @@ impl Client {
 
     /// The signed-in person as cached, if any (works offline).
     pub async fn person(&self) -> Result<Option<PersonInfo>> {
-        let status = self.status().await?;
-        Ok(status.person.and_then(|p| serde_json::from_value(p).ok()))
+        let person = blocking(&self.cache, |c| c.person()).await?;
+        Ok(person.and_then(|p| serde_json::from_value(p).ok()))
     }
 
     /// Cursor, cache size and outbox counts.

@@ -71,6 +71,10 @@ pub struct Session {
     // Held across every refresh and sign-in, which serialises uses of the refresh token.
     access: Mutex<Option<Access>>,
     person: Mutex<Option<PersonInfo>>,
+    /// Whether a refresh token is stored, once known: every store and delete goes through
+    /// this session, so only the first question has to go to the keyring (a D-Bus round
+    /// trip, asked before every command of the app).
+    stored: std::sync::Mutex<Option<bool>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -100,7 +104,14 @@ impl Session {
                 tracing::error!(error = %e, "cannot configure the HTTP client; using the defaults");
                 reqwest::Client::new()
             });
-        Session { http, server, secrets, access: Mutex::new(None), person: Mutex::new(None) }
+        Session {
+            http,
+            server,
+            secrets,
+            access: Mutex::new(None),
+            person: Mutex::new(None),
+            stored: std::sync::Mutex::new(None),
+        }
     }
 
     /// The server this session signs in to.
@@ -158,10 +169,10 @@ impl Session {
             return Ok(held.token.clone());
         }
         let held = access.take();
-        let refresh = self
-            .with_secrets(|s| s.get(REFRESH_TOKEN))
-            .await?
-            .ok_or_else(|| CoreError::SignedOut("no one has signed in to this server here".into()))?;
+        let Some(refresh) = self.with_secrets(|s| s.get(REFRESH_TOKEN)).await? else {
+            *self.stored_flag() = Some(false);
+            return Err(CoreError::SignedOut("no one has signed in to this server here".into()));
+        };
         let sent = Instant::now();
         let answer = self
             .post_token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", CLIENT_ID)])
@@ -172,6 +183,7 @@ impl Session {
                 // The server ended this session (signed out elsewhere, expired, or revoked
                 // after a reuse); the stored token can never work again.
                 self.with_secrets(|s| s.delete(REFRESH_TOKEN)).await?;
+                *self.stored_flag() = Some(false);
                 *self.person.lock().await = None;
                 tracing::info!("the server ended the session");
                 return Err(CoreError::SignedOut(message));
@@ -198,9 +210,20 @@ impl Session {
         *self.access.lock().await = None;
     }
 
-    /// Whether a refresh token is stored. This asks the keyring synchronously.
+    /// Whether a refresh token is stored. The first call asks the keyring (synchronously);
+    /// later ones answer from what this session stored and deleted since. A token deleted
+    /// behind its back shows at the next renewal, which then signs out.
     pub fn has_session(&self) -> Result<bool> {
-        Ok(self.secrets.get(REFRESH_TOKEN)?.is_some())
+        if let Some(known) = *self.stored_flag() {
+            return Ok(known);
+        }
+        let stored = self.secrets.get(REFRESH_TOKEN)?.is_some();
+        *self.stored_flag() = Some(stored);
+        Ok(stored)
+    }
+
+    fn stored_flag(&self) -> std::sync::MutexGuard<'_, Option<bool>> {
+        self.stored.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The signed-in person, once a sign-in or a renewal has told.
@@ -226,6 +249,7 @@ impl Session {
         }
         stored?;
         self.with_secrets(|s| s.delete(REFRESH_TOKEN)).await?;
+        *self.stored_flag() = Some(false);
         tracing::info!("signed out");
         Ok(())
     }
@@ -263,6 +287,7 @@ impl Session {
         // present the spent one, which the server forgives only briefly before it ends the
         // session everywhere.
         self.with_secrets(move |s| s.set(REFRESH_TOKEN, &refresh_token)).await?;
+        *self.stored_flag() = Some(true);
         let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
         // Counted from before the request left, so the server's clock is never behind ours.
         let expires_at = sent + lifetime;

@@ -369,3 +369,41 @@ async fn no_secret_is_written_under_the_data_directory() -> TestResult {
     assert!(files >= 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn unread_counts_others_messages_after_the_read_mark_up_to_the_cap() -> TestResult {
+    use domkom_domain::message::UNREAD_COUNT_CAP;
+    let (server, dir) = server().await?;
+    let url = server.url();
+    let (c, _data) = client(&url, "resident", Duration::from_secs(10)).await?;
+    c.sync(&|_, _| {}).await?;
+    // The history found at the first sync counts as read.
+    let store = domkom_server::open_store(dir.path(), Seed::Small)?;
+    let (community, chair) = domkom_server::testing::demo_member(&store, "chair")?;
+    let unread = |list: Vec<domkom_core::cache::HouseSummary>| {
+        list.iter()
+            .find(|h| h.community_id == community)
+            .map(|h| h.unread)
+            .ok_or("the resident is not in the chair's chat")
+    };
+    assert_eq!(unread(c.chat_list().await?)?, 0, "history is not unread");
+
+    // A long absence in a busy chat.
+    domkom_server::testing::add_messages(&store, community, chair, 1_500, "2026-11-01T00:00:00Z", |i| {
+        format!("Объявление {i}")
+    })?;
+    c.sync(&|_, _| {}).await?;
+    assert_eq!(unread(c.chat_list().await?)?, UNREAD_COUNT_CAP, "a long unread run is counted to the cap");
+
+    let newest: Vec<i64> = c.messages(community, None, 10).await?.iter().filter_map(|m| m.id).collect();
+    // Read up to the fourth newest: the three after it are unread.
+    c.mark_read(community, newest[3]).await?;
+    assert_eq!(unread(c.chat_list().await?)?, 3);
+    c.send(community, "Спасибо, прочитал", None).await?;
+    c.sync(&|_, _| {}).await?;
+    let mine = c.messages(community, None, 1).await?;
+    assert!(mine[0].id.is_some() && mine[0].body == "Спасибо, прочитал", "the reply was delivered: {mine:?}");
+    assert_eq!(unread(c.chat_list().await?)?, 3, "one's own message is never unread");
+    server.stop().await?;
+    Ok(())
+}

@@ -3,6 +3,16 @@
 /// The longest message body accepted, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
+/// Unread messages are counted up to this many per chat, and shown as "999+" beyond 999:
+/// nobody reads a thousand unread messages one by one, and counting a long history that
+/// was never opened would make every chat list read the whole of it.
+pub const UNREAD_COUNT_CAP: i64 = 1000;
+
+/// An unread count as shown: "999+" from [`UNREAD_COUNT_CAP`] on.
+pub fn unread_badge(unread: i64) -> String {
+    if unread >= UNREAD_COUNT_CAP { format!("{}+", UNREAD_COUNT_CAP - 1) } else { unread.to_string() }
+}
+
 /// Why a message body was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MessageError {

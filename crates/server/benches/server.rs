@@ -17,6 +17,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use domkom_server::esia::{TokenPolicy, start_session};
 use domkom_server::seed::Seed;
 use domkom_server::store::{SqliteStore, Store};
+use domkom_server::testing::{add_messages, demo_member};
 use domkom_server::{Config, Server, open_store};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -46,46 +47,6 @@ fn bench_seed() -> anyhow::Result<()> {
         elapsed.as_secs_f64(),
         size as f64 / 1048576.0
     );
-    Ok(())
-}
-
-/// The demo resident's community in a small-seeded store.
-fn demo_community(store: &SqliteStore) -> anyhow::Result<i64> {
-    Ok(store.with_writer(|c| {
-        c.query_row(
-            "SELECT m.community_id FROM memberships m JOIN persons p ON p.id = m.person_id \
-             WHERE p.demo_key = 'resident' AND m.left_at IS NULL ORDER BY m.community_id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-    })?)
-}
-
-/// Adds `n` messages to a community in one go, with their change-log entries.
-fn add_messages(store: &SqliteStore, community: i64, n: i64) -> anyhow::Result<()> {
-    store.with_writer(|c| -> rusqlite::Result<()> {
-        let tx = c.transaction()?;
-        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| r.get(0))?;
-        let author: i64 = tx.query_row(
-            "SELECT person_id FROM memberships WHERE community_id = ?1 ORDER BY id LIMIT 1",
-            [community],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2) \
-             INSERT INTO messages (community_id, author_id, client_key, body, created_at) \
-             SELECT ?1, ?3, printf('bench-%d', i), \
-                    printf('Сообщение номер %d: лифт во втором подъезде опять не работает, вызвали мастера', i), \
-                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n",
-            rusqlite::params![community, n, author],
-        )?;
-        tx.execute(
-            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
-             SELECT 'message', id, scope, scope_id, 'upsert', payload FROM feed_message WHERE id > ?1 ORDER BY id",
-            [first],
-        )?;
-        tx.commit()
-    })?;
     Ok(())
 }
 
@@ -132,8 +93,10 @@ async fn bench_first_sync() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (community, token) = {
         let store = open_store(dir.path(), Seed::Small)?;
-        let community = demo_community(&store)?;
-        add_messages(&store, community, 100_000)?;
+        let (community, author) = demo_member(&store, "resident")?;
+        add_messages(&store, community, author, 100_000, "2026-01-01T00:00:00Z", |i| {
+            format!("Сообщение номер {i}: лифт во втором подъезде опять не работает, вызвали мастера")
+        })?;
         (community, token_of(&store, "resident")?)
     };
     let server = start(dir.path()).await?;
@@ -175,7 +138,7 @@ async fn bench_sends() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (community, tokens) = {
         let store = open_store(dir.path(), Seed::Small)?;
-        let community = demo_community(&store)?;
+        let (community, _) = demo_member(&store, "resident")?;
         (community, add_members(&store, community, SENDERS)?)
     };
     let server = start(dir.path()).await?;
@@ -233,7 +196,7 @@ async fn bench_fanout() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (community, tokens, sender) = {
         let store = open_store(dir.path(), Seed::Small)?;
-        let community = demo_community(&store)?;
+        let (community, _) = demo_member(&store, "resident")?;
         (community, add_members(&store, community, SUBSCRIBERS)?, token_of(&store, "chair")?)
     };
     let server = start(dir.path()).await?;

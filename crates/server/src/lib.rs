@@ -7,6 +7,7 @@ pub mod error;
 pub mod esia;
 pub mod seed;
 pub mod store;
+pub mod testing;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

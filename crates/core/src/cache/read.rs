@@ -156,6 +156,12 @@ fn split_marks(s: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// The person kept in `sync_state` (JSON), if any.
+fn cached_person(c: &Connection) -> Result<Option<serde_json::Value>> {
+    let person: Option<String> = c.query_row("SELECT person FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+    Ok(person.and_then(|p| serde_json::from_str(&p).ok()))
+}
+
 fn me(c: &Connection) -> Result<i64> {
     Ok(c.query_row("SELECT coalesce(person_id, 0) FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
 }
@@ -167,9 +173,9 @@ impl Cache {
             let me = me(c)?;
             let mut stmt = c.prepare_cached(
                 "SELECT cm.id, cm.kind, cm.title, cm.house_id, h.address, m.role, \
-                   (SELECT count(*) FROM messages x WHERE x.community_id = cm.id \
+                   (SELECT count(*) FROM (SELECT 1 FROM messages x WHERE x.community_id = cm.id \
                       AND x.id > coalesce((SELECT last_read_id FROM read_state r WHERE r.community_id = cm.id), 0) \
-                      AND x.author_id != ?1 AND x.deleted_at IS NULL), \
+                      AND x.author_id != ?1 AND x.deleted_at IS NULL LIMIT ?2)), \
                    last.created_at, substr(last.body, 1, 120), \
                    coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0) \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
@@ -177,7 +183,7 @@ impl Cache {
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
                  ORDER BY last.id DESC NULLS LAST, cm.id",
             )?;
-            let rows = stmt.query_map([me], |r| {
+            let rows = stmt.query_map([me, domkom_domain::message::UNREAD_COUNT_CAP], |r| {
                 Ok(HouseSummary {
                     community_id: r.get(0)?,
                     kind: r.get(1)?,
@@ -204,12 +210,7 @@ impl Cache {
                     "SELECT client_key, body, reply_to, created_at, state, error_message FROM outbox \
                      WHERE community_id = ?1 ORDER BY id DESC",
                 )?;
-                let person: Option<String> =
-                    c.query_row("SELECT person FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
-                let name = person
-                    .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
-                    .and_then(|p| p["name"].as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let name = cached_person(c)?.and_then(|p| p["name"].as_str().map(str::to_owned)).unwrap_or_default();
                 let rows = stmt.query_map([community], |r| {
                     Ok(ChatMessage {
                         id: None,
@@ -369,6 +370,11 @@ impl Cache {
         })
     }
 
+    /// The signed-in person as the last sign-in or sync told (works offline).
+    pub fn person(&self) -> Result<Option<serde_json::Value>> {
+        self.read(cached_person)
+    }
+
     /// Cursor, sizes and outbox counts.
     pub fn status(&self) -> Result<Status> {
         let mut bytes = 0;
@@ -378,9 +384,9 @@ impl Cache {
             }
         }
         self.read(|c| {
-            let (cursor, synced_at, person): (i64, Option<String>, Option<String>) =
-                c.query_row("SELECT cursor, synced_at, person FROM sync_state WHERE id = 1", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            let (cursor, synced_at): (i64, Option<String>) =
+                c.query_row("SELECT cursor, synced_at FROM sync_state WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
                 })?;
             let (pending, failed): (i64, i64) = c.query_row(
                 "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0) FROM outbox",
@@ -395,7 +401,7 @@ impl Cache {
                 outbox_pending: pending,
                 outbox_failed: failed,
                 messages,
-                person: person.and_then(|p| serde_json::from_str(&p).ok()),
+                person: cached_person(c)?,
             })
         })
     }

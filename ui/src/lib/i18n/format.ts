@@ -1,4 +1,5 @@
 // Dates, numbers and money for the chosen locale, always through Intl.
+import { UNREAD_COUNT_CAP } from '../ipc/bindings/constants';
 
 /** Locales to hand Intl: Tatar falls back to Russian where the runtime lacks Tatar data. */
 export function intlLocales(locale: string): string[] {
@@ -65,6 +66,11 @@ export function formatWhen(locale: string, iso: string, now: Date = new Date()):
 /** A plain number with the locale's grouping: "100 000". */
 export function formatNumber(locale: string, n: number, maxFraction = 0): string {
   return numberFormat(locale, { maximumFractionDigits: maxFraction }).format(n);
+}
+
+/** An unread count for a badge: "999+" once the count reached the cap the cache counts to. */
+export function formatUnread(locale: string, n: number): string {
+  return n >= UNREAD_COUNT_CAP ? `${formatNumber(locale, UNREAD_COUNT_CAP - 1)}+` : formatNumber(locale, n);
 }
 
 /** Money held as integer kopecks, shown in roubles: "1 234,50 ₽". Never a float in storage. */

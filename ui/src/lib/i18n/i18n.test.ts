@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
-import { formatMoney, formatNumber } from './format';
+import { formatMoney, formatNumber, formatUnread } from './format';
+import { UNREAD_COUNT_CAP } from '../ipc/bindings/constants';
 import { interpolate } from './i18n.svelte';
 import ru from './ru.json';
 import tt from './tt.json';
@@ -64,5 +65,11 @@ describe('formatting', () => {
     expect(formatNumber('ru', 100000).replace(/\s/g, ' ')).toBe('100 000');
     expect(formatNumber('en', 100000)).toBe('100,000');
     expect(formatMoney('ru', 123450).replace(/\s/g, ' ')).toBe('1 234,50 ₽');
+  });
+
+  it('shows unread counts up to the cap the cache counts to, then 999+', () => {
+    expect(formatUnread('ru', 7)).toBe('7');
+    expect(formatUnread('ru', 999)).toBe('999');
+    expect(formatUnread('ru', UNREAD_COUNT_CAP)).toBe('999+');
   });
 });
