@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{App, Cli, Display, Launch, TestResult, TestServer, fail};
+use support::{App, Cli, Display, Launch, Notifications, TestResult, TestServer, fail, sign_in_in_browser};
 
 const SHORT: Duration = Duration::from_secs(15);
 const LONG: Duration = Duration::from_secs(60);
@@ -85,6 +85,7 @@ async fn desktop_app_end_to_end() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let mut server = TestServer::start(&tmp.path().join("server")).await?;
     let display = Display::start()?;
+    let notifications = Notifications::start(&display)?;
     let app = App::launch(Launch {
         display: &display,
         server: server.url(),
@@ -191,6 +192,77 @@ async fn desktop_app_end_to_end() -> TestResult {
         return fail("switching the language did not change the UI's strings");
     }
     choose_language(&app, "ru").await?;
+
+    // Sign out, then in again through the system browser, as the owner of flats in two houses.
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let in_browser = app.wait_for("[data-testid=signin-browser]", LONG).await?;
+    app.click(&in_browser).await?;
+    let page = app.browser.wait_opened(1, SHORT).await?;
+    if !page.starts_with(&format!("{}/oauth/authorize?", server.url())) {
+        return fail(format!("the browser was sent somewhere else: {page}"));
+    }
+    sign_in_in_browser(&page, "multi-owner").await?;
+    app.wait_until(
+        "both house chats listed",
+        "return document.querySelectorAll('[data-testid^=chat-list-item-]').length === 2",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    let chats = chat_ids(&app).await?;
+    let Some(&other) = chats.iter().find(|&&c| c != community) else {
+        return fail(format!("the second house's chat is missing: {chats:?}"));
+    };
+    if !chats.contains(&community) {
+        return fail(format!("the first house's chat is missing: {chats:?}"));
+    }
+
+    // A message in a chat not in view is notified, by a real notification daemon.
+    let other_item = app.wait_for(&format!("[data-testid=chat-list-item-{other}]"), SHORT).await?;
+    app.click(&other_item).await?;
+    // Opening a chat shows its newest message.
+    app.wait_until(
+        "the newest message in view",
+        "const tl = document.querySelector('[data-testid=timeline]');
+         const rows = tl ? tl.querySelectorAll('[data-testid^=message-][data-state]') : [];
+         if (!rows.length) return false;
+         const last = rows[rows.length - 1].getBoundingClientRect(), view = tl.getBoundingClientRect();
+         return tl.scrollHeight - tl.scrollTop - tl.clientHeight < 2 && last.bottom <= view.bottom + 1;",
+        json!([]),
+        SHORT,
+    )
+    .await?;
+    let ping = format!("Завтра с 9 до 17 отключат горячую воду ({stamp})");
+    chair.run(&["send", &community.to_string(), &ping])?;
+    let summary = notifications.wait_for(&ping, LONG).await?;
+    if !summary.contains("Гарипов") {
+        return fail(format!("the notification does not name the author: {summary:?}"));
+    }
+    app.screenshot("10-notified").await?;
+
+    // A muted chat stays silent, though its message arrives.
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), SHORT).await?;
+    app.click(&item).await?;
+    let mute = app.wait_for("[data-testid=mute-toggle][aria-pressed=false]", SHORT).await?;
+    app.click(&mute).await?;
+    app.wait_for("[data-testid=mute-toggle][aria-pressed=true]", SHORT).await?;
+    let other_item = app.wait_for(&format!("[data-testid=chat-list-item-{other}]"), SHORT).await?;
+    app.click(&other_item).await?;
+    let quiet = format!("Собрание жильцов в четверг ({stamp})");
+    chair.run(&["send", &community.to_string(), &quiet])?;
+    app.wait_until(
+        "the muted chat's newest message in the list",
+        "return !!document.querySelector(`[data-testid=chat-list-item-${arguments[0]}]`)?.textContent.includes(arguments[1])",
+        json!([community, quiet]),
+        LONG,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    if notifications.shown()?.iter().any(|(_, body)| body.contains(&quiet)) {
+        return fail("a muted chat's message was notified");
+    }
+    app.screenshot("11-muted").await?;
 
     app.quit().await?;
     server.stop().await?;

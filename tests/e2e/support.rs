@@ -171,6 +171,8 @@ pub struct App {
     pub driver: Process,
     /// The app's data directory.
     pub data_dir: PathBuf,
+    /// What the app opened in the system browser.
+    pub browser: SystemBrowser,
 }
 
 /// Settings the app is launched with.
@@ -192,6 +194,7 @@ impl App {
     pub async fn launch(launch: Launch<'_>) -> TestResult<App> {
         let port = free_port()?;
         let native = free_port()?;
+        let browser = SystemBrowser::install(&launch.home)?;
         let log = std::fs::File::create(artifacts()?.join(format!("{}-driver.log", launch.name)))?;
         let child = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -203,6 +206,7 @@ impl App {
             .env("XDG_DATA_HOME", launch.home.join("data"))
             .env("XDG_CONFIG_HOME", launch.home.join("config"))
             .env("XDG_CACHE_HOME", launch.home.join("cache"))
+            .env("BROWSER", &browser.script)
             .env("RUST_LOG", "info,domkom_core=debug")
             // Software rendering: no GPU under Xvfb.
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
@@ -230,7 +234,7 @@ impl App {
             return fail(format!("no WebDriver session: {answer}"));
         };
         let session = session.to_owned();
-        Ok(App { http, base, session, driver, data_dir: launch.data_dir })
+        Ok(App { http, base, session, driver, data_dir: launch.data_dir, browser })
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> TestResult<Value> {
@@ -368,5 +372,181 @@ impl Cli {
         let out = self.run(&["--json", "chat", &community.to_string(), "--limit", &limit.to_string()])?;
         let v: Value = serde_json::from_str(&out)?;
         Ok(v.as_array().cloned().unwrap_or_default())
+    }
+}
+
+/// The system browser the app opens links and the sign-in page in: registered the way a
+/// desktop registers one (the default `x-scheme-handler/http(s)` application in
+/// mimeapps.list, and `$BROWSER`), it writes down each address it is given, and the test
+/// then acts as the person at that browser.
+pub struct SystemBrowser {
+    /// The browser's program.
+    pub script: PathBuf,
+    opened: PathBuf,
+}
+
+impl SystemBrowser {
+    fn install(home: &Path) -> TestResult<SystemBrowser> {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = home.join("bin");
+        let apps = home.join("data/applications");
+        let config = home.join("config");
+        for dir in [&bin, &apps, &config] {
+            std::fs::create_dir_all(dir)?;
+        }
+        let opened = home.join("opened-in-browser.txt");
+        let script = bin.join("test-browser");
+        std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display()))?;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        std::fs::write(
+            apps.join("test-browser.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\n\
+                 MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+                script.display()
+            ),
+        )?;
+        std::fs::write(
+            config.join("mimeapps.list"),
+            "[Default Applications]\nx-scheme-handler/http=test-browser.desktop\nx-scheme-handler/https=test-browser.desktop\n",
+        )?;
+        Ok(SystemBrowser { script, opened })
+    }
+
+    /// The addresses opened so far, oldest first.
+    pub fn opened(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.opened).unwrap_or_default().lines().map(str::to_owned).collect()
+    }
+
+    /// Waits for the `n`-th address (from 1) to be opened.
+    pub async fn wait_opened(&self, n: usize, timeout: Duration) -> TestResult<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(url) = self.opened().into_iter().nth(n - 1) {
+                return Ok(url);
+            }
+            if Instant::now() > deadline {
+                return fail(format!("the app opened nothing in the system browser within {timeout:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// What a person does at the backend's sign-in page in their browser: picks the demo
+/// person's button, which submits the form; the browser then follows the redirect back to
+/// the app's loopback address.
+pub async fn sign_in_in_browser(page_url: &str, person: &str) -> TestResult {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let page = http.get(page_url).send().await?;
+    if !page.status().is_success() {
+        return fail(format!("the sign-in page answered {}", page.status()));
+    }
+    let html = page.text().await?;
+    let Some(form) = html.split("<form").nth(1).and_then(|f| f.split("</form>").next()) else {
+        return fail("the sign-in page has no form");
+    };
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let value = tag.split(&format!("{name}=\"")).nth(1)?.split('"').next()?;
+        Some(
+            value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    };
+    let action = attr(form.split('>').next().unwrap_or_default(), "action").unwrap_or_default();
+    let mut fields: Vec<(String, String)> = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split('>').next()?;
+            (attr(tag, "type")? == "hidden").then(|| Some((attr(tag, "name")?, attr(tag, "value")?)))?
+        })
+        .collect();
+    let buttons: Vec<String> =
+        form.split("<button").skip(1).filter_map(|tag| attr(tag.split('>').next()?, "value")).collect();
+    if !buttons.iter().any(|b| b == person) {
+        return fail(format!("the sign-in page offers no button for {person}: {buttons:?}"));
+    }
+    fields.push(("person".into(), person.into()));
+    let action = reqwest::Url::parse(page_url)?.join(&action)?;
+    let answer = http.post(action.clone()).form(&fields).send().await?;
+    let Some(location) = answer.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()) else {
+        return fail(format!("the sign-in did not redirect: {}", answer.status()));
+    };
+    let back = action.join(location)?;
+    if back.host_str() != Some("127.0.0.1") {
+        return fail(format!("the sign-in redirected off this machine: {back}"));
+    }
+    let done = http.get(back).send().await?;
+    if !done.status().is_success() {
+        return fail(format!("the app's sign-in listener answered {}", done.status()));
+    }
+    Ok(())
+}
+
+/// A real notification daemon (dunst) on the test's display and session bus; it records
+/// every notification the app shows.
+pub struct Notifications {
+    _daemon: Process,
+}
+
+impl Notifications {
+    /// Starts dunst, and waits until it serves notifications on the session bus.
+    pub fn start(display: &Display) -> TestResult<Notifications> {
+        let child = Command::new("dunst")
+            .args(["-config", "/dev/null"])
+            .env("DISPLAY", &display.name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dunst could not start ({e}); `./x setup` installs it"))?;
+        let daemon = Process(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            // Asked of the bus rather than of dunst, which would have the bus start another.
+            let owned = Command::new("dbus-send")
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"])
+                .output();
+            if owned.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true")) {
+                return Ok(Notifications { _daemon: daemon });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        fail("dunst did not come up on the session bus")
+    }
+
+    /// Every notification shown so far: (summary, body).
+    pub fn shown(&self) -> TestResult<Vec<(String, String)>> {
+        // History holds closed notifications only: close the ones on screen first.
+        Command::new("dunstctl").arg("close-all").status()?;
+        let out = Command::new("dunstctl").arg("history").output()?;
+        let history: Value = serde_json::from_slice(&out.stdout)?;
+        let text = |n: &Value, key: &str| n[key]["data"].as_str().unwrap_or_default().to_owned();
+        Ok(history["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|group| group.as_array().cloned().unwrap_or_default())
+            .map(|n| (text(&n, "summary"), text(&n, "body")))
+            .collect())
+    }
+
+    /// Waits for a notification whose body holds `text`; returns its summary.
+    pub async fn wait_for(&self, text: &str, timeout: Duration) -> TestResult<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some((summary, _)) = self.shown()?.into_iter().find(|(_, body)| body.contains(text)) {
+                return Ok(summary);
+            }
+            if Instant::now() > deadline {
+                return fail(format!("no notification of {text:?} within {timeout:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 }
