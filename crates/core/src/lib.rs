@@ -7,6 +7,7 @@ pub mod cache;
 mod client;
 pub mod error;
 pub mod events;
+pub mod notify;
 pub mod secrets;
 pub mod session;
 pub mod sync;

@@ -1,0 +1,94 @@
+//! What the desktop is told: a notification for a new message, and the unread count for
+//! the window title. The rules live here; the app only shows what they produce.
+
+use crate::Client;
+use crate::cache::NewMessage;
+use crate::error::Result;
+
+/// A desktop notification to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// "Author · Chat".
+    pub title: String,
+    /// The message's first line, shortened.
+    pub body: String,
+}
+
+/// The notification rule: never for one's own message, a muted chat, the chat in view, or
+/// a chat that is not one's own (`muted` is `None` then).
+pub fn should_notify(m: &NewMessage, me: Option<i64>, in_view: Option<i64>, muted: Option<bool>) -> bool {
+    me != Some(m.author_id) && in_view != Some(m.community_id) && muted == Some(false)
+}
+
+/// The first line of a message, shortened for a notification.
+pub fn preview(body: &str) -> String {
+    let line = body.lines().next().unwrap_or_default();
+    let mut short: String = line.chars().take(120).collect();
+    if short.len() < line.len() || body.lines().nth(1).is_some() {
+        short.push('…');
+    }
+    short
+}
+
+/// The window title with the total unread count: "Домком", "Домком (3)", "Домком (999+)".
+pub fn window_title(unread: i64) -> String {
+    if unread > 0 {
+        format!("Домком ({})", domkom_domain::message::unread_badge(unread))
+    } else {
+        "Домком".to_owned()
+    }
+}
+
+impl Client {
+    /// The notification for a message that just arrived, if the rule allows one; `in_view`
+    /// is the chat the person is looking at (none when the window is not in front).
+    pub async fn notification_for(&self, m: &NewMessage, in_view: Option<i64>) -> Result<Option<Notification>> {
+        let me = self.person().await?.map(|p| p.id);
+        let chats = self.chat_list().await?;
+        let chat = chats.iter().find(|c| c.community_id == m.community_id);
+        if !should_notify(m, me, in_view, chat.map(|c| c.muted)) {
+            return Ok(None);
+        }
+        let title = chat.map_or_else(|| m.author_name.clone(), |c| format!("{} · {}", m.author_name, c.title));
+        Ok(Some(Notification { title, body: preview(&m.body) }))
+    }
+
+    /// The unread messages of all chats together (each counted up to the cap).
+    pub async fn unread_total(&self) -> Result<i64> {
+        Ok(self.chat_list().await?.iter().map(|c| c.unread).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(author_id: i64, community_id: i64) -> NewMessage {
+        NewMessage { community_id, id: 1, author_id, author_name: "Анна".into(), body: "Привет".into() }
+    }
+
+    #[test]
+    fn notifies_only_for_others_in_unmuted_chats_not_in_view() {
+        assert!(should_notify(&msg(2, 10), Some(1), None, Some(false)));
+        assert!(should_notify(&msg(2, 10), Some(1), Some(11), Some(false)));
+        assert!(!should_notify(&msg(1, 10), Some(1), None, Some(false)), "own message");
+        assert!(!should_notify(&msg(2, 10), Some(1), Some(10), Some(false)), "chat in view");
+        assert!(!should_notify(&msg(2, 10), Some(1), None, Some(true)), "muted");
+        assert!(!should_notify(&msg(2, 10), Some(1), None, None), "not a chat of ours");
+    }
+
+    #[test]
+    fn title_shows_the_unread_count() {
+        assert_eq!(window_title(0), "Домком");
+        assert_eq!(window_title(3), "Домком (3)");
+        assert_eq!(window_title(999), "Домком (999)");
+        assert_eq!(window_title(2500), "Домком (999+)", "counts are capped");
+    }
+
+    #[test]
+    fn preview_is_one_short_line() {
+        assert_eq!(preview("a\nb"), "a…");
+        assert_eq!(preview("short"), "short");
+        assert_eq!(preview(&"я".repeat(200)).chars().count(), 121);
+    }
+}
