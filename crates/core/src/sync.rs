@@ -220,7 +220,15 @@ impl SyncEngine {
                 Ok::<_, CoreError>(ws_loop(&self, &mut ws, &mut stop).await)
             };
             match round.await {
-                Ok(Ok(())) => return,
+                Ok(Ok(StreamEnd::Stopped)) => return,
+                Ok(Ok(StreamEnd::Reauthenticate)) => {
+                    // The token the stream was opened with ran out (or its session ended):
+                    // come back at once with a fresh one; a dead session shows as signed out.
+                    tracing::debug!("the push stream asked for a fresh token");
+                    self.api.session().invalidate_access().await;
+                    failures = 0;
+                    continue;
+                }
                 Ok(Err(e)) | Err(e) => {
                     if matches!(e, CoreError::SignedOut(_)) {
                         self.emit(Event::SignedOut);
@@ -244,9 +252,17 @@ impl SyncEngine {
     }
 }
 
+/// How a push stream ended without breaking.
+enum StreamEnd {
+    /// This app asked to stop.
+    Stopped,
+    /// The server closed it for a fresh access token.
+    Reauthenticate,
+}
+
 /// Follows the push stream: every `changed` (and a timer for the outbox) triggers a sync.
-/// Returns Ok when asked to stop, Err when the stream breaks.
-async fn ws_loop<S>(engine: &SyncEngine, ws: &mut S, stop: &mut watch::Receiver<bool>) -> Result<()>
+/// Returns how it ended, or Err when the stream breaks.
+async fn ws_loop<S>(engine: &SyncEngine, ws: &mut S, stop: &mut watch::Receiver<bool>) -> Result<StreamEnd>
 where
     S: futures_util::Stream<
             Item = std::result::Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
@@ -262,6 +278,11 @@ where
                 Ok(Some(Ok(Ws::Text(_)))) => {
                     engine.sync(&|_, _| {}).await?;
                 }
+                Ok(Some(Ok(Ws::Close(Some(frame)))))
+                    if u16::from(frame.code) == domkom_domain::wire::STREAM_CLOSE_REAUTHENTICATE =>
+                {
+                    return Ok(StreamEnd::Reauthenticate);
+                }
                 Ok(Some(Ok(Ws::Close(_)))) | Ok(None) => return Err(CoreError::Network("the push stream closed".into())),
                 Ok(Some(Ok(_))) => {}
                 Ok(Some(Err(e))) => return Err(CoreError::Network(e.to_string())),
@@ -270,7 +291,7 @@ where
             _ = outbox_tick.tick() => {
                 engine.flush_outbox().await?;
             }
-            _ = stop.changed() => return Ok(()),
+            _ = stop.changed() => return Ok(StreamEnd::Stopped),
         }
     }
 }

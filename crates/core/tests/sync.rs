@@ -407,3 +407,42 @@ async fn unread_counts_others_messages_after_the_read_mark_up_to_the_cap() -> Te
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_stream_outlives_its_access_tokens_without_going_offline() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::new(dir.path(), Seed::Small);
+    // The server closes a push stream when its token expires; the client must come back
+    // with a fresh token at once, without telling the person it is offline.
+    config.tokens.access_ttl = 2;
+    let server = Server::start(config).await?;
+    let url = server.url();
+    let (c, _data) = client(&url, "resident", Duration::from_secs(10)).await?;
+    let (chair, _chair_data) = client(&url, "chair", Duration::from_secs(10)).await?;
+    c.sync(&|_, _| {}).await?;
+    let community = c.chat_list().await?.first().map(|h| h.community_id).ok_or("no chat")?;
+    let mut events = c.events();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let live = c.spawn_live(stopped);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    let text = "Сообщение после смены ключа";
+    chair.send(community, text, None).await?;
+    chair.sync(&|_, _| {}).await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !c.messages(community, None, 5).await?.iter().any(|m| m.body == text) {
+        assert!(tokio::time::Instant::now() < deadline, "the message did not arrive live");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.send(true)?;
+    live.await?;
+    let mut offline = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let domkom_core::Event::Sync(domkom_core::SyncStatus::Offline { reason, .. }) = event {
+            offline.push(reason);
+        }
+    }
+    assert!(offline.is_empty(), "the app was shown offline: {offline:?}");
+    server.stop().await?;
+    Ok(())
+}

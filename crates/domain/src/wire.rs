@@ -140,6 +140,10 @@ pub struct ChangesPage {
     pub head: i64,
 }
 
+/// The close code of a push stream whose access token expired or whose session ended:
+/// the client renews its token and opens the stream again (no sign of being offline).
+pub const STREAM_CLOSE_REAUTHENTICATE: u16 = 4001;
+
 /// What the push stream sends: there are changes up to `seq` to fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -37,6 +37,8 @@ pub struct Config {
     pub send_burst: u32,
     /// Sends allowed per minute per person, on average.
     pub send_per_minute: u32,
+    /// How often the push stream pings its client and checks its session is still live.
+    pub push_ping: std::time::Duration,
 }
 
 impl Config {
@@ -49,6 +51,7 @@ impl Config {
             tokens: TokenPolicy::default(),
             send_burst: 20,
             send_per_minute: 60,
+            push_ping: std::time::Duration::from_secs(25),
         }
     }
 }
@@ -103,6 +106,7 @@ impl Server {
             send_limit: Arc::new(SendLimit::new(config.send_burst, config.send_per_minute)),
             changes,
             stopping: stopping.clone(),
+            push_ping: config.push_ping,
         };
         let app = api::router(state);
         let mut until_stop = stopping;

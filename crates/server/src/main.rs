@@ -75,14 +75,11 @@ async fn main() -> anyhow::Result<()> {
         Some(d) => d,
         None => default_data_dir()?,
     };
-    let config = Config {
-        listen: cli.listen,
-        data_dir,
-        seed: cli.seed,
-        tokens,
-        send_burst: cli.send_burst,
-        send_per_minute: cli.send_per_minute,
-    };
+    let mut config = Config::new(&data_dir, cli.seed);
+    config.listen = cli.listen;
+    config.tokens = tokens;
+    config.send_burst = cli.send_burst;
+    config.send_per_minute = cli.send_per_minute;
     let mut server = Server::start(config).await?;
     // The URL is the first line on stdout, so scripts and tests can read it.
     println!("{}", server.url());

@@ -190,3 +190,44 @@ async fn the_push_stream_tells_members_only() -> TestResult {
     assert!(tokio_tungstenite::connect_async(url).await.is_err());
     Ok(())
 }
+
+/// The close code of the stream's end within `within`, skipping texts and pings.
+async fn closed_with(ws: &mut Ws, within: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame)))) => return frame.map(|f| f.code.into()),
+            Ok(Some(Ok(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
+    let server = TestServer::start_with(domkom_server::seed::Seed::Small, |c| {
+        c.tokens.access_ttl = 2;
+        c.push_ping = Duration::from_millis(200);
+    })
+    .await?;
+    let code = domkom_domain::wire::STREAM_CLOSE_REAUTHENTICATE;
+
+    // Expiry: the stream closes when its access token does, asking for a fresh one.
+    let resident = server.client("resident").await?;
+    let mut ws = connect(&server.url, &resident).await?;
+    assert_eq!(next(&mut ws).await.as_ref().map(|v| v["type"].clone()), Some(json!("hello")));
+    let opened = std::time::Instant::now();
+    assert_eq!(closed_with(&mut ws, Duration::from_secs(5)).await, Some(code));
+    assert!(opened.elapsed() >= Duration::from_millis(900), "closed before the token expired");
+
+    // Sign-out: revoking the session ends a stream whose token is far from expiring.
+    let server =
+        TestServer::start_with(domkom_server::seed::Seed::Small, |c| c.push_ping = Duration::from_millis(200)).await?;
+    let chair = server.client("chair").await?;
+    let mut ws = connect(&server.url, &chair).await?;
+    assert!(next(&mut ws).await.is_some());
+    let token = chair.token.clone().unwrap_or_default();
+    assert_eq!(server.anonymous().form("/oauth/revoke", &[("token", &token)]).await?.status, 200);
+    assert_eq!(closed_with(&mut ws, Duration::from_millis(1500)).await, Some(code));
+    Ok(())
+}

@@ -111,7 +111,19 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, Error> {
-        let (viewer, _) = viewer_of(parts, state).await?;
+        Ok(Auth(AuthToken::from_request_parts(parts, state).await?.0))
+    }
+}
+
+/// [`Auth`] with the access token it was shown, for a connection that outlives the request
+/// and checks the token again as it goes.
+pub struct AuthToken(pub Viewer, pub String);
+
+impl FromRequestParts<AppState> for AuthToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<AuthToken, Error> {
+        let (viewer, token) = viewer_of(parts, state).await?;
         if !viewer.person.trusted {
             return Err(Error::forbidden(
                 "not_verified",
@@ -119,7 +131,7 @@ impl FromRequestParts<AppState> for Auth {
                  Подтвердите личность на Госуслугах и войдите снова.",
             ));
         }
-        Ok(Auth(viewer))
+        Ok(AuthToken(viewer, token))
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::esia::TokenPolicy;
 use crate::store::{Scope, Store};
 
-pub use extract::{Auth, Json};
+pub use extract::{Auth, AuthToken, Json};
 pub use limit::SendLimit;
 
 /// The largest request body accepted.
@@ -39,6 +39,8 @@ pub struct AppState {
     pub changes: broadcast::Sender<(i64, Scope)>,
     /// Flips to true when the server is stopping.
     pub stopping: watch::Receiver<bool>,
+    /// How often the push stream pings and checks its session.
+    pub push_ping: std::time::Duration,
 }
 
 impl AppState {

@@ -226,8 +226,13 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
 
 /// Who an access token belongs to, if it is live.
 pub fn authenticate(store: &dyn Store, access_token: &str) -> Result<i64> {
+    authenticate_until(store, access_token).map(|(person, _)| person)
+}
+
+/// Who a live access token belongs to, and until when (Unix seconds).
+pub fn authenticate_until(store: &dyn Store, access_token: &str) -> Result<(i64, i64)> {
     match store.access_token(&hash_token(access_token))? {
-        Some((person, expires_at)) if expires_at > now() => Ok(person),
+        Some((person, expires_at)) if expires_at > now() => Ok((person, expires_at)),
         Some(_) => {
             Err(Error::unauthorized("token_expired", "Срок действия входа истёк. Обновите ключ или войдите снова."))
         }
