@@ -138,6 +138,15 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("04-markup-as-text").await?;
 
+    // A link in a message opens in the system browser; the window stays on the app.
+    let link = format!("https://uk.example.ru/grafik?stamp={stamp}");
+    chair.run(&["send", &community.to_string(), &format!("График отключений: {link}")])?;
+    let anchor = app.wait_for(&format!("[data-testid=timeline] a[href='{link}']"), LONG).await?;
+    app.click(&anchor).await?;
+    if app.browser.wait_opened(1, SHORT).await? != link {
+        return fail(format!("the system browser got {:?}, not the link", app.browser.opened()));
+    }
+
     // Offline: the message waits (shown queued) and is delivered exactly once on reconnect.
     server.stop().await?;
     app.wait_for("[data-testid=offline-banner]", LONG).await?;
@@ -198,7 +207,7 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.click(&logout).await?;
     let in_browser = app.wait_for("[data-testid=signin-browser]", LONG).await?;
     app.click(&in_browser).await?;
-    let page = app.browser.wait_opened(1, SHORT).await?;
+    let page = app.browser.wait_opened(2, SHORT).await?;
     if !page.starts_with(&format!("{}/oauth/authorize?", server.url())) {
         return fail(format!("the browser was sent somewhere else: {page}"));
     }
