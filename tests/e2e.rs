@@ -273,6 +273,23 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("11-muted").await?;
 
+    // An owner who has not joined is offered their house's chat, and joins it.
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let newcomer = app.wait_for("[data-testid=demo-person-not-joined]", LONG).await?;
+    app.click(&newcomer).await?;
+    let join = app.wait_for(&format!("[data-testid=offer-join-{community}]"), LONG).await?;
+    app.screenshot("12-join-offer").await?;
+    if !chat_ids(&app).await?.is_empty() {
+        return fail("an owner who has not joined already sees a chat");
+    }
+    app.click(&join).await?;
+    app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.wait_for("[data-testid=timeline] [data-testid^=message-][data-state=sent]", LONG).await?;
+    if !app.find_all("[data-testid^=offer-join-]").await?.is_empty() {
+        return fail("the offer stays after joining");
+    }
+
     app.quit().await?;
     server.stop().await?;
     Ok(())

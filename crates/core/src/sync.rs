@@ -129,9 +129,15 @@ impl SyncEngine {
 
     /// A community joined after the first sync: its history is older than the cursor, so
     /// the newest page is fetched now and the rest on demand; the cache records the gap.
+    /// As at a first sync, the history found on joining counts as read.
     async fn catch_up(&self, community: i64) -> Result<()> {
         let page = self.api.history(community, None, HISTORY_PAGE).await?;
-        blocking(&self.cache, move |c| c.apply_history(community, &page)).await?;
+        let newest = page.messages.iter().map(|m| m.id).max();
+        blocking(&self.cache, move |c| {
+            c.apply_history(community, &page)?;
+            newest.map_or(Ok(()), |id| c.mark_read(community, id))
+        })
+        .await?;
         self.emit(Event::Chat { community_id: community });
         Ok(())
     }

@@ -446,3 +446,24 @@ async fn the_live_stream_outlives_its_access_tokens_without_going_offline() -> T
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_chat_joined_after_the_first_sync_is_listed_with_its_newest_messages() -> TestResult {
+    let (server, _dir) = server().await?;
+    let url = server.url();
+    let (c, _data) = client(&url, "not-joined", Duration::from_secs(10)).await?;
+    c.sync(&|_, _| {}).await?;
+    assert!(c.chat_list().await?.is_empty(), "no chat before joining");
+    let offers = c.me().await?.offers;
+    let offer = offers.first().ok_or("an owner who has not joined is offered the house chat")?;
+    c.join(offer.community_id).await?;
+    let chats = c.chat_list().await?;
+    let chat = chats.iter().find(|h| h.community_id == offer.community_id).ok_or("the joined chat is not listed")?;
+    assert_eq!(chat.title, offer.title);
+    let newest = c.messages(offer.community_id, None, 20).await?;
+    assert!(!newest.is_empty(), "the chat's newest messages are there at once");
+    assert_eq!(chat.unread, 0, "history found on joining is not unread");
+    assert!(c.me().await?.offers.iter().all(|o| o.community_id != offer.community_id), "the offer is gone");
+    server.stop().await?;
+    Ok(())
+}

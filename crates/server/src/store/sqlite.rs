@@ -202,6 +202,9 @@ fn activate_membership(tx: &Transaction<'_>, community: i64, person: i64, role: 
         |r| r.get(0),
     )?;
     feed::record(tx, ChangeKind::Membership, id)?;
+    // The community's entry is older than a joining client's cursor: record it again so
+    // the new member's next sync brings the chat itself (its history comes by pages).
+    feed::record(tx, ChangeKind::Community, community)?;
     Ok(id)
 }
 
