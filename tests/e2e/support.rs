@@ -173,6 +173,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// What the app opened in the system browser.
     pub browser: SystemBrowser,
+    /// The X display it runs on.
+    display: String,
 }
 
 /// Settings the app is launched with.
@@ -234,7 +236,15 @@ impl App {
             return fail(format!("no WebDriver session: {answer}"));
         };
         let session = session.to_owned();
-        Ok(App { http, base, session, driver, data_dir: launch.data_dir, browser })
+        Ok(App {
+            http,
+            base,
+            session,
+            driver,
+            data_dir: launch.data_dir,
+            browser,
+            display: launch.display.name.clone(),
+        })
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> TestResult<Value> {
@@ -320,12 +330,31 @@ impl App {
         Ok(v.as_str().unwrap_or_default().to_owned())
     }
 
-    /// Saves a screenshot as artifacts/e2e/<name>.png.
+    /// Saves a screenshot as artifacts/e2e/<name>.png. WebKitWebDriver's snapshot now and
+    /// then never answers while the page itself does (seen after a sign-out and a new
+    /// sign-in under load); the X display is photographed instead then, since a missing
+    /// picture is no fault of the app's.
     pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
-        let v = self.call(reqwest::Method::GET, "/screenshot", None).await?;
-        let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default())?;
         let path = artifacts()?.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        let shot = tokio::time::timeout(Duration::from_secs(20), self.call(reqwest::Method::GET, "/screenshot", None));
+        if let Ok(v) = shot.await {
+            let png = base64::engine::general_purpose::STANDARD.decode(v?.as_str().unwrap_or_default())?;
+            std::fs::write(&path, png)?;
+            return Ok(path);
+        }
+        eprintln!("screenshot {name}: WebDriver did not answer; photographing display {}", self.display);
+        let xwd = Command::new("xwd").args(["-root", "-silent", "-display", &self.display]).output()?;
+        let mut convert = Command::new("convert")
+            .args(["xwd:-", &path.to_string_lossy()])
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("ImageMagick's convert could not start ({e}); `./x setup` installs it"))?;
+        if let Some(mut stdin) = convert.stdin.take() {
+            std::io::Write::write_all(&mut stdin, &xwd.stdout)?;
+        }
+        if !convert.wait()?.success() {
+            return fail(format!("no screenshot {name} could be taken"));
+        }
         Ok(path)
     }
 
@@ -520,20 +549,45 @@ impl Notifications {
         fail("dunst did not come up on the session bus")
     }
 
-    /// Every notification shown so far: (summary, body).
+    /// Every notification shown so far: (summary, body), read from dunst's history over
+    /// D-Bus with dbus-send (single-line texts, as the tests send).
     pub fn shown(&self) -> TestResult<Vec<(String, String)>> {
+        let call = |method: &str| {
+            Command::new("dbus-send")
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.Notifications"])
+                .args(["/org/freedesktop/Notifications", &format!("org.dunstproject.cmd0.{method}")])
+                .output()
+        };
         // History holds closed notifications only: close the ones on screen first.
-        Command::new("dunstctl").arg("close-all").status()?;
-        let out = Command::new("dunstctl").arg("history").output()?;
-        let history: Value = serde_json::from_slice(&out.stdout)?;
-        let text = |n: &Value, key: &str| n[key]["data"].as_str().unwrap_or_default().to_owned();
-        Ok(history["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|group| group.as_array().cloned().unwrap_or_default())
-            .map(|n| (text(&n, "summary"), text(&n, "body")))
-            .collect())
+        call("NotificationCloseAll")?;
+        let out = call("NotificationListHistory")?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        // aa{sv}: the first `array [` opens the list, each further one a notification.
+        let mut shown: Vec<(String, String)> = Vec::new();
+        let mut arrays = 0;
+        let mut lines = text.lines().map(str::trim);
+        while let Some(line) = lines.next() {
+            if line == "array [" {
+                arrays += 1;
+                if arrays > 1 {
+                    shown.push(Default::default());
+                }
+                continue;
+            }
+            let is_summary = match line {
+                "string \"summary\"" => true,
+                "string \"body\"" => false,
+                _ => continue,
+            };
+            let value = lines
+                .next()
+                .and_then(|l| Some(l.get(l.find("string \"")? + 8..l.len().checked_sub(1)?)?.to_owned()))
+                .unwrap_or_default();
+            if let Some(last) = shown.last_mut() {
+                if is_summary { last.0 = value } else { last.1 = value }
+            }
+        }
+        Ok(shown)
     }
 
     /// Waits for a notification whose body holds `text`; returns its summary.
