@@ -20,14 +20,16 @@ pub fn should_notify(m: &NewMessage, me: Option<i64>, in_view: Option<i64>, mute
     me != Some(m.author_id) && in_view != Some(m.community_id) && muted == Some(false)
 }
 
-/// The first line of a message, shortened for a notification.
+/// The first line of a message, shortened for a notification, with `&`, `<` and `>`
+/// escaped: notification daemons read the body as markup (`<b>`, `<a href>`, `<img>`), and
+/// chat text is never markup.
 pub fn preview(body: &str) -> String {
     let line = body.lines().next().unwrap_or_default();
     let mut short: String = line.chars().take(120).collect();
     if short.len() < line.len() || body.lines().nth(1).is_some() {
         short.push('…');
     }
-    short
+    short.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The window title with the total unread count: "Домком", "Домком (3)", "Домком (999+)".
@@ -90,5 +92,13 @@ mod tests {
         assert_eq!(preview("a\nb"), "a…");
         assert_eq!(preview("short"), "short");
         assert_eq!(preview(&"я".repeat(200)).chars().count(), 121);
+    }
+
+    #[test]
+    fn preview_is_text_not_markup() {
+        assert_eq!(
+            preview(r#"<a href="https://x.ru">жми</a> & <img src=x>"#),
+            r#"&lt;a href="https://x.ru"&gt;жми&lt;/a&gt; &amp; &lt;img src=x&gt;"#
+        );
     }
 }

@@ -218,8 +218,8 @@ impl Session {
             return Ok(known);
         }
         let stored = self.secrets.get(REFRESH_TOKEN)?.is_some();
-        *self.stored_flag() = Some(stored);
-        Ok(stored)
+        // A sign-in or sign-out that finished meanwhile knows better than this read.
+        Ok(*self.stored_flag().get_or_insert(stored))
     }
 
     fn stored_flag(&self) -> std::sync::MutexGuard<'_, Option<bool>> {

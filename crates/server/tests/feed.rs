@@ -205,9 +205,10 @@ async fn closed_with(ws: &mut Ws, within: Duration) -> Option<u16> {
 
 #[tokio::test]
 async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
-    let server = TestServer::start_with(domkom_server::seed::Seed::Small, |c| {
+    // Pings far apart, so only the expiry timer can close this stream in time.
+    let mut server = TestServer::start_with(domkom_server::seed::Seed::Small, |c| {
         c.tokens.access_ttl = 2;
-        c.push_ping = Duration::from_millis(200);
+        c.push_ping = Duration::from_secs(60);
     })
     .await?;
     let code = domkom_domain::wire::STREAM_CLOSE_REAUTHENTICATE;
@@ -219,9 +220,10 @@ async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
     let opened = std::time::Instant::now();
     assert_eq!(closed_with(&mut ws, Duration::from_secs(5)).await, Some(code));
     assert!(opened.elapsed() >= Duration::from_millis(900), "closed before the token expired");
+    server.stop().await?;
 
     // Sign-out: revoking the session ends a stream whose token is far from expiring.
-    let server =
+    let mut server =
         TestServer::start_with(domkom_server::seed::Seed::Small, |c| c.push_ping = Duration::from_millis(200)).await?;
     let chair = server.client("chair").await?;
     let mut ws = connect(&server.url, &chair).await?;
@@ -229,5 +231,6 @@ async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
     let token = chair.token.clone().unwrap_or_default();
     assert_eq!(server.anonymous().form("/oauth/revoke", &[("token", &token)]).await?.status, 200);
     assert_eq!(closed_with(&mut ws, Duration::from_millis(1500)).await, Some(code));
+    server.stop().await?;
     Ok(())
 }

@@ -80,8 +80,11 @@ async fn serve(mut socket: WebSocket, state: AppState, mut viewer: Viewer, token
             },
             _ = ping.tick() => {
                 // A session ended by sign-out or a refresh-token reuse ends its stream too.
+                // (A storage hiccup is not a reason: only an answer that the token is dead.)
                 let t = token.clone();
-                if state.run(move |s| crate::esia::authenticate(s, &t)).await.is_err() {
+                if let Err(e) = state.run(move |s| crate::esia::authenticate(s, &t)).await
+                    && e.status == axum::http::StatusCode::UNAUTHORIZED
+                {
                     return close_for_reauthentication(socket, "session ended").await;
                 }
                 if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() {

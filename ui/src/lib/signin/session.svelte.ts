@@ -27,7 +27,7 @@ class Session {
   async init(): Promise<void> {
     try {
       const person = await ipc.sessionState();
-      performance.mark('domkom:session');
+      if (!performance.getEntriesByName('domkom:session').length) performance.mark('domkom:session');
       this.person = person;
       this.phase = person ? 'signed_in' : 'signed_out';
       // The shell's sync started before this page listened: ask for a run now, so its
