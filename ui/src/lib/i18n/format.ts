@@ -8,24 +8,22 @@ export function intlLocales(locale: string): string[] {
 
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
 
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `d|${locale}|${JSON.stringify(options)}`;
-  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+/** One formatter per locale and options, made on first use (building one is slow). */
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
+  let f = cache.get(key) as F | undefined;
   if (!f) {
-    f = new Intl.DateTimeFormat(intlLocales(locale), options);
+    f = make();
     cache.set(key, f);
   }
   return f;
 }
 
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return cached(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(intlLocales(locale), options));
+}
+
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `n|${locale}|${JSON.stringify(options)}`;
-  let f = cache.get(key) as Intl.NumberFormat | undefined;
-  if (!f) {
-    f = new Intl.NumberFormat(intlLocales(locale), options);
-    cache.set(key, f);
-  }
-  return f;
+  return cached(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(intlLocales(locale), options));
 }
 
 /** A local calendar day as `YYYY-MM-DD`, to group messages under day separators. */
