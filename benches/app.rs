@@ -15,11 +15,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domkom_core::cache::Cache;
-use domkom_core::secrets::{Keyring, profile_for};
+use domkom_core::cache::{Access, Cache};
+use domkom_core::secrets::Keyring;
 use domkom_core::{Client, Options};
 use serde_json::json;
-use support::{App, Display, Launch, TestResult, TestServer, fail};
+use support::{App, Display, Launch, Persona, TestResult, TestServer, fail};
 
 /// Messages in the opened house chat, and in the whole cache.
 const IN_HOUSE: u64 = 100_000;
@@ -28,19 +28,18 @@ const IN_CACHE: u64 = 1_000_000;
 /// Signs the resident in, syncs, then fills the cache: 100,000 messages in their house chat
 /// and the rest in another community, 1,000,000 in all. Returns the house chat.
 async fn filled_cache(server: &str, data: &Path) -> TestResult<i64> {
-    let keyring = Arc::new(Keyring::new(&profile_for(data, server)));
-    keyring.check()?;
-    let client = Client::open_with(data, &server.parse()?, keyring.clone(), Options::default()).await?;
-    client.login_demo("resident").await?;
+    let client = Client::open(data, &server.parse()?, Options::default()).await?;
+    let keyring = Arc::new(Keyring::new(&client.profile().id));
+    client.login_demo(Persona::Resident.key()).await?;
     client.sync(&|_, _| {}).await?;
-    let chats = client.chat_list().await?;
+    let chats = client.chats().list().await?;
     let Some(house) = chats.iter().find(|c| c.kind == "house_chat") else {
         return fail("the resident has no house chat");
     };
     let community = house.community_id;
     drop(client);
     let started = Instant::now();
-    let (cache, _) = Cache::open(&domkom_core::cache_path(data), keyring.as_ref())?;
+    let (cache, _) = Cache::open(&domkom_core::cache_path(data), keyring.as_ref(), Access::ReadWrite)?;
     cache.write(|tx| {
         let mut st = tx.prepare(
             "INSERT INTO messages (id, community_id, author_id, author_name, author_role, client_key, body, created_at) \
@@ -141,15 +140,15 @@ fn memory_kib(pid: u32) -> Memory {
 
 async fn measure() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let server = TestServer::start(&tmp.path().join("server")).await?;
+    let server = TestServer::start().await?;
     let data = tmp.path().join("app");
-    let community = filled_cache(&server.url(), &data).await?;
+    let community = filled_cache(&server.url.clone(), &data).await?;
     let display = Display::start()?;
 
     let started = Instant::now();
     let app = App::launch(Launch {
         display: &display,
-        server: server.url(),
+        server: server.url.clone(),
         data_dir: data,
         home: tmp.path().join("home"),
         name: "bench",

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{App, Cli, Display, Launch, Notifications, TestResult, TestServer, fail, sign_in_in_browser};
+use support::{App, Cli, Display, Launch, Notifications, Persona, TestResult, TestServer, fail, sign_in_in_browser};
 
 const SHORT: Duration = Duration::from_secs(15);
 const LONG: Duration = Duration::from_secs(60);
@@ -83,12 +83,12 @@ async fn choose_language(app: &App, code: &str) -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn desktop_app_end_to_end() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let mut server = TestServer::start(&tmp.path().join("server")).await?;
+    let mut server = TestServer::start().await?;
     let display = Display::start()?;
     let notifications = Notifications::start(&display)?;
     let app = App::launch(Launch {
         display: &display,
-        server: server.url(),
+        server: server.url.clone(),
         data_dir: tmp.path().join("app"),
         home: tmp.path().join("home"),
         name: "e2e",
@@ -112,7 +112,7 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.screenshot("03-chat").await?;
 
     // A message from the app reaches a second client, whose reply shows without a reload.
-    let chair = Cli::signed_in(&server.url(), &tmp.path().join("chair"), "chair")?;
+    let chair = Cli::signed_in(&server.url, &tmp.path().join("chair"), Persona::Chair)?;
     let hello = format!("Добрый день, соседи! ({stamp})");
     send(&app, &hello).await?;
     wait_message(&app, &hello, "sent", LONG).await?;
@@ -208,10 +208,10 @@ async fn desktop_app_end_to_end() -> TestResult {
     let in_browser = app.wait_for("[data-testid=signin-browser]", LONG).await?;
     app.click(&in_browser).await?;
     let page = app.browser.wait_opened(2, SHORT).await?;
-    if !page.starts_with(&format!("{}/oauth/authorize?", server.url())) {
+    if !page.starts_with(&format!("{}/oauth/authorize?", server.url.clone())) {
         return fail(format!("the browser was sent somewhere else: {page}"));
     }
-    sign_in_in_browser(&page, "multi-owner").await?;
+    sign_in_in_browser(&page, Persona::MultiOwner.key()).await?;
     app.wait_until(
         "both house chats listed",
         "return document.querySelectorAll('[data-testid^=chat-list-item-]').length === 2",

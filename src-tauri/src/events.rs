@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use domkom_core::Client;
-use domkom_core::cache::NewMessage;
+use domkom_core::chat::NewMessage;
 use domkom_core::events::Event;
 use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
@@ -24,15 +24,16 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
         loop {
             let event = match events.recv().await {
                 Ok(event) => event,
-                // Missed some: the UI re-reads everything on `houses`.
-                Err(RecvError::Lagged(_)) => Event::Houses,
+                // Missed some: the UI re-reads the chat list on `chats` (and open views on
+                // the events that follow).
+                Err(RecvError::Lagged(_)) => Event::Chats,
                 Err(RecvError::Closed) => return,
             };
             if let Err(e) = app.emit(EVENT, &event) {
                 tracing::warn!(error = %e, "could not emit an event to the UI");
             }
             match &event {
-                Event::Houses => update_title(&app).await,
+                Event::Chats => update_title(&app).await,
                 Event::NewMessage(m) => {
                     if let Some(client) = client.upgrade() {
                         notify(&app, &client, m).await;

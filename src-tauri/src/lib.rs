@@ -12,6 +12,8 @@ use tauri::Manager;
 pub use commands::session::AppInfo;
 pub use state::AppState;
 
+include!(concat!(env!("OUT_DIR"), "/handler.rs"));
+
 /// Builds and runs the app until its last window closes.
 pub fn run() {
     let app = tauri::Builder::default()
@@ -29,31 +31,7 @@ pub fn run() {
             state::start(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::app_info,
-            commands::session::session_state,
-            commands::session::demo_persons,
-            commands::session::login_demo,
-            commands::session::login_browser,
-            commands::session::logout,
-            commands::chats::chat_list,
-            commands::chats::offers,
-            commands::chats::join,
-            commands::chats::messages,
-            commands::chats::send,
-            commands::chats::edit,
-            commands::chats::delete_message,
-            commands::chats::retry,
-            commands::chats::discard,
-            commands::chats::mark_read,
-            commands::chats::set_muted,
-            commands::chats::set_chat_in_view,
-            commands::search::search,
-            commands::houses::house,
-            commands::sync::status,
-            commands::sync::sync_now,
-            commands::links::open_link,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|handle, event| {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use domkom_core::Client;
-use domkom_core::error::TaggedError;
+use domkom_core::{ErrorKind, Options, TaggedError};
 use tauri::Manager;
 use tokio::sync::{Mutex, watch};
 
@@ -45,7 +45,8 @@ impl AppState {
         if let Some(r) = running.as_ref() {
             return Ok(r.client.clone());
         }
-        let client = Arc::new(Client::open(&self.data_dir, &self.server).await.map_err(|e| e.tagged())?);
+        let client =
+            Arc::new(Client::open(&self.data_dir, &self.server, Options::default()).await.map_err(|e| e.tagged())?);
         crate::events::forward(app, &client);
         *running = Some(Running { client: client.clone(), live: None });
         Ok(client)
@@ -57,7 +58,7 @@ impl AppState {
         if client.session().has_session().map_err(|e| e.tagged())? {
             Ok(client)
         } else {
-            Err(TaggedError { kind: "not_signed_in", message: "sign in first".into() })
+            Err(TaggedError::new(ErrorKind::NotSignedIn, "sign in first"))
         }
     }
 
@@ -76,7 +77,8 @@ impl AppState {
         }
     }
 
-    /// Stops live sync and hands the client over (for a sign-out, which needs it alone).
+    /// Stops live sync and hands the client over (for a sign-out); the next use opens a
+    /// new client.
     pub async fn take(&self) -> Option<Arc<Client>> {
         let running = self.running.lock().await.take()?;
         if let Some((stop, task)) = running.live {
@@ -93,8 +95,8 @@ pub fn start(app: tauri::AppHandle) {
         let state = app.state::<AppState>();
         match state.signed_in(&app).await {
             Ok(_) => state.start_live().await,
-            Err(e) if e.kind == "not_signed_in" => {}
-            Err(e) => tracing::warn!(kind = e.kind, error = %e.message, "the client could not open"),
+            Err(e) if e.kind == ErrorKind::NotSignedIn => {}
+            Err(e) => tracing::warn!(kind = ?e.kind, error = %e.message, "the client could not open"),
         }
         crate::events::update_title(&app).await;
     });

@@ -1,21 +1,17 @@
-//! Builders for the end-to-end tests: the reference backend on a port of its own, an Xvfb
+//! Builders for the end-to-end tests, beside domkom-testkit's backend and personas: an Xvfb
 //! display, tauri-driver over WebKitWebDriver, a small WebDriver client over plain HTTP,
 //! and the `domkom` CLI as a second client. Shared by tests/e2e.rs and benches/app.rs, each of
 //! which uses only part of it.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use domkom_server::seed::Seed;
-use domkom_server::{Config, Server};
 use serde_json::{Value, json};
 
-/// What the tests return.
-pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+pub use domkom_testkit::{Persona, TestResult, TestServer};
 
 /// Fails with a message.
 pub fn fail<T>(message: impl Into<String>) -> TestResult<T> {
@@ -27,57 +23,6 @@ pub fn artifacts() -> TestResult<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// The reference backend with the small seed; it can be stopped and started again on the
-/// same port and data.
-pub struct TestServer {
-    dir: PathBuf,
-    /// Its address.
-    pub addr: SocketAddr,
-    server: Option<Server>,
-}
-
-impl TestServer {
-    /// Starts it on a free port.
-    pub async fn start(dir: &Path) -> TestResult<TestServer> {
-        let server = Server::start(Config::new(dir, Seed::Small)).await.map_err(|e| e.to_string())?;
-        Ok(TestServer { dir: dir.to_owned(), addr: server.addr, server: Some(server) })
-    }
-
-    /// Its URL.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Stops it (the app goes offline).
-    pub async fn stop(&mut self) -> TestResult {
-        if let Some(server) = self.server.take() {
-            server.stop().await.map_err(|e| e.to_string())?;
-        }
-        Ok(())
-    }
-
-    /// Starts it again on the same port with the same data.
-    pub async fn restart(&mut self) -> TestResult {
-        let mut config = Config::new(&self.dir, Seed::Small);
-        config.listen = self.addr;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match Server::start(config.clone()).await {
-                Ok(server) => {
-                    self.server = Some(server);
-                    return Ok(());
-                }
-                // The port may linger for a moment after the stop.
-                Err(e) if Instant::now() < deadline => {
-                    eprintln!("restart: {e}; retrying");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => return fail(e.to_string()),
-            }
-        }
-    }
 }
 
 /// A child process killed when dropped.
@@ -371,24 +316,19 @@ fn sanitize(s: &str) -> String {
 }
 
 /// The `domkom` CLI as a second person, with its own data directory.
-pub struct Cli {
-    bin: PathBuf,
-    server: String,
-    data: PathBuf,
-}
+pub struct Cli(domkom_testkit::Cli);
 
 impl Cli {
     /// Signs a demo person in.
-    pub fn signed_in(server: &str, data: &Path, person: &str) -> TestResult<Cli> {
-        let cli = Cli { bin: cli_binary()?, server: server.to_owned(), data: data.to_owned() };
-        cli.run(&["login", "--demo", person])?;
-        Ok(cli)
+    pub fn signed_in(server: &str, data: &Path, person: Persona) -> TestResult<Cli> {
+        let cli = domkom_testkit::Cli::new(cli_binary()?, server, data);
+        cli.login(person)?;
+        Ok(Cli(cli))
     }
 
     /// Runs a command, returning its standard output.
     pub fn run(&self, args: &[&str]) -> TestResult<String> {
-        let out =
-            Command::new(&self.bin).args(["--server", &self.server, "--data"]).arg(&self.data).args(args).output()?;
+        let out = self.0.run(args)?;
         if !out.status.success() {
             return fail(format!("domkom {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
         }
@@ -397,9 +337,8 @@ impl Cli {
 
     /// Syncs, then returns a chat's latest messages as JSON.
     pub fn messages(&self, community: i64, limit: usize) -> TestResult<Vec<Value>> {
-        self.run(&["sync"])?;
-        let out = self.run(&["--json", "chat", &community.to_string(), "--limit", &limit.to_string()])?;
-        let v: Value = serde_json::from_str(&out)?;
+        self.0.json(&["sync"])?;
+        let v = self.0.json(&["chat", &community.to_string(), "--limit", &limit.to_string()])?;
         Ok(v.as_array().cloned().unwrap_or_default())
     }
 }

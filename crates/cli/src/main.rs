@@ -1,9 +1,9 @@
 //! `domkom`: sign in, sync, read and send house chats from a terminal, on the same core as
 //! the desktop app.
 //!
-//! Exit codes: 0 done; 1 other error; 2 wrong usage; 3 not signed in; 4 server unreachable
-//! (a message sent then waits in the outbox); 5 refused by the server; 6 keyring missing or
-//! locked; 7 cache unusable.
+//! Exit codes: 0 done; 1 other error; 2 wrong usage (including a data directory made for
+//! another server); 3 not signed in; 4 server unreachable (a message sent then waits in the
+//! outbox); 5 refused by the server; 6 keyring missing or locked; 7 cache unusable.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,7 +12,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use domkom_core::{Client, CoreError};
+use domkom_core::cache::{Access, Opened};
+use domkom_core::chat::MessageState;
+use domkom_core::outbox::OutboxState;
+use domkom_core::{Client, CoreError, Options};
 
 /// Domkom from a terminal: your house chats, synced into an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -42,7 +45,8 @@ enum Command {
     /// Fetch every change since the last sync.
     Sync,
     /// List your chats with unread counts.
-    Houses,
+    #[command(alias = "houses")]
+    Chats,
     /// Show a chat's messages, newest last.
     Chat {
         /// The chat's id or its house's id.
@@ -78,18 +82,32 @@ enum Command {
 fn exit_code(e: &CoreError) -> u8 {
     match e {
         CoreError::SignedOut(_) => 3,
-        CoreError::Network(_) | CoreError::RateLimited { .. } => 4,
+        CoreError::Network { .. } | CoreError::RateLimited { .. } => 4,
         CoreError::Refused { .. } => 5,
         CoreError::Keyring(_) => 6,
-        CoreError::Cache(_) | CoreError::CacheTooNew { .. } => 7,
-        CoreError::Invalid(_) => 2,
-        CoreError::Io(_) => 1,
+        CoreError::Cache { .. } | CoreError::CacheTooNew { .. } => 7,
+        CoreError::Invalid(_) | CoreError::OtherServer { .. } => 2,
+        CoreError::Io { .. } => 1,
+    }
+}
+
+impl Command {
+    /// Whether the command only reads: then a cache that cannot be used is reported, never
+    /// set aside (only a command that syncs or writes may rebuild it).
+    fn access(&self) -> Access {
+        match self {
+            Command::Chats | Command::Chat { .. } | Command::Search { .. } | Command::Status => Access::ReadOnly,
+            Command::Login { .. } | Command::Sync | Command::Send { .. } | Command::Logout => Access::ReadWrite,
+        }
     }
 }
 
 fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), CoreError> {
-    let out =
-        if json { serde_json::to_string_pretty(value).map_err(|e| CoreError::Io(e.to_string()))? } else { text(value) };
+    let out = if json {
+        serde_json::to_string_pretty(value).map_err(|e| CoreError::io(format!("cannot write JSON: {e}")))?
+    } else {
+        text(value)
+    };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{out}")?;
     Ok(())
@@ -98,7 +116,7 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -
 fn default_data_dir() -> Result<PathBuf, CoreError> {
     directories::ProjectDirs::from("ru", "Domkom", "domkom")
         .map(|d| d.data_dir().to_owned())
-        .ok_or_else(|| CoreError::Io("no home directory: pass --data DIR".into()))
+        .ok_or_else(|| CoreError::io("no home directory: pass --data DIR"))
 }
 
 async fn run(cli: Cli) -> Result<(), CoreError> {
@@ -106,8 +124,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         Some(d) => d,
         None => default_data_dir()?,
     };
-    let client = Client::open(&data, &cli.server).await?;
-    if client.opened() == domkom_core::cache::Opened::Rebuilt {
+    let options = Options { access: cli.command.access(), ..Options::default() };
+    let client = Client::open(&data, &cli.server, options).await?;
+    if client.opened() == Opened::Rebuilt {
         eprintln!(
             "The local cache could not be read (its key was gone or the file was damaged); it is rebuilt from the server."
         );
@@ -148,8 +167,8 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                 format!("{} changes ({} messages) in {} pages; cursor {}", r.changes, r.messages, r.pages, r.cursor)
             })?;
         }
-        Command::Houses => {
-            let chats = client.chat_list().await?;
+        Command::Chats => {
+            let chats = client.chats().list().await?;
             print(json, &chats, |chats| {
                 chats
                     .iter()
@@ -167,15 +186,19 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             })?;
         }
         Command::Chat { house, limit, before } => {
-            let community = client.resolve_chat(house).await?;
-            let mut messages = client.messages(community, before, limit).await?;
+            let community = client.chats().resolve(house).await?;
+            let mut messages = client.chats().messages(community, before, limit).await?;
             messages.reverse();
             print(json, &messages, |ms| {
                 ms.iter()
                     .map(|m| {
                         let id = m.id.map_or("—".to_owned(), |i| i.to_string());
                         let flat = m.author_flat.as_deref().map(|f| format!(", кв. {f}")).unwrap_or_default();
-                        let state = if m.state == "sent" { String::new() } else { format!(" [{}]", m.state) };
+                        let state = match m.state {
+                            MessageState::Sent => "",
+                            MessageState::Pending => " [waiting to be sent]",
+                            MessageState::Failed => " [refused]",
+                        };
                         let body = if m.deleted_at.is_some() { "(сообщение удалено)" } else { &m.body };
                         format!(
                             "{id:>8} {} {}{flat}: {body}{state}",
@@ -188,14 +211,13 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             })?;
         }
         Command::Send { house, text } => {
-            let community = client.resolve_chat(house).await?;
-            let item = client.send(community, &text, None).await?;
-            let queued = client.outbox().await?.into_iter().find(|i| i.client_key == item.client_key);
-            match queued {
-                None => print(json, &serde_json::json!({"state": "sent", "client_key": item.client_key}), |_| {
+            let community = client.chats().resolve(house).await?;
+            let written = client.chats().send(community, &text, None).await?;
+            match written.waiting {
+                None => print(json, &serde_json::json!({"state": "sent", "client_key": written.client_key}), |_| {
                     "sent".to_owned()
                 })?,
-                Some(i) if i.state == "failed" => {
+                Some(i) if i.state == OutboxState::Failed => {
                     return Err(CoreError::Refused {
                         status: 0,
                         code: i.error_code.unwrap_or_default(),
@@ -203,15 +225,15 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                     });
                 }
                 Some(_) => {
-                    print(json, &serde_json::json!({"state": "queued", "client_key": item.client_key}), |_| {
+                    print(json, &serde_json::json!({"state": "queued", "client_key": written.client_key}), |_| {
                         "queued: the server is unreachable; it will be sent on the next sync".to_owned()
                     })?;
-                    return Err(CoreError::Network("the message waits in the outbox".into()));
+                    return Err(CoreError::network("the message waits in the outbox"));
                 }
             }
         }
         Command::Search { query, limit } => {
-            let hits = client.search(&query, limit).await?;
+            let hits = client.chats().search(&query, limit).await?;
             print(json, &hits, |hits| {
                 hits.iter()
                     .map(|h| {

@@ -3,95 +3,78 @@
 //! sync killed with SIGKILL twenty times that resumes without damage or doubles.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use serde_json::Value;
 
-use domkom_server::seed::Seed;
-use domkom_server::{Config, Server, open_store, testing};
+use domkom_server::{open_store, testing};
+use domkom_testkit::{Cli, Persona, Seed, TestKeyring, TestResult, TestServer};
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
-fn domkom(server: &str, data: &Path, args: &[&str]) -> TestResult<Output> {
-    Ok(Command::new(env!("CARGO_BIN_EXE_domkom"))
-        .arg("--server")
-        .arg(server)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()?)
-}
-
-fn json(out: &Output) -> TestResult<Value> {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-async fn start(dir: &Path) -> TestResult<Server> {
-    Ok(Server::start(Config::new(dir, Seed::Small)).await?)
+fn cli(server: &TestServer, data: &Path) -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_domkom"), &server.url, data)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_script_signs_in_syncs_reads_sends_and_signs_out() -> TestResult {
-    let sdir = tempfile::tempdir()?;
-    let server = start(sdir.path()).await?;
-    let url = server.url();
+    let mut server = TestServer::start().await?;
     let data = tempfile::tempdir()?;
     let d = data.path();
+    let domkom = cli(&server, d);
 
     // Before signing in: a clear "not signed in" and exit code 3.
-    let out = domkom(&url, d, &["sync"])?;
+    let out = domkom.run(&["sync"])?;
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let who = json(&domkom(&url, d, &["login", "--demo", "resident", "--json"])?)?;
+    let who = domkom.login(Persona::Resident)?;
     assert_eq!(who["name"], "Сафина Алсу Ринатовна");
-    let report = json(&domkom(&url, d, &["sync", "--json"])?)?;
+    let report = domkom.json(&["sync"])?;
     assert!(report["messages"].as_i64().unwrap_or(0) > 50);
 
-    let houses = json(&domkom(&url, d, &["houses", "--json"])?)?;
-    let chat = houses.as_array().and_then(|h| h.iter().find(|c| c["kind"] == "house_chat")).ok_or("a house chat")?;
+    let chats = domkom.json(&["chats"])?;
+    assert_eq!(domkom.json(&["houses"])?, chats, "`houses` stays as another name of `chats`");
+    let chat = chats.as_array().and_then(|h| h.iter().find(|c| c["kind"] == "house_chat")).ok_or("a house chat")?;
     let id = chat["community_id"].as_i64().ok_or("id")?.to_string();
 
-    let page = json(&domkom(&url, d, &["chat", &id, "--limit", "5", "--json"])?)?;
+    let page = domkom.json(&["chat", &id, "--limit", "5"])?;
     assert_eq!(page.as_array().map(Vec::len), Some(5));
     let oldest = page[0]["id"].as_i64().ok_or("id")?.to_string();
-    let older = json(&domkom(&url, d, &["chat", &id, "--limit", "5", "--before", &oldest, "--json"])?)?;
-    assert!(older.as_array().unwrap().iter().all(|m| m["id"].as_i64() < oldest.parse().ok()));
+    let older = domkom.json(&["chat", &id, "--limit", "5", "--before", &oldest])?;
+    assert!(older.as_array().ok_or("a list")?.iter().all(|m| m["id"].as_i64() < oldest.parse().ok()));
 
-    let sent = json(&domkom(&url, d, &["send", &id, "Протечка в подвале, третий подъезд", "--json"])?)?;
+    let sent = domkom.json(&["send", &id, "Протечка в подвале, третий подъезд"])?;
     assert_eq!(sent["state"], "sent");
-    let hits = json(&domkom(&url, d, &["search", "ПРОТЕЧ подвал", "--json"])?)?;
-    assert!(hits.as_array().unwrap().iter().any(|h| h["snippet"].to_string().contains("Протечка")));
+    let hits = domkom.json(&["search", "ПРОТЕЧ подвал"])?;
+    assert!(hits.as_array().ok_or("a list")?.iter().any(|h| h["snippet"].to_string().contains("Протечка")));
 
-    let status = json(&domkom(&url, d, &["status", "--json"])?)?;
+    let status = domkom.json(&["status"])?;
     assert!(status["cursor"].as_i64().unwrap_or(0) > 0);
     assert_eq!(status["outbox_pending"], 0);
 
     // Bad input: a clear message and exit code 2; an empty message is refused locally.
-    let out = domkom(&url, d, &["chat", "987654", "--json"])?;
+    let out = domkom.run(&["chat", "987654", "--json"])?;
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"kind\":\"invalid\""));
-    assert_eq!(domkom(&url, d, &["send", &id, "   "])?.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!((err["kind"].as_str(), err["code"].as_str()), (Some("invalid"), Some("no_such_chat")));
+    let out = domkom.run(&["send", &id, "   ", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!(err["code"], "message_empty", "the rule's code, for the UI to word");
 
     // The server goes away: a send is queued (exit 4), and delivered once it is back.
-    let addr = server.addr;
     server.stop().await?;
-    let out = domkom(&url, d, &["send", &id, "Отправлено без сети", "--json"])?;
+    let out = domkom.run(&["send", &id, "Отправлено без сети", "--json"])?;
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut config = Config::new(sdir.path(), Seed::Small);
-    config.listen = addr;
-    let server = Server::start(config).await?;
-    json(&domkom(&url, d, &["sync", "--json"])?)?;
-    let page = json(&domkom(&url, d, &["chat", &id, "--limit", "3", "--json"])?)?;
-    let copies = page.as_array().unwrap().iter().filter(|m| m["body"] == "Отправлено без сети").count();
-    assert_eq!(copies, 1);
-    assert!(page.as_array().unwrap().iter().all(|m| m["state"] == "sent"));
+    server.restart().await?;
+    domkom.json(&["sync"])?;
+    let page = domkom.json(&["chat", &id, "--limit", "3"])?;
+    let page = page.as_array().ok_or("a list")?;
+    assert_eq!(page.iter().filter(|m| m["body"] == "Отправлено без сети").count(), 1);
+    assert!(page.iter().all(|m| m["state"] == "sent"));
 
-    json(&domkom(&url, d, &["logout", "--json"])?)?;
+    domkom.json(&["logout"])?;
     assert!(!domkom_core::cache_path(d).exists(), "the cache is gone");
-    assert_eq!(domkom(&url, d, &["sync"])?.status.code(), Some(3));
+    assert_eq!(domkom.run(&["sync"])?.status.code(), Some(3));
     server.stop().await?;
     Ok(())
 }
@@ -99,7 +82,7 @@ async fn a_script_signs_in_syncs_reads_sends_and_signs_out() -> TestResult {
 /// Adds `n` messages by the chair to the demo resident's chat.
 fn add_messages(dir: &Path, n: u64) -> TestResult<i64> {
     let store = open_store(dir, Seed::Small)?;
-    let (community, chair) = testing::demo_member(&store, "chair")?;
+    let (community, chair) = testing::demo_member(&store, Persona::Chair.key())?;
     testing::add_messages(&store, community, chair, n, "2026-01-01T00:00:00Z", |i| {
         format!("Архивное сообщение {i} о ремонте кровли")
     })?;
@@ -111,11 +94,12 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
     let _ = tracing_subscriber::fmt().with_env_filter("domkom_server=info").with_test_writer().try_init();
     let sdir = tempfile::tempdir()?;
     let community = add_messages(sdir.path(), 40_000)?;
-    let server = start(sdir.path()).await?;
-    let url = server.url();
+    let mut server = TestServer::start_in(sdir, Seed::Small, |_| {}).await?;
+    let url = server.url.clone();
     let data = tempfile::tempdir()?;
     let d = data.path();
-    json(&domkom(&url, d, &["login", "--demo", "resident", "--json"])?)?;
+    let domkom = cli(&server, d);
+    domkom.login(Persona::Resident)?;
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut cursors = Vec::new();
@@ -151,18 +135,20 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
         }
         child.kill()?; // SIGKILL
         child.wait()?;
-        let status = json(&domkom(&url, d, &["status", "--json"])?)?;
+        let status = domkom.json(&["status"])?;
         cursors.push(status["cursor"].as_i64().unwrap_or(0));
     }
     assert!(cursors.windows(2).all(|w| w[0] <= w[1]), "the cursor never goes back: {cursors:?}");
-    let last = json(&domkom(&url, d, &["sync", "--json"])?)?["cursor"].as_i64().unwrap_or(0);
+    let last = domkom.json(&["sync"])?["cursor"].as_i64().unwrap_or(0);
     let midway = cursors.iter().filter(|&&c| c > 0 && c < last).count();
     eprintln!("cursors after each kill: {cursors:?}; final {last}");
     assert!(midway >= 3, "kills landed in the middle of the sync: {cursors:?}");
 
     // Look into the cache file: intact, and every message once.
-    let keyring = domkom_core::secrets::Keyring::new(&domkom_core::secrets::profile_for(d, &url));
-    let (cache, _) = domkom_core::cache::Cache::open(&domkom_core::cache_path(d), &keyring)?;
+    let keyring = TestKeyring::of_data_dir(d)?;
+    let path = domkom_core::cache_path(d);
+    let (cache, _) =
+        domkom_core::cache::Cache::open(&path, keyring.keyring.as_ref(), domkom_core::cache::Access::ReadOnly)?;
     let (integrity, total, distinct_keys, in_chat): (String, i64, i64, i64) = cache.read(|c| {
         Ok(c.query_row(
             "SELECT (SELECT integrity_check FROM pragma_integrity_check), count(*), count(DISTINCT client_key), \
@@ -173,10 +159,75 @@ async fn a_first_sync_killed_twenty_times_resumes_intact() -> TestResult {
     })?;
     assert_eq!(integrity, "ok");
     assert_eq!(total, distinct_keys, "nothing doubled");
-    let expected: i64 = open_store(sdir.path(), Seed::None)?.with_writer(|c| {
+    let expected: i64 = open_store(server.data_dir(), Seed::None)?.with_writer(|c| {
         c.query_row("SELECT count(*) FROM messages WHERE community_id = ?1", [community], |r| r.get(0))
     })?;
     assert_eq!(in_chat, expected, "every message of the chat arrived");
+    server.stop().await?;
+    Ok(())
+}
+
+/// Names of the files in a directory that were set aside as unusable.
+fn set_aside(dir: &Path) -> TestResult<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.contains("unusable") {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_queued_message_survives_a_wrong_server_and_a_moved_directory() -> TestResult {
+    let mut server = TestServer::start().await?;
+    let root = tempfile::tempdir()?;
+    let home = root.path().join("domkom");
+    let domkom = cli(&server, &home);
+    domkom.login(Persona::Resident)?;
+    domkom.json(&["sync"])?;
+    let chats = domkom.json(&["chats"])?;
+    let id = chats[0]["community_id"].as_i64().ok_or("a chat")?.to_string();
+
+    // Written offline: it waits in the outbox.
+    server.stop().await?;
+    let text = "Написано без сети, до опечатки в адресе";
+    assert_eq!(domkom.run(&["send", &id, text])?.status.code(), Some(4));
+    assert_eq!(domkom.json(&["status"])?["outbox_pending"], 1);
+
+    // The same directory with another address (a typo, `localhost` for 127.0.0.1): refused
+    // with both addresses named, read-only or not, and nothing is set aside.
+    let host = server.url.trim_start_matches("http://").to_owned();
+    for wrong in ["http://127.0.0.1:9".to_owned(), format!("http://localhost:{}", server.addr.port())] {
+        for args in [&["status", "--json"][..], &["sync", "--json"][..], &["send", &id, "ещё", "--json"][..]] {
+            let out = domkom.with_server(&wrong).run(args)?;
+            assert_eq!(out.status.code(), Some(2), "{args:?} with {wrong}");
+            let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+            assert_eq!(err["kind"], "other_server");
+            let message = err["message"].as_str().unwrap_or_default();
+            assert!(message.contains(&host) && message.contains(wrong.as_str()), "names both addresses: {message}");
+            assert!(message.contains("--data"), "says what to do: {message}");
+        }
+    }
+    assert_eq!(set_aside(&home)?, Vec::<String>::new(), "nothing was set aside");
+    assert_eq!(domkom.json(&["status"])?["outbox_pending"], 1, "the message still waits");
+
+    // The directory moves: its keys go with it.
+    let moved = root.path().join("moved");
+    std::fs::rename(&home, &moved)?;
+    let domkom = domkom.with_data(&moved);
+    assert_eq!(domkom.json(&["status"])?["outbox_pending"], 1);
+
+    // Back online: delivered exactly once.
+    server.restart().await?;
+    domkom.json(&["sync"])?;
+    assert_eq!(domkom.json(&["status"])?["outbox_pending"], 0);
+    let api = server.api(Persona::Resident).await?;
+    let page = api.get(&format!("/v1/communities/{id}/messages?limit=50")).await?;
+    let copies = page.body["messages"].as_array().ok_or("a page")?.iter().filter(|m| m["body"] == text).count();
+    assert_eq!(copies, 1, "the server has it once");
+    assert_eq!(set_aside(&moved)?, Vec::<String>::new());
     server.stop().await?;
     Ok(())
 }

@@ -10,11 +10,10 @@
 //! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domkom_core::cache::Cache;
-use domkom_core::secrets::{Keyring, SecretStore, profile_for};
+use domkom_core::cache::{Access, Cache};
+use domkom_core::secrets::{Keyring, SecretStore};
 use domkom_core::{Client, Options};
 use domkom_server::seed::Seed;
 use domkom_server::testing::{add_messages, demo_member};
@@ -83,9 +82,7 @@ async fn server_with(dir: &Path, n: u64) -> R<(Server, i64)> {
 }
 
 async fn signed_in(url: &str, dir: &Path) -> R<Client> {
-    let keyring = Keyring::new(&profile_for(dir, url));
-    keyring.check()?;
-    let c = Client::open_with(dir, &url.parse()?, Arc::new(keyring), Options::default()).await?;
+    let c = Client::open(dir, &url.parse()?, Options::default()).await?;
     c.login_demo("resident").await?;
     Ok(c)
 }
@@ -129,6 +126,7 @@ async fn bench_first_sync() -> R {
     let secs = started.elapsed().as_secs_f64();
     let rate = report.messages as f64 / secs;
     let rows: Vec<(i64, String)> = client
+        .chats()
         .messages(community, None, 200_000)
         .await?
         .into_iter()
@@ -177,9 +175,9 @@ async fn bench_first_sync() -> R {
 
 fn bench_search() -> R {
     let dir = tempfile::tempdir()?;
-    let keyring = Keyring::new(&profile_for(dir.path(), "bench-search"));
+    let keyring = Keyring::new(&format!("bench-search-{}", std::process::id()));
     keyring.check()?;
-    let (cache, _) = Cache::open(&dir.path().join("cache.db"), &keyring)?;
+    let (cache, _) = Cache::open(&dir.path().join("cache.db"), &keyring, Access::ReadWrite)?;
     let started = Instant::now();
     cache.write(|tx| {
         let mut st = tx.prepare(

@@ -1,67 +1,31 @@
-//! The HTTP client of the backend's API: typed calls, a fresh access token on each, one
-//! retry after a 401, and every failure sorted into transient or final.
+//! The backend's API: typed calls, a fresh access token on each, one retry after a 401.
+//! Answers are read by [`crate::http`], the one reader of the server's answers.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use domkom_domain::wire::{ApiError, ChangesPage, Community, Me, Membership, Message, MessagesPage, SendMessage};
+use domkom_domain::wire::{ChangesPage, Community, Me, Membership, Message, MessagesPage, SendMessage};
 
 use crate::error::{CoreError, Result};
+use crate::http::{Http, read_answer, transport};
 use crate::session::Session;
 
 /// The backend's API as the core uses it.
 pub struct Api {
-    http: reqwest::Client,
-    base: url::Url,
     session: Arc<Session>,
 }
 
-/// Reads an answer: JSON of `T` on success, the server's reason otherwise.
-async fn read_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
-    let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let bytes = resp.bytes().await.map_err(|e| CoreError::Network(format!("the answer was cut off: {e}")))?;
-    if status.is_success() {
-        return serde_json::from_slice(&bytes)
-            .map_err(|e| CoreError::Network(format!("the server's answer is not what the API promises: {e}")));
-    }
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(CoreError::RateLimited { retry_after_secs: retry_after.unwrap_or(5) });
-    }
-    if status.is_server_error() {
-        return Err(CoreError::Network(format!("the server failed ({status})")));
-    }
-    match serde_json::from_slice::<ApiError>(&bytes) {
-        Ok(e) if status == StatusCode::UNAUTHORIZED => Err(CoreError::SignedOut(e.message)),
-        Ok(e) => Err(CoreError::Refused { status: status.as_u16(), code: e.code, message: e.message }),
-        // A 4xx that is not our API's error: something between us and the server answered.
-        Err(_) => Err(CoreError::Network(format!("an unexpected answer ({status}) that is not the API's"))),
-    }
-}
-
 impl Api {
-    /// A client of the server at `base`, signing requests with the session's tokens; a
-    /// request that takes longer than `timeout` (a stalled server) fails as transient.
-    pub fn new(base: url::Url, session: Arc<Session>, timeout: Duration) -> Result<Api> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| CoreError::Network(e.to_string()))?;
-        Ok(Api { http, base, session })
+    /// The API of the session's server, signing requests with the session's tokens.
+    pub fn new(session: Arc<Session>) -> Api {
+        Api { session }
     }
 
-    /// The server's base URL.
-    pub fn base(&self) -> &url::Url {
-        &self.base
+    fn http(&self) -> &Http {
+        self.session.http()
     }
 
     /// The session the API signs with.
@@ -70,14 +34,14 @@ impl Api {
     }
 
     async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T> {
-        let url = self.base.join(path).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let url = self.http().endpoint(path)?;
         for attempt in 0..2 {
             let token = self.session.access_token().await?;
-            let mut req = self.http.request(method.clone(), url.clone()).bearer_auth(token);
+            let mut req = self.http().client().request(method.clone(), url.clone()).bearer_auth(token);
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = req.send().await.map_err(|e| CoreError::Network(e.to_string()))?;
+            let resp = req.send().await.map_err(transport)?;
             match read_answer(resp).await {
                 // The token may have expired between checking and using it: refresh once.
                 Err(CoreError::SignedOut(_)) if attempt == 0 => self.session.invalidate_access().await,
@@ -89,8 +53,8 @@ impl Api {
 
     /// The reference backend's demo persons (public; empty on a real platform).
     pub async fn demo_persons(&self) -> Result<Vec<domkom_domain::wire::DemoPerson>> {
-        let url = self.base.join("/v1/demo/persons").map_err(|e| CoreError::Invalid(e.to_string()))?;
-        let resp = self.http.get(url).send().await.map_err(|e| CoreError::Network(e.to_string()))?;
+        let url = self.http().endpoint("v1/demo/persons")?;
+        let resp = self.http().client().get(url).send().await.map_err(transport)?;
         if resp.status() == StatusCode::NOT_FOUND {
             return Ok(Vec::new());
         }
@@ -99,12 +63,12 @@ impl Api {
 
     /// Who the caller is.
     pub async fn me(&self) -> Result<Me> {
-        self.call::<(), _>(Method::GET, "/v1/me", None).await
+        self.call::<(), _>(Method::GET, "v1/me", None).await
     }
 
     /// A page of the change feed; `scope` narrows it to one audience such as `c:12`.
     pub async fn changes(&self, after: i64, limit: usize, scope: Option<&str>) -> Result<ChangesPage> {
-        let mut path = format!("/v1/changes?after={after}&limit={limit}");
+        let mut path = format!("v1/changes?after={after}&limit={limit}");
         if let Some(s) = scope {
             path.push_str(&format!("&scope={s}"));
         }
@@ -113,7 +77,7 @@ impl Api {
 
     /// A page of a chat's history older than `before`.
     pub async fn history(&self, community: i64, before: Option<i64>, limit: usize) -> Result<MessagesPage> {
-        let mut path = format!("/v1/communities/{community}/messages?limit={limit}");
+        let mut path = format!("v1/communities/{community}/messages?limit={limit}");
         if let Some(b) = before {
             path.push_str(&format!("&before={b}"));
         }
@@ -122,41 +86,44 @@ impl Api {
 
     /// A community.
     pub async fn community(&self, id: i64) -> Result<Community> {
-        self.call::<(), _>(Method::GET, &format!("/v1/communities/{id}"), None).await
+        self.call::<(), _>(Method::GET, &format!("v1/communities/{id}"), None).await
     }
 
     /// Sends a message with its idempotency key.
     pub async fn send(&self, community: i64, client_key: &str, body: &str, reply_to: Option<i64>) -> Result<Message> {
         let req = SendMessage { client_key: client_key.to_owned(), body: body.to_owned(), reply_to };
-        self.call(Method::POST, &format!("/v1/communities/{community}/messages"), Some(&req)).await
+        self.call(Method::POST, &format!("v1/communities/{community}/messages"), Some(&req)).await
     }
 
     /// Edits one's own message.
     pub async fn edit(&self, id: i64, body: &str) -> Result<Message> {
-        self.call(Method::PATCH, &format!("/v1/messages/{id}"), Some(&serde_json::json!({ "body": body }))).await
+        self.call(Method::PATCH, &format!("v1/messages/{id}"), Some(&serde_json::json!({ "body": body }))).await
     }
 
     /// Deletes a message.
     pub async fn delete(&self, id: i64) -> Result<Message> {
-        self.call::<(), _>(Method::DELETE, &format!("/v1/messages/{id}"), None).await
+        self.call::<(), _>(Method::DELETE, &format!("v1/messages/{id}"), None).await
     }
 
     /// Joins an offered house chat.
     pub async fn join(&self, community: i64) -> Result<Membership> {
-        self.call(Method::POST, &format!("/v1/communities/{community}/join"), Some(&serde_json::json!({}))).await
+        self.call(Method::POST, &format!("v1/communities/{community}/join"), Some(&serde_json::json!({}))).await
     }
 
     /// The push stream's URL and the bearer header to open it with.
     pub async fn stream_request(&self) -> Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut url = self.base.join("/v1/stream").map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let mut url = self.http().endpoint("v1/stream")?;
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
-        url.set_scheme(scheme).map_err(|_| CoreError::Invalid("bad server URL".into()))?;
-        let mut req = url.as_str().into_client_request().map_err(|e| CoreError::Invalid(e.to_string()))?;
+        url.set_scheme(scheme).map_err(|_| CoreError::network("the server URL has no WebSocket form"))?;
+        let mut req = url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| CoreError::Network { reason: "bad push stream address".into(), source: Some(Box::new(e)) })?;
         let token = self.session.access_token().await?;
         let value = format!("Bearer {token}")
             .parse()
-            .map_err(|_| CoreError::Invalid("the token is not a header value".into()))?;
+            .map_err(|_| CoreError::SignedOut("the server gave a token that is not a header value".into()))?;
         req.headers_mut().insert("authorization", value);
         Ok(req)
     }

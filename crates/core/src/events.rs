@@ -2,20 +2,52 @@
 
 use serde::Serialize;
 
-/// One change the app may want to show.
+/// One change the app may want to show. Each kind of cached entity has its own, so the UI
+/// re-reads only what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// The list of houses or chats changed (joined, left, renamed, new unread counts).
-    Houses,
+    /// The chat list changed (joined, left, renamed, a new last message, unread counts).
+    Chats,
     /// A chat's messages changed.
     Chat {
         /// The community.
         community_id: i64,
     },
     /// A message arrived that was not here before (the app decides whether to notify).
-    NewMessage(crate::cache::NewMessage),
+    NewMessage(crate::chat::NewMessage),
+    /// The person's houses or their passports changed.
+    Houses,
+    /// A house's tickets changed.
+    Tickets {
+        /// The house.
+        house_id: i64,
+    },
+    /// A house's notices (outages) changed.
+    Notices {
+        /// The house.
+        house_id: i64,
+    },
+    /// A house's capital-repair plan changed.
+    RepairPlans {
+        /// The house.
+        house_id: i64,
+    },
+    /// The person's personal accounts changed.
+    Accounts,
+    /// An account's bills changed.
+    Bills {
+        /// The account.
+        account_id: i64,
+    },
+    /// The person's metering devices changed.
+    Devices,
+    /// A device's readings changed.
+    Readings {
+        /// The device.
+        device_id: i64,
+    },
     /// The sync status changed.
     Sync(SyncStatus),
     /// The outbox changed (queued, sent, failed).

@@ -2,7 +2,7 @@
 //! the window title. The rules live here; the app only shows what they produce.
 
 use crate::Client;
-use crate::cache::NewMessage;
+use crate::chat::NewMessage;
 use crate::error::Result;
 
 /// A desktop notification to show.
@@ -46,7 +46,7 @@ impl Client {
     /// is the chat the person is looking at (none when the window is not in front).
     pub async fn notification_for(&self, m: &NewMessage, in_view: Option<i64>) -> Result<Option<Notification>> {
         let me = self.person().await?.map(|p| p.id);
-        let chats = self.chat_list().await?;
+        let chats = self.chats().list().await?;
         let chat = chats.iter().find(|c| c.community_id == m.community_id);
         if !should_notify(m, me, in_view, chat.map(|c| c.muted)) {
             return Ok(None);
@@ -57,7 +57,7 @@ impl Client {
 
     /// The unread messages of all chats together (each counted up to the cap).
     pub async fn unread_total(&self) -> Result<i64> {
-        Ok(self.chat_list().await?.iter().map(|c| c.unread).sum())
+        Ok(self.chats().list().await?.iter().map(|c| c.unread).sum())
     }
 }
 

@@ -2,10 +2,7 @@
 //! nowhere else. There is deliberately no plain-text fallback: a keyring that is missing or
 //! locked is reported as [`CoreError::Keyring`], and the person is asked to fix it.
 
-use std::path::Path;
-
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, Result};
 
@@ -37,7 +34,7 @@ pub struct Keyring {
 
 impl Keyring {
     /// A keyring whose entries are (service "domkom", user "<profile>/<name>"); the profile
-    /// keeps data directories and servers apart (see [`profile_for`]).
+    /// keeps data directories apart (see [`crate::profile`]).
     pub fn new(profile: &str) -> Keyring {
         Keyring { service: SERVICE.to_owned(), profile: profile.to_owned() }
     }
@@ -149,23 +146,6 @@ fn access_hint(err: &(dyn std::error::Error + Send + Sync + 'static)) -> String 
         return linux::NO_DEFAULT.to_owned();
     }
     format!("access to the keyring was refused; it is probably locked, so unlock it ({err})")
-}
-
-/// A short name for one data directory talking to one server, so that two of them never
-/// share (or overwrite) each other's secrets: 16 hex digits of SHA-256 over the canonical
-/// data directory and the normalised server URL. Create the directory before calling, so
-/// that the canonical form is the same every time.
-pub fn profile_for(data_dir: &Path, server: &str) -> String {
-    let dir = std::fs::canonicalize(data_dir)
-        .or_else(|_| std::path::absolute(data_dir))
-        .unwrap_or_else(|_| data_dir.to_owned());
-    // `http://Host:80/` and `http://host` are the same server; url's parser says so.
-    let server = url::Url::parse(server).map(String::from).unwrap_or_else(|_| server.to_owned());
-    let mut hasher = Sha256::new();
-    hasher.update(dir.as_os_str().as_encoded_bytes());
-    hasher.update([0]);
-    hasher.update(server.trim_end_matches('/').as_bytes());
-    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(target_os = "linux")]

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -21,9 +20,10 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use url::Url;
 
-use domkom_domain::wire::{ApiError, PersonInfo, TokenResponse};
+use domkom_domain::wire::{PersonInfo, TokenResponse};
 
 use crate::error::{CoreError, Result};
+use crate::http::{Http, error_from, read_answer, transport};
 use crate::secrets::SecretStore;
 
 /// The OAuth client id of the Domkom desktop app and CLI.
@@ -65,8 +65,7 @@ struct Access {
 /// A signed-in (or signed-out) person on one server: renews the access token from the
 /// refresh token in the keyring, and signs in and out.
 pub struct Session {
-    http: reqwest::Client,
-    server: Url,
+    http: Http,
     secrets: Arc<dyn SecretStore>,
     // Held across every refresh and sign-in, which serialises uses of the refresh token.
     access: Mutex<Option<Access>>,
@@ -79,34 +78,20 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("server", &self.server.as_str()).finish_non_exhaustive()
+        f.debug_struct("Session").field("server", &self.http.base().as_str()).finish_non_exhaustive()
     }
 }
 
 impl Session {
     /// A session with the server at `server`, keeping its refresh token in `secrets`.
-    pub fn new(mut server: Url, secrets: Arc<dyn SecretStore>) -> Session {
-        // Endpoints are joined onto the base, which drops a last segment without a slash.
-        if !server.path().ends_with('/') {
-            let path = format!("{}/", server.path());
-            server.set_path(&path);
-        }
-        let http = reqwest::Client::builder()
-            // Tokens travel in form bodies; they must never be re-sent to wherever a
-            // redirect points. The one redirect of the sign-in is followed by hand.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(HTTP_TIMEOUT)
-            .user_agent(concat!("domkom-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_else(|e| {
-                // Only a bad builder setting fails here, and the settings above are fixed.
-                tracing::error!(error = %e, "cannot configure the HTTP client; using the defaults");
-                reqwest::Client::new()
-            });
+    pub fn new(server: Url, secrets: Arc<dyn SecretStore>) -> Result<Session> {
+        Ok(Session::with_http(Http::new(server, HTTP_TIMEOUT)?, secrets))
+    }
+
+    /// A session over a given HTTP client (the one the API shares).
+    pub fn with_http(http: Http, secrets: Arc<dyn SecretStore>) -> Session {
         Session {
             http,
-            server,
             secrets,
             access: Mutex::new(None),
             person: Mutex::new(None),
@@ -114,9 +99,14 @@ impl Session {
         }
     }
 
+    /// The HTTP client of this session's server.
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
     /// The server this session signs in to.
     pub fn server(&self) -> &Url {
-        &self.server
+        self.http.base()
     }
 
     /// Binds a loopback listener on 127.0.0.1 (any free port), makes the PKCE verifier,
@@ -306,46 +296,50 @@ impl Session {
                 return;
             }
         };
-        let sent = self.http.post(url).timeout(REVOKE_TIMEOUT).form(&[("token", token)]).send().await;
+        let sent = self.http.client().post(url).timeout(REVOKE_TIMEOUT).form(&[("token", token)]).send().await;
         match sent {
             Ok(answer) if answer.status().is_success() => {}
             Ok(answer) => {
                 tracing::warn!(status = answer.status().as_u16(), "the server did not revoke the session")
             }
             Err(e) => {
-                tracing::warn!(error = %network(e), "could not reach the server to revoke the session; it ends when it expires")
+                tracing::warn!(error = %transport(e), "could not reach the server to revoke the session; it ends when it expires")
             }
         }
     }
 
     /// Posts a form to the token endpoint.
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
-        let answer = self.http.post(self.endpoint("oauth/token")?).form(form).send().await.map_err(network)?;
-        read_json(answer).await
+        let answer =
+            self.http.client().post(self.endpoint("oauth/token")?).form(form).send().await.map_err(transport)?;
+        read_answer(answer).await
     }
 
     /// Plays the browser's part of a demo sign-in, up to the loopback listener's answer.
     async fn act_as_browser(&self, page_url: &str, redirect_uri: &str, person: &str) -> Result<()> {
-        let page_url = Url::parse(page_url).map_err(|e| CoreError::Invalid(format!("bad sign-in URL: {e}")))?;
-        let page = self.http.get(page_url.clone()).send().await.map_err(network)?;
+        let page_url =
+            Url::parse(page_url).map_err(|e| CoreError::network(format!("the server gave a bad sign-in URL: {e}")))?;
+        let page = self.http.client().get(page_url.clone()).send().await.map_err(transport)?;
         if !page.status().is_success() {
             return Err(error_from(page).await);
         }
-        let html = page.text().await.map_err(network)?;
-        let form = SignInForm::parse(&html)
-            .ok_or_else(|| CoreError::Network("the sign-in page has no sign-in form".into()))?;
+        let html = page.text().await.map_err(transport)?;
+        let form =
+            SignInForm::parse(&html).ok_or_else(|| CoreError::network("the sign-in page has no sign-in form"))?;
         if !form.persons.iter().any(|p| p == person) {
-            return Err(CoreError::Invalid(format!(
-                "the server has no demo person «{person}»; it offers: {}",
-                form.persons.join(", ")
-            )));
+            let offers = form.persons.join(", ");
+            return Err(CoreError::invalid(
+                "no_such_demo_person",
+                &[("person", person.to_owned()), ("offers", offers.clone())],
+                format!("the server has no demo person «{person}»; it offers: {offers}"),
+            ));
         }
         let action = page_url
             .join(&form.action)
-            .map_err(|e| CoreError::Network(format!("the sign-in form posts to a bad address: {e}")))?;
+            .map_err(|e| CoreError::network(format!("the sign-in form posts to a bad address: {e}")))?;
         let mut fields = form.hidden;
         fields.push(("person".to_owned(), person.to_owned()));
-        let answer = self.http.post(action.clone()).form(&fields).send().await.map_err(network)?;
+        let answer = self.http.client().post(action.clone()).form(&fields).send().await.map_err(transport)?;
         if !answer.status().is_redirection() {
             return Err(error_from(answer).await);
         }
@@ -354,10 +348,10 @@ impl Session {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|location| action.join(location).ok())
-            .ok_or_else(|| CoreError::Network("the sign-in redirected without a usable Location".into()))?;
+            .ok_or_else(|| CoreError::network("the sign-in redirected without a usable Location"))?;
         // The code is for this app's listener only; never carry it anywhere else.
         if !target.as_str().starts_with(&format!("{redirect_uri}?")) {
-            return Err(CoreError::Network("the sign-in redirected somewhere other than this app".into()));
+            return Err(CoreError::network("the sign-in redirected somewhere other than this app"));
         }
         // Straight to the loopback address: a configured proxy has no business seeing it.
         let loopback = reqwest::Client::builder()
@@ -365,17 +359,17 @@ impl Session {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(HTTP_TIMEOUT)
             .build()
-            .map_err(network)?;
-        let done = loopback.get(target).send().await.map_err(network)?;
+            .map_err(transport)?;
+        let done = loopback.get(target).send().await.map_err(transport)?;
         if !done.status().is_success() {
-            return Err(CoreError::Network(format!("this app's sign-in listener answered {}", done.status().as_u16())));
+            return Err(CoreError::network(format!("this app's sign-in listener answered {}", done.status().as_u16())));
         }
         Ok(())
     }
 
     /// The address of an endpoint of the server.
     fn endpoint(&self, path: &str) -> Result<Url> {
-        self.server.join(path).map_err(|e| CoreError::Invalid(format!("bad server URL: {e}")))
+        self.http.endpoint(path)
     }
 
     /// Runs keyring work off the async threads: the OS keyring answers synchronously.
@@ -610,57 +604,6 @@ fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// A transport failure, with its causes but without the URL (a callback URL holds a code).
-fn network(e: reqwest::Error) -> CoreError {
-    let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    CoreError::Network(text)
-}
-
-/// Reads a JSON answer, or the error the server gave instead.
-async fn read_json<T: DeserializeOwned>(answer: reqwest::Response) -> Result<T> {
-    if !answer.status().is_success() {
-        return Err(error_from(answer).await);
-    }
-    let body = answer.bytes().await.map_err(network)?;
-    // serde's message may quote a value from the body, which may be a token: say only where.
-    serde_json::from_slice(&body).map_err(|e| {
-        CoreError::Network(format!(
-            "the server's answer is not what the API promises ({:?} error at line {} column {})",
-            e.classify(),
-            e.line(),
-            e.column()
-        ))
-    })
-}
-
-/// The error an unsuccessful answer stands for.
-async fn error_from(answer: reqwest::Response) -> CoreError {
-    let status = answer.status().as_u16();
-    let retry_after = answer
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let body = answer.bytes().await.unwrap_or_default();
-    let api = serde_json::from_slice::<ApiError>(&body).ok();
-    match (status, api) {
-        (429, _) => CoreError::RateLimited { retry_after_secs: retry_after.unwrap_or(1) },
-        (401, Some(api)) => CoreError::SignedOut(api.message),
-        (400..=499, Some(api)) => CoreError::Refused { status, code: api.code, message: api.message },
-        (_, Some(api)) => CoreError::Network(format!("the server answered {status}: {}", api.message)),
-        // A 4xx without the API's error body comes from something in between (a proxy, a
-        // captive portal), not from the server's judgement of the request.
-        (_, None) => CoreError::Network(format!("the server answered {status} without an API error")),
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@ use rand::Rng;
 use tokio::sync::{Mutex, broadcast, watch};
 
 use crate::api::Api;
-use crate::cache::{Applied, Cache};
+use crate::cache::Cache;
 use crate::error::{CoreError, Result};
 use crate::events::{Event, SyncStatus};
+use crate::feed::Applied;
 
 /// Changes asked for per page.
 pub const PAGE: usize = 2000;
@@ -40,7 +41,7 @@ pub async fn blocking<T: Send + 'static>(
     let cache = cache.clone();
     tokio::task::spawn_blocking(move || f(&cache))
         .await
-        .map_err(|e| CoreError::Io(format!("a cache task failed: {e}")))?
+        .map_err(|e| CoreError::Io { reason: "a cache task failed".into(), source: Some(Box::new(e)) })?
 }
 
 /// Exponential backoff with full jitter: 0.5 s doubling to `cap`, randomised so many
@@ -72,13 +73,10 @@ impl SyncEngine {
     }
 
     fn emit_applied(&self, applied: &Applied) {
-        if applied.houses {
-            self.emit(Event::Houses);
+        for event in &applied.events {
+            self.emit(event.clone());
         }
-        for &community in &applied.chats {
-            self.emit(Event::Chat { community_id: community });
-        }
-        if !applied.delivered_keys.is_empty() {
+        if applied.delivered {
             self.emit(Event::Outbox);
         }
     }
@@ -121,7 +119,7 @@ impl SyncEngine {
         }
         if first {
             blocking(&self.cache, |c| c.mark_all_read_if_new()).await?;
-            self.emit(Event::Houses);
+            self.emit(Event::Chats);
         }
         self.emit(Event::Sync(SyncStatus::Live { cursor: report.cursor }));
         Ok(report)
@@ -139,6 +137,7 @@ impl SyncEngine {
         })
         .await?;
         self.emit(Event::Chat { community_id: community });
+        self.emit(Event::Chats);
         Ok(())
     }
 
@@ -149,7 +148,7 @@ impl SyncEngine {
         community: i64,
         before: Option<i64>,
         limit: usize,
-    ) -> Result<Vec<crate::cache::ChatMessage>> {
+    ) -> Result<Vec<crate::chat::ChatMessage>> {
         let cached = blocking(&self.cache, move |c| c.messages(community, before, limit)).await?;
         let sent = cached.iter().filter(|m| m.id.is_some()).count();
         if sent >= limit {
@@ -171,31 +170,32 @@ impl SyncEngine {
         }
     }
 
-    /// Sends what is due in the outbox. Returns when the next item falls due, if any.
+    /// Sends what is due in the outbox, oldest first. Returns when the next item falls due.
     pub async fn flush_outbox(&self) -> Result<Option<i64>> {
         let (due, mut next) = blocking(&self.cache, |c| c.outbox_due()).await?;
         for item in due {
-            match self.api.send(item.community_id, &item.client_key, &item.body, item.reply_to).await {
-                Ok(message) => {
-                    let community = message.community_id;
-                    blocking(&self.cache, move |c| c.outbox_delivered(&message)).await?;
-                    self.emit(Event::Chat { community_id: community });
+            match item.request.send(&self.api, &item.client_key).await {
+                Ok(done) => {
+                    let event = done.event();
+                    blocking(&self.cache, move |c| c.write(|tx| done.store(tx))).await?;
+                    self.emit(event);
                 }
                 Err(CoreError::RateLimited { retry_after_secs }) => {
                     let delay = (retry_after_secs * 1000) as i64;
                     let id = item.id;
-                    blocking(&self.cache, move |c| c.outbox_retry_later(id, delay, "rate limited")).await?;
+                    blocking(&self.cache, move |c| c.outbox_retry_later(id, delay, "the server asked to wait", true))
+                        .await?;
                     next = Some(next.map_or(delay, |n| n.min(delay)));
                 }
                 Err(CoreError::Refused { code, message, .. }) => {
                     let id = item.id;
                     blocking(&self.cache, move |c| c.outbox_fail(id, &code, &message)).await?;
-                    self.emit(Event::Chat { community_id: item.community_id });
+                    self.emit(item.request.event());
                 }
                 Err(e) if e.is_transient() => {
                     let delay = backoff(item.attempts as u32, Duration::from_secs(60)).as_millis() as i64;
                     let (id, reason) = (item.id, e.to_string());
-                    blocking(&self.cache, move |c| c.outbox_retry_later(id, delay, &reason)).await?;
+                    blocking(&self.cache, move |c| c.outbox_retry_later(id, delay, &reason, false)).await?;
                     // The server is unreachable: the rest would fail the same way.
                     self.emit(Event::Outbox);
                     return Err(e);
@@ -221,8 +221,11 @@ impl SyncEngine {
                 let req = self.api.stream_request().await?;
                 let (mut ws, _) = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(req))
                     .await
-                    .map_err(|_| CoreError::Network("the push stream did not open in time".into()))?
-                    .map_err(|e| CoreError::Network(e.to_string()))?;
+                    .map_err(|_| CoreError::network("the push stream did not open in time"))?
+                    .map_err(|e| CoreError::Network {
+                        reason: "the push stream did not open".into(),
+                        source: Some(Box::new(e)),
+                    })?;
                 Ok::<_, CoreError>(ws_loop(&self, &mut ws, &mut stop).await)
             };
             match round.await {
@@ -289,10 +292,12 @@ where
                 {
                     return Ok(StreamEnd::Reauthenticate);
                 }
-                Ok(Some(Ok(Ws::Close(_)))) | Ok(None) => return Err(CoreError::Network("the push stream closed".into())),
+                Ok(Some(Ok(Ws::Close(_)))) | Ok(None) => return Err(CoreError::network("the push stream closed")),
                 Ok(Some(Ok(_))) => {}
-                Ok(Some(Err(e))) => return Err(CoreError::Network(e.to_string())),
-                Err(_) => return Err(CoreError::Network("the push stream went silent".into())),
+                Ok(Some(Err(e))) => {
+                    return Err(CoreError::Network { reason: "the push stream broke".into(), source: Some(Box::new(e)) });
+                }
+                Err(_) => return Err(CoreError::network("the push stream went silent")),
             },
             _ = outbox_tick.tick() => {
                 engine.flush_outbox().await?;

@@ -1,16 +1,14 @@
 //! Full-text search over the cache, as a Russian or Tatar speaker types: any case, ё or е,
 //! the start of a word, punctuation and quotes taken as text.
 
-use domkom_core::cache::Cache;
-use domkom_core::secrets::{Keyring, SecretStore, profile_for};
-
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use domkom_core::cache::{Access, Cache};
+use domkom_testkit::{TestKeyring, TestResult};
 
 #[test]
 fn finds_russian_and_tatar_words_by_prefix_in_any_case() -> TestResult {
     let dir = tempfile::tempdir()?;
-    let keyring = Keyring::new(&profile_for(dir.path(), "search-test"));
-    let (cache, _) = Cache::open(&dir.path().join("cache.db"), &keyring)?;
+    let keyring = TestKeyring::new();
+    let (cache, _) = Cache::open(&dir.path().join("cache.db"), keyring.keyring.as_ref(), Access::ReadWrite)?;
     let texts = [
         "Лифт во ВТОРОМ подъезде опять стоит",
         "Пришёл счёт за отопление, почему так много?",
@@ -62,6 +60,6 @@ fn finds_russian_and_tatar_words_by_prefix_in_any_case() -> TestResult {
     // Newest first.
     let all = cache.search("о", 10)?;
     assert!(all.windows(2).all(|w| w[0].message_id > w[1].message_id));
-    keyring.delete(domkom_core::cache::KEY_NAME)?;
+    drop(keyring);
     Ok(())
 }

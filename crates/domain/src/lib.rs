@@ -6,9 +6,11 @@ pub mod message;
 pub mod meter;
 pub mod money;
 pub mod outage;
+pub mod refusal;
 pub mod role;
 pub mod ticket;
 pub mod wire;
 
 pub use money::Kopecks;
+pub use refusal::Refusal;
 pub use role::Role;

@@ -27,6 +27,24 @@ pub enum MessageError {
     ControlChar(u32),
 }
 
+impl crate::Refusal for MessageError {
+    fn code(&self) -> &'static str {
+        match self {
+            MessageError::Empty => "message_empty",
+            MessageError::TooLong(_) => "message_too_long",
+            MessageError::ControlChar(_) => "message_control_char",
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MessageError::Empty => Vec::new(),
+            MessageError::TooLong(chars) => vec![("chars", chars.to_string()), ("max", MAX_MESSAGE_CHARS.to_string())],
+            MessageError::ControlChar(code) => vec![("code", format!("{code:#06x}"))],
+        }
+    }
+}
+
 /// Checks a message body and returns it with surrounding white space trimmed.
 pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
     let trimmed = body.trim();

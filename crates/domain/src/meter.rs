@@ -87,6 +87,45 @@ pub enum ReadingError {
     NeedsConfirmation { zone: u8, used: String, usual: String },
 }
 
+impl crate::Refusal for ReadingError {
+    fn code(&self) -> &'static str {
+        match self {
+            ReadingError::Malformed(_) => "reading_malformed",
+            ReadingError::TooManyDigits(_) => "reading_too_many_digits",
+            ReadingError::BelowPrevious { .. } => "reading_below_previous",
+            ReadingError::ZoneMissing { .. } => "reading_zone_missing",
+            ReadingError::ZoneForbidden { .. } => "reading_zone_forbidden",
+            ReadingError::OutsideWindow { .. } => "reading_outside_window",
+            ReadingError::VerificationExpired(_) => "reading_verification_expired",
+            ReadingError::NotCommissioned => "reading_not_commissioned",
+            ReadingError::NeedsConfirmation { .. } => "reading_needs_confirmation",
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ReadingError::Malformed(text) | ReadingError::TooManyDigits(text) => vec![("value", text.clone())],
+            ReadingError::BelowPrevious { zone, value, previous } => {
+                vec![("zone", zone.to_string()), ("value", value.clone()), ("previous", previous.clone())]
+            }
+            ReadingError::ZoneMissing { zone, zones } | ReadingError::ZoneForbidden { zone, zones } => {
+                vec![("zone", zone.to_string()), ("zones", zones.to_string())]
+            }
+            ReadingError::OutsideWindow { from, to, next_from, next_to } => vec![
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+                ("next_from", next_from.to_string()),
+                ("next_to", next_to.to_string()),
+            ],
+            ReadingError::VerificationExpired(on) => vec![("expired_on", on.to_string())],
+            ReadingError::NotCommissioned => Vec::new(),
+            ReadingError::NeedsConfirmation { zone, used, usual } => {
+                vec![("zone", zone.to_string()), ("used", used.clone()), ("usual", usual.clone())]
+            }
+        }
+    }
+}
+
 /// What the rules need to know about the device.
 #[derive(Debug, Clone)]
 pub struct DeviceFacts {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// What a person may do in a community.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A verified owner or registered tenant: reads and writes the chat.

@@ -1,6 +1,7 @@
 //! The chat list, a chat's messages, writing and reading state.
 
-use domkom_core::cache::{ChatMessage, HouseSummary, OutboxItem};
+use domkom_core::Written;
+use domkom_core::chat::{ChatMessage, ChatSummary};
 use domkom_domain::wire::ChatOffer;
 use tauri::{AppHandle, State};
 
@@ -12,20 +13,20 @@ const MAX_PAGE: usize = 500;
 
 /// The person's chats with unread counts.
 #[tauri::command]
-pub async fn chat_list(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<HouseSummary>> {
-    state.signed_in(&app).await?.chat_list().await.map_err(tagged)
+pub async fn chat_list(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<ChatSummary>> {
+    state.signed_in(&app).await?.chats().list().await.map_err(tagged)
 }
 
 /// House chats the person may join (needs the server).
 #[tauri::command]
 pub async fn offers(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<ChatOffer>> {
-    Ok(state.signed_in(&app).await?.me().await.map_err(tagged)?.offers)
+    state.signed_in(&app).await?.chats().offers().await.map_err(tagged)
 }
 
 /// Joins an offered house chat.
 #[tauri::command]
 pub async fn join(app: AppHandle, state: State<'_, AppState>, community_id: i64) -> CmdResult<()> {
-    state.signed_in(&app).await?.join(community_id).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().join(community_id).await.map_err(tagged)
 }
 
 /// A page of a chat, newest first; `before` pages back from a message id.
@@ -38,7 +39,7 @@ pub async fn messages(
     limit: usize,
 ) -> CmdResult<Vec<ChatMessage>> {
     let client = state.signed_in(&app).await?;
-    client.messages(community_id, before, limit.clamp(1, MAX_PAGE)).await.map_err(tagged)
+    client.chats().messages(community_id, before, limit.clamp(1, MAX_PAGE)).await.map_err(tagged)
 }
 
 /// Queues a message (shown at once) and sends it when it can.
@@ -49,20 +50,20 @@ pub async fn send(
     community_id: i64,
     body: String,
     reply_to: Option<i64>,
-) -> CmdResult<OutboxItem> {
-    state.signed_in(&app).await?.send(community_id, &body, reply_to).await.map_err(tagged)
+) -> CmdResult<Written> {
+    state.signed_in(&app).await?.chats().send(community_id, &body, reply_to).await.map_err(tagged)
 }
 
 /// Edits one's own message.
 #[tauri::command]
 pub async fn edit(app: AppHandle, state: State<'_, AppState>, message_id: i64, body: String) -> CmdResult<()> {
-    state.signed_in(&app).await?.edit(message_id, &body).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().edit(message_id, &body).await.map_err(tagged)
 }
 
 /// Deletes a message.
 #[tauri::command]
 pub async fn delete_message(app: AppHandle, state: State<'_, AppState>, message_id: i64) -> CmdResult<()> {
-    state.signed_in(&app).await?.delete(message_id).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().delete(message_id).await.map_err(tagged)
 }
 
 /// Retries a failed message, optionally with new text.
@@ -73,25 +74,25 @@ pub async fn retry(
     client_key: String,
     body: Option<String>,
 ) -> CmdResult<()> {
-    state.signed_in(&app).await?.retry(&client_key, body.as_deref()).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().retry(&client_key, body.as_deref()).await.map_err(tagged)
 }
 
 /// Discards an unsent message.
 #[tauri::command]
 pub async fn discard(app: AppHandle, state: State<'_, AppState>, client_key: String) -> CmdResult<bool> {
-    state.signed_in(&app).await?.discard(&client_key).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().discard(&client_key).await.map_err(tagged)
 }
 
 /// Marks a chat read up to a message.
 #[tauri::command]
 pub async fn mark_read(app: AppHandle, state: State<'_, AppState>, community_id: i64, up_to: i64) -> CmdResult<()> {
-    state.signed_in(&app).await?.mark_read(community_id, up_to).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().mark_read(community_id, up_to).await.map_err(tagged)
 }
 
 /// Turns a chat's notifications off or on.
 #[tauri::command]
 pub async fn set_muted(app: AppHandle, state: State<'_, AppState>, community_id: i64, muted: bool) -> CmdResult<()> {
-    state.signed_in(&app).await?.set_muted(community_id, muted).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().set_muted(community_id, muted).await.map_err(tagged)
 }
 
 /// Which chat the person has open (none: null), so it is not notified of.

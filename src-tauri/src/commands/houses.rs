@@ -9,5 +9,5 @@ use crate::state::AppState;
 /// A cached house's passport.
 #[tauri::command]
 pub async fn house(app: AppHandle, state: State<'_, AppState>, house_id: i64) -> CmdResult<Option<House>> {
-    state.signed_in(&app).await?.house(house_id).await.map_err(tagged)
+    state.signed_in(&app).await?.houses().get(house_id).await.map_err(tagged)
 }

@@ -1,6 +1,6 @@
 //! Links in messages open in the system browser, never in the app's window.
 
-use domkom_core::error::TaggedError;
+use domkom_core::{ErrorKind, TaggedError};
 use tauri::AppHandle;
 use tauri_plugin_opener::OpenerExt;
 
@@ -12,12 +12,12 @@ pub fn open_link(app: AppHandle, url: String) -> CmdResult<()> {
     let parsed = checked_link(&url)?;
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
-        .map_err(|e| TaggedError { kind: "io", message: format!("could not open the browser: {e}") })
+        .map_err(|e| TaggedError::new(ErrorKind::Io, format!("could not open the browser: {e}")))
 }
 
 /// Accepts only absolute http and https URLs.
 fn checked_link(url: &str) -> CmdResult<url::Url> {
-    let invalid = || TaggedError { kind: "invalid", message: format!("not a web link: {url}") };
+    let invalid = || TaggedError::new(ErrorKind::Invalid, format!("not a web link: {url}"));
     let parsed: url::Url = url.parse().map_err(|_| invalid())?;
     if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() { Ok(parsed) } else { Err(invalid()) }
 }

@@ -1,6 +1,6 @@
 //! Search across all cached chats.
 
-use domkom_core::cache::SearchHit;
+use domkom_core::chat::SearchHit;
 use tauri::{AppHandle, State};
 
 use super::{CmdResult, tagged};
@@ -17,5 +17,5 @@ pub async fn search(
     query: String,
     limit: usize,
 ) -> CmdResult<Vec<SearchHit>> {
-    state.signed_in(&app).await?.search(&query, limit.clamp(1, MAX_HITS)).await.map_err(tagged)
+    state.signed_in(&app).await?.chats().search(&query, limit.clamp(1, MAX_HITS)).await.map_err(tagged)
 }

@@ -9,7 +9,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use super::{CmdResult, tagged};
 use crate::state::AppState;
-use domkom_core::error::TaggedError;
+use domkom_core::{ErrorKind, TaggedError};
 
 /// How long the browser sign-in may take.
 const BROWSER_SIGN_IN: Duration = Duration::from_secs(600);
@@ -40,7 +40,7 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
 pub async fn session_state(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Option<PersonInfo>> {
     match state.signed_in(&app).await {
         Ok(client) => client.person().await.map_err(tagged),
-        Err(e) if e.kind == "not_signed_in" => Ok(None),
+        Err(e) if e.kind == ErrorKind::NotSignedIn => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -66,7 +66,7 @@ pub async fn login_browser(app: AppHandle, state: State<'_, AppState>) -> CmdRes
     let pending = client.session().begin_login().await.map_err(tagged)?;
     app.opener()
         .open_url(pending.url(), None::<&str>)
-        .map_err(|e| TaggedError { kind: "io", message: format!("could not open the browser: {e}") })?;
+        .map_err(|e| TaggedError::new(ErrorKind::Io, format!("could not open the browser: {e}")))?;
     let person = pending.finish(client.session(), BROWSER_SIGN_IN).await.map_err(tagged)?;
     client.signed_in(&person).await.map_err(tagged)?;
     state.start_live().await;
@@ -77,19 +77,7 @@ pub async fn login_browser(app: AppHandle, state: State<'_, AppState>) -> CmdRes
 #[tauri::command]
 pub async fn logout(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
     let Some(client) = state.take().await else { return Ok(()) };
-    // A command still holding the client would keep the cache open: wait for it briefly.
-    let mut client = client;
-    let owned = loop {
-        match std::sync::Arc::try_unwrap(client) {
-            Ok(owned) => break owned,
-            Err(shared) if std::sync::Arc::strong_count(&shared) > 1 => {
-                client = shared;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(shared) => client = shared,
-        }
-    };
-    let result = owned.logout().await.map_err(tagged);
+    let result = client.logout().await.map_err(tagged);
     let _ = app.emit(crate::events::EVENT, domkom_core::Event::SignedOut);
     crate::events::update_title(&app).await;
     result

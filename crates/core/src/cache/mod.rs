@@ -1,25 +1,24 @@
 //! The local cache: an SQLCipher-encrypted SQLite file in WAL mode with one writer and a
-//! pool of readers. Calls block; the client runs them off the async threads.
-
-mod apply;
-mod outbox;
-mod read;
-
-pub use apply::{Applied, NewMessage};
-pub use outbox::OutboxItem;
-pub use read::{ChatMessage, HouseSummary, SearchHit, Status};
+//! pool of readers, with the outbox file attached. Calls block; the client runs them off
+//! the async threads. What is stored where belongs to the feature modules (`chat`,
+//! `house`, `ticket`, …); this module only opens, migrates, reads, writes and closes.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rand::RngCore;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::Serialize;
 
 use crate::error::{CoreError, Result};
 use crate::secrets::SecretStore;
 
 /// The outbox file's migrations, applied to the attached schema `outbox`.
-const OUTBOX_MIGRATIONS: &[(&str, &str)] = &[("001_outbox", include_str!("../../migrations/outbox/001_outbox.sql"))];
+const OUTBOX_MIGRATIONS: &[(&str, &str)] = &[
+    ("001_outbox", include_str!("../../migrations/outbox/001_outbox.sql")),
+    ("002_typed_requests", include_str!("../../migrations/outbox/002_typed_requests.sql")),
+];
 
 /// The cache's migrations; the index + 1 is the schema version.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -38,6 +37,16 @@ impl std::fmt::Debug for CacheKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("CacheKey(…)")
     }
+}
+
+/// Whether opening may repair the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: a cache that cannot be used is reported, never set aside.
+    ReadOnly,
+    /// Reads and writes: a damaged cache is set aside and rebuilt (the outbox is kept
+    /// whenever it can still be read).
+    ReadWrite,
 }
 
 /// How the cache came to be opened.
@@ -74,8 +83,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Cache {
     path: PathBuf,
     key: CacheKey,
-    writer: Mutex<Connection>,
+    /// None once closed (signed out).
+    writer: Mutex<Option<Connection>>,
     readers: Mutex<Vec<Connection>>,
+    closed: AtomicBool,
 }
 
 /// The outbox file beside a cache file.
@@ -91,8 +102,12 @@ fn open_connection(path: &Path, key: &CacheKey) -> Result<Connection> {
         "ATTACH DATABASE ?1 AS outbox KEY ?2",
         rusqlite::params![outbox.to_string_lossy(), format!("x'{}'", key.0)],
     )?;
-    conn.query_row("SELECT count(*) FROM outbox.sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| CoreError::Cache(format!("cannot read the outbox file (wrong key or corrupt file): {e}")))?;
+    conn.query_row("SELECT count(*) FROM outbox.sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
+        CoreError::Cache {
+            reason: "cannot read the outbox file (wrong key or corrupt file)".into(),
+            source: Some(Box::new(e)),
+        }
+    })?;
     conn.pragma_update(Some("outbox"), "journal_mode", "WAL")?;
     conn.pragma_update(Some("outbox"), "secure_delete", "ON")?;
     Ok(conn)
@@ -105,8 +120,10 @@ fn open_file(path: &Path, key: &CacheKey) -> Result<Connection> {
     conn.pragma_update(None, "key", format!("x'{}'", key.0))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // Reading the schema is the first thing that fails on a wrong key or a corrupt file.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| CoreError::Cache(format!("cannot read the cache (wrong key or corrupt file): {e}")))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| CoreError::Cache {
+        reason: "cannot read the cache (wrong key or corrupt file)".into(),
+        source: Some(Box::new(e)),
+    })?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // Purged rows (a house one no longer belongs to) are overwritten, not just unlinked.
@@ -147,17 +164,45 @@ fn set_aside(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The cache's state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Status {
+    /// The feed cursor.
+    pub cursor: i64,
+    /// When the last page was applied.
+    pub synced_at: Option<String>,
+    /// Cache file size with its WAL, bytes.
+    pub cache_bytes: u64,
+    /// Outbox items waiting.
+    pub outbox_pending: i64,
+    /// Outbox items failed.
+    pub outbox_failed: i64,
+    /// Cached messages.
+    pub messages: i64,
+    /// The signed-in person, as cached.
+    pub person: Option<domkom_domain::wire::PersonInfo>,
+}
+
+/// What a read-only command says when the cache would need a repair it may not make.
+fn needs_repair(reason: &str) -> CoreError {
+    CoreError::cache(format!("{reason}; run `domkom sync` (or open the app) to rebuild it from the server"))
+}
+
 impl Cache {
     /// Opens the cache in `path` (and the outbox beside it) with its key from the secret
-    /// store, making a key for a new cache. A cache whose key is gone, or that cannot be
-    /// read, is set aside and started anew; the outbox lives in its own file and survives a
-    /// damaged cache.
-    pub fn open(path: &Path, secrets: &dyn SecretStore) -> Result<(Cache, Opened)> {
+    /// store, making a key for a new cache. With [`Access::ReadWrite`], a cache whose key is
+    /// gone, or that cannot be read, is set aside and started anew; the outbox lives in its
+    /// own file and survives a damaged cache. With [`Access::ReadOnly`] nothing is set aside.
+    pub fn open(path: &Path, secrets: &dyn SecretStore, access: Access) -> Result<(Cache, Opened)> {
         let exists = path.exists() || outbox_path(path).exists();
         let stored = secrets.get(KEY_NAME)?;
         let (key, mut opened) = match (stored, exists) {
             (Some(k), true) => (CacheKey(k), Opened::Existing),
             (Some(k), false) => (CacheKey(k), Opened::New),
+            (None, true) if access == Access::ReadOnly => {
+                return Err(needs_repair("the cache key is gone from the keyring"));
+            }
             (None, exists) => {
                 if exists {
                     // Without the key neither file can be read: both start anew.
@@ -174,6 +219,10 @@ impl Cache {
         let conn = match attempt(&key) {
             Ok(c) => c,
             Err(e @ CoreError::CacheTooNew { .. }) => return Err(e),
+            Err(e) if access == Access::ReadOnly => {
+                tracing::warn!(error = %e, "the cache cannot be used");
+                return Err(needs_repair("the cache cannot be read"));
+            }
             Err(e) => {
                 // Which file is damaged? The outbox is kept whenever it can still be read.
                 let outbox_ok = open_file(&outbox_path(path), &key).is_ok();
@@ -186,12 +235,20 @@ impl Cache {
                 attempt(&key)?
             }
         };
-        Ok((Cache { path: path.to_owned(), key, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) }, opened))
+        let cache = Cache {
+            path: path.to_owned(),
+            key,
+            writer: Mutex::new(Some(conn)),
+            readers: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        };
+        Ok((cache, opened))
     }
 
     /// Runs `f` in one immediate write transaction.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
+        let mut writer = lock(&self.writer);
+        let conn = writer.as_mut().ok_or_else(closed)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -200,13 +257,18 @@ impl Cache {
 
     /// Runs `f` on a pooled reader.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(closed());
+        }
         let pooled = lock(&self.readers).pop();
         let conn = match pooled {
             Some(c) => c,
             None => open_connection(&self.path, &self.key)?,
         };
         let out = f(&conn);
-        lock(&self.readers).push(conn);
+        if !self.closed.load(Ordering::Acquire) {
+            lock(&self.readers).push(conn);
+        }
         out
     }
 
@@ -229,11 +291,14 @@ impl Cache {
         })
     }
 
-    /// Deletes the cache file and its key (sign-out).
-    pub fn destroy(self, secrets: &dyn SecretStore) -> Result<()> {
-        let path = self.path.clone();
-        drop(self);
-        for file in [path.clone(), outbox_path(&path)] {
+    /// Closes every connection, then deletes both files and the key (sign-out). Calls after
+    /// this fail as signed out; a read still running finishes on its own connection.
+    pub fn destroy(&self, secrets: &dyn SecretStore) -> Result<()> {
+        self.closed.store(true, Ordering::Release);
+        let writer = lock(&self.writer).take();
+        drop(writer);
+        lock(&self.readers).clear();
+        for file in [self.path.clone(), outbox_path(&self.path)] {
             for suffix in ["", "-wal", "-shm"] {
                 let p = PathBuf::from(format!("{}{suffix}", file.display()));
                 if p.exists() {
@@ -243,4 +308,60 @@ impl Cache {
         }
         secrets.delete(KEY_NAME)
     }
+}
+
+impl Cache {
+    /// Cursor, sizes and outbox counts.
+    pub fn status(&self) -> Result<Status> {
+        let mut bytes = 0;
+        for suffix in ["", "-wal"] {
+            if let Ok(m) = std::fs::metadata(format!("{}{suffix}", self.path().display())) {
+                bytes += m.len();
+            }
+        }
+        self.read(|c| {
+            let (cursor, synced_at): (i64, Option<String>) =
+                c.query_row("SELECT cursor, synced_at FROM sync_state WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            let (pending, failed): (i64, i64) = c.query_row(
+                "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0) FROM outbox.requests",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let messages: i64 = c.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+            Ok(Status {
+                cursor,
+                synced_at,
+                cache_bytes: bytes,
+                outbox_pending: pending,
+                outbox_failed: failed,
+                messages,
+                person: crate::feed::cached_person(c)?,
+            })
+        })
+    }
+}
+
+/// The error of a call after sign-out closed the cache.
+fn closed() -> CoreError {
+    CoreError::SignedOut("signed out: this cache was closed".into())
+}
+
+/// Reads the server's JSON kept in the `payload` column of each row a query returns.
+pub(crate) fn payloads<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(serde_json::from_str(&row?).map_err(|e| CoreError::Cache {
+            reason: "a cached entity cannot be read".into(),
+            source: Some(Box::new(e)),
+        })?);
+    }
+    Ok(out)
 }

@@ -1,5 +1,6 @@
-//! Shared helpers of the core's integration tests: the real backend on port 0, a keyring
-//! profile of one's own, and a few raw HTTP calls that check what the server thinks.
+//! Helpers of the core's session and keyring tests (the rest comes from domkom-testkit): a
+//! few raw HTTP calls that check what the server thinks, and ways to look at the keyring
+//! from outside (secret-tool, its files, a child process on a private keyring).
 //!
 //! The keyring tests need an unlocked Secret Service on the session bus; `./x test` runs
 //! them on a private bus with a throwaway gnome-keyring (see `with_keyring` in `./x`).
@@ -7,117 +8,35 @@
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
-use domkom_core::secrets::{Keyring, SecretStore};
-use domkom_core::session::{REFRESH_TOKEN, Session};
-use domkom_server::{Config, Server};
-use tempfile::TempDir;
+use domkom_core::session::Session;
+use domkom_testkit::{TestKeyring, TestServer};
 use url::Url;
 
-/// The reference backend with the small seed, in this process, on a free port.
-pub struct TestServer {
-    server: Option<Server>,
-    /// Its base URL.
-    pub url: Url,
-    dir: TempDir,
+/// A session with `server` keeping its secrets in `keyring`.
+pub fn session_of(server: &TestServer, keyring: &TestKeyring) -> anyhow::Result<Session> {
+    Ok(Session::new(Url::parse(&server.url)?, keyring.store())?)
 }
 
-impl TestServer {
-    /// Starts a server with the default settings.
-    pub async fn start() -> anyhow::Result<TestServer> {
-        TestServer::start_with(|_| {}).await
-    }
-
-    /// Starts a server after `configure` adjusts its settings (e.g. token lifetimes).
-    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> anyhow::Result<TestServer> {
-        let dir = tempfile::tempdir()?;
-        let mut config = Config::new(dir.path(), domkom_server::seed::Seed::Small);
-        configure(&mut config);
-        let server = Server::start(config).await?;
-        let url = Url::parse(&server.url())?;
-        Ok(TestServer { server: Some(server), url, dir })
-    }
-
-    /// The server's data directory.
-    pub fn data_dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Stops the server, as if the network were gone.
-    pub async fn stop(&mut self) -> anyhow::Result<()> {
-        if let Some(server) = self.server.take() {
-            server.stop().await?;
-        }
-        Ok(())
-    }
-
-    /// The HTTP status of `GET /v1/me` with a bearer token: whether the server takes it.
-    pub async fn me_status(&self, access_token: &str) -> anyhow::Result<u16> {
-        let answer = reqwest::Client::new().get(self.url.join("v1/me")?).bearer_auth(access_token).send().await?;
-        Ok(answer.status().as_u16())
-    }
-
-    /// Presents a refresh token to the token endpoint directly; the status and error code.
-    pub async fn try_refresh(&self, refresh_token: &str) -> anyhow::Result<(u16, String)> {
-        let answer = reqwest::Client::new()
-            .post(self.url.join("oauth/token")?)
-            .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", "domkom-desktop")])
-            .send()
-            .await?;
-        let status = answer.status().as_u16();
-        let body: serde_json::Value = answer.json().await?;
-        let code = body.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_owned();
-        Ok((status, code))
-    }
-
-    /// A session with this server keeping its secrets in `keyring`.
-    pub fn session(&self, keyring: &TestKeyring) -> Session {
-        Session::new(self.url.clone(), keyring.store())
-    }
+/// The HTTP status of `GET /v1/me` with a bearer token: whether the server takes it.
+pub async fn me_status(server: &TestServer, access_token: &str) -> anyhow::Result<u16> {
+    let url = Url::parse(&server.url)?.join("v1/me")?;
+    let answer = reqwest::Client::new().get(url).bearer_auth(access_token).send().await?;
+    Ok(answer.status().as_u16())
 }
 
-/// A keyring profile used by one test only, emptied when the test ends.
-pub struct TestKeyring {
-    /// The profile's name.
-    pub profile: String,
-    /// The keyring itself.
-    pub keyring: Arc<Keyring>,
-}
-
-impl TestKeyring {
-    /// A profile no other test uses, so tests can run in parallel.
-    pub fn new() -> TestKeyring {
-        TestKeyring::with_profile(&format!("test-{}", uuid::Uuid::now_v7().simple()))
-    }
-
-    /// A given profile, e.g. one a parent test process made.
-    pub fn with_profile(profile: &str) -> TestKeyring {
-        TestKeyring { keyring: Arc::new(Keyring::new(profile)), profile: profile.to_owned() }
-    }
-
-    /// The keyring as the session takes it.
-    pub fn store(&self) -> Arc<dyn SecretStore> {
-        self.keyring.clone()
-    }
-
-    /// The stored refresh token, read through a fresh keyring object.
-    pub fn refresh_token(&self) -> anyhow::Result<Option<String>> {
-        Ok(Keyring::new(&self.profile).get(REFRESH_TOKEN)?)
-    }
-
-    /// The keyring user name of an entry, as `secret-tool` sees it.
-    pub fn user(&self, name: &str) -> String {
-        format!("{}/{name}", self.profile)
-    }
-}
-
-impl Drop for TestKeyring {
-    fn drop(&mut self) {
-        // Keep the developer's keyring tidy; a failure here does not change the verdict.
-        let _ = self.keyring.delete(REFRESH_TOKEN);
-    }
+/// Presents a refresh token to the token endpoint directly; the status and error code.
+pub async fn try_refresh(server: &TestServer, refresh_token: &str) -> anyhow::Result<(u16, String)> {
+    let answer = reqwest::Client::new()
+        .post(Url::parse(&server.url)?.join("oauth/token")?)
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", "domkom-desktop")])
+        .send()
+        .await?;
+    let status = answer.status().as_u16();
+    let body: serde_json::Value = answer.json().await?;
+    let code = body.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_owned();
+    Ok((status, code))
 }
 
 /// Runs `secret-tool` (libsecret-tools), a separate process asking the Secret Service.

@@ -1,10 +1,10 @@
 // The person's chats (one entry per house chat; a house may show more than once for
 // several flats), the offers to join, and which chat is open.
-import { ipc, type ChatOffer, type HouseSummary } from '../ipc';
+import { ipc, type ChatOffer, type ChatSummary } from '../ipc';
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 class Chats {
-  list = $state<HouseSummary[]>([]);
+  list = $state<ChatSummary[]>([]);
   offers = $state<ChatOffer[]>([]);
   selectedId = $state<number | null>(null);
   loaded = $state(false);

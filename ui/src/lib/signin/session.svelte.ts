@@ -1,18 +1,21 @@
 // Who is signed in, and the ways to sign in: the system browser (Госуслуги) or, against
 // the reference backend, a demo person.
-import { ipc, IpcError, type DemoPerson, type PersonInfo } from '../ipc';
+import { ipc, IpcError, type DemoPerson, type PersonInfo, type UiErrorKind } from '../ipc';
 
 export type Phase = 'loading' | 'signed_out' | 'signing_in' | 'signed_in' | 'no_shell';
 
-/** A failure to show: the shell's kind and message. */
+/** A failure to show: the shell's kind, the code and values to word it with, and the
+ * message (English, or the server's Russian) for the details. */
 export interface Failure {
-  kind: string;
+  kind: UiErrorKind;
+  code: string | null;
+  params: Record<string, string>;
   message: string;
 }
 
 export function toFailure(e: unknown): Failure {
-  if (e instanceof IpcError) return { kind: e.kind, message: e.message };
-  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof IpcError) return { kind: e.kind, code: e.code, params: e.params, message: e.message };
+  return { kind: 'internal', code: null, params: {}, message: e instanceof Error ? e.message : String(e) };
 }
 
 class Session {

@@ -1,0 +1,140 @@
+//! House chats: what the feed stores of them ([`apply`]), the reads ([`read`], [`search`])
+//! and the handle the app and the CLI call ([`Chats`], from [`Client::chats`]).
+
+mod apply;
+mod read;
+mod search;
+
+pub use apply::NewMessage;
+pub(crate) use apply::{apply, purge_house, store_message};
+pub use read::{ChatMessage, ChatSummary, MessageState};
+pub use search::{SearchHit, fts_query};
+
+use domkom_domain::message::validate_message_body;
+use domkom_domain::wire::ChatOffer;
+
+use crate::client::{Client, Written};
+use crate::error::{CoreError, Result};
+use crate::events::Event;
+use crate::outbox::Request;
+use crate::sync::blocking;
+
+/// The chats of a signed-in person.
+pub struct Chats<'a> {
+    client: &'a Client,
+}
+
+/// Checks a message's text by the domain's rule, with the rule's code for the UI's words.
+fn checked_body(body: &str) -> Result<&str> {
+    validate_message_body(body).map_err(|e| CoreError::refused(&e))
+}
+
+impl Client {
+    /// The person's chats.
+    pub fn chats(&self) -> Chats<'_> {
+        Chats { client: self }
+    }
+}
+
+impl Chats<'_> {
+    /// The chat list with unread counts (from the cache; works offline).
+    pub async fn list(&self) -> Result<Vec<ChatSummary>> {
+        blocking(&self.client.cache, |c| c.chat_list()).await
+    }
+
+    /// Resolves what a person typed as a chat: a community id or the id of a house with a chat.
+    pub async fn resolve(&self, id: i64) -> Result<i64> {
+        let chats = self.list().await?;
+        chats
+            .iter()
+            .find(|c| c.community_id == id)
+            .or_else(|| chats.iter().find(|c| c.house_id == Some(id) && c.kind == "house_chat"))
+            .map(|c| c.community_id)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "no_such_chat",
+                    &[("id", id.to_string())],
+                    format!("no chat {id} among yours; `domkom chats` lists them"),
+                )
+            })
+    }
+
+    /// A page of a chat, newest first (local echoes first), scrolling back on demand.
+    pub async fn messages(&self, community: i64, before: Option<i64>, limit: usize) -> Result<Vec<ChatMessage>> {
+        self.client.engine.messages(community, before, limit).await
+    }
+
+    /// Queues a message (shown at once) and tries to send it.
+    pub async fn send(&self, community: i64, body: &str, reply_to: Option<i64>) -> Result<Written> {
+        let body = checked_body(body)?.to_owned();
+        self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to }).await
+    }
+
+    /// Retries a failed message, optionally with new text (a new message to the server).
+    pub async fn retry(&self, client_key: &str, new_body: Option<&str>) -> Result<()> {
+        let new_body = new_body.map(checked_body).transpose()?.map(str::to_owned);
+        let edit = move |request: &mut Request| match request {
+            Request::SendMessage { body, .. } => {
+                if let Some(new) = &new_body {
+                    body.clone_from(new);
+                }
+            }
+        };
+        self.client.retry(client_key, Some(Box::new(edit))).await
+    }
+
+    /// Discards an unsent message; false when it was not in the outbox any more.
+    pub async fn discard(&self, client_key: &str) -> Result<bool> {
+        self.client.discard(client_key).await
+    }
+
+    /// Searches all cached chats.
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let q = query.to_owned();
+        blocking(&self.client.cache, move |c| c.search(&q, limit)).await
+    }
+
+    /// Marks a chat read up to a message.
+    pub async fn mark_read(&self, community: i64, up_to: i64) -> Result<()> {
+        blocking(&self.client.cache, move |c| c.mark_read(community, up_to)).await?;
+        self.client.emit(Event::Chats);
+        Ok(())
+    }
+
+    /// Turns a chat's notifications off or on.
+    pub async fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+        blocking(&self.client.cache, move |c| c.set_muted(community, muted)).await?;
+        self.client.emit(Event::Chats);
+        Ok(())
+    }
+
+    /// House chats the person may join (needs the server).
+    pub async fn offers(&self) -> Result<Vec<ChatOffer>> {
+        Ok(self.client.api.me().await?.offers)
+    }
+
+    /// Joins an offered house chat and syncs, so it shows at once.
+    pub async fn join(&self, community: i64) -> Result<()> {
+        self.client.api.join(community).await?;
+        self.client.engine.sync(&|_, _| {}).await?;
+        Ok(())
+    }
+
+    /// Edits one's own sent message (needs the server).
+    pub async fn edit(&self, message: i64, body: &str) -> Result<()> {
+        let m = self.client.api.edit(message, checked_body(body)?).await?;
+        let community = m.community_id;
+        blocking(&self.client.cache, move |c| c.store_message(&m)).await?;
+        self.client.emit(Event::Chat { community_id: community });
+        Ok(())
+    }
+
+    /// Deletes a sent message (needs the server; moderators may delete others').
+    pub async fn delete(&self, message: i64) -> Result<()> {
+        let m = self.client.api.delete(message).await?;
+        let community = m.community_id;
+        blocking(&self.client.cache, move |c| c.store_message(&m)).await?;
+        self.client.emit(Event::Chat { community_id: community });
+        Ok(())
+    }
+}

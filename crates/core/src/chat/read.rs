@@ -1,0 +1,241 @@
+//! The chat reads the app and the CLI make: the chat list, a chat's messages, and the
+//! person's own marks (read up to, muted).
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use domkom_domain::Role;
+
+use crate::cache::Cache;
+use crate::error::Result;
+use crate::feed::{cached_person, me};
+use crate::outbox::OutboxState;
+
+/// One entry of the chat list: a community the person belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChatSummary {
+    /// The community.
+    pub community_id: i64,
+    /// `house_chat` or `microdistrict`.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// Its house, for a house chat.
+    pub house_id: Option<i64>,
+    /// The house's address, when cached.
+    pub address: Option<String>,
+    /// The person's role in it.
+    pub role: Role,
+    /// Whether the person may moderate it (delete others' messages): the domain's rule for
+    /// the role, so the UI never re-derives it.
+    pub can_moderate: bool,
+    /// Messages by others after the last one read.
+    pub unread: i64,
+    /// The newest message's time.
+    pub last_at: Option<String>,
+    /// The newest message's text, shortened.
+    pub last_text: Option<String>,
+    /// Whether notifications for it are off.
+    pub muted: bool,
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// The server has it.
+    Sent,
+    /// In the outbox, waiting to be sent.
+    Pending,
+    /// Refused by the server; retry, edit or discard it.
+    Failed,
+}
+
+/// Reads a stored role (roles are written by this crate from the wire's enum).
+fn role(text: &str) -> Role {
+    Role::parse(text).unwrap_or(Role::Resident)
+}
+
+/// A message as the timeline shows it; local echoes have no server id yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChatMessage {
+    /// Server id; None for an item still in the outbox.
+    pub id: Option<i64>,
+    /// The idempotency key.
+    pub client_key: String,
+    /// Community.
+    pub community_id: i64,
+    /// Author's person id (None for the person's own pending item).
+    pub author_id: Option<i64>,
+    /// Author's name.
+    pub author_name: String,
+    /// Author's flat.
+    pub author_flat: Option<String>,
+    /// Author's role.
+    pub author_role: Role,
+    /// Plain text.
+    pub body: String,
+    /// Replied-to message.
+    pub reply_to: Option<i64>,
+    /// Created at.
+    pub created_at: String,
+    /// Edited at.
+    pub edited_at: Option<String>,
+    /// Deleted at.
+    pub deleted_at: Option<String>,
+    /// Sent, or still in the outbox.
+    pub state: MessageState,
+    /// Why it failed, from the server.
+    pub error: Option<String>,
+}
+
+impl Cache {
+    /// The chat list with unread counts, in the order of the newest message.
+    pub fn chat_list(&self) -> Result<Vec<ChatSummary>> {
+        self.read(|c| {
+            let me = me(c)?;
+            let mut stmt = c.prepare_cached(
+                "SELECT cm.id, cm.kind, cm.title, cm.house_id, h.address, m.role, \
+                   (SELECT count(*) FROM (SELECT 1 FROM messages x WHERE x.community_id = cm.id \
+                      AND x.id > coalesce((SELECT last_read_id FROM read_state r WHERE r.community_id = cm.id), 0) \
+                      AND x.author_id != ?1 AND x.deleted_at IS NULL LIMIT ?2)), \
+                   last.created_at, substr(last.body, 1, 120), \
+                   coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0) \
+                 FROM memberships m JOIN communities cm ON cm.id = m.community_id \
+                 LEFT JOIN houses h ON h.id = cm.house_id \
+                 LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
+                 ORDER BY last.id DESC NULLS LAST, cm.id",
+            )?;
+            let rows = stmt.query_map([me, domkom_domain::message::UNREAD_COUNT_CAP], |r| {
+                let role = role(&r.get::<_, String>(5)?);
+                Ok(ChatSummary {
+                    community_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    title: r.get(2)?,
+                    house_id: r.get(3)?,
+                    address: r.get(4)?,
+                    role,
+                    can_moderate: role.moderates(),
+                    unread: r.get(6)?,
+                    last_at: r.get(7)?,
+                    last_text: r.get(8)?,
+                    muted: r.get::<_, i64>(9)? == 1,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// A page of a chat, newest first; the first page starts with the outbox's local echoes.
+    pub fn messages(&self, community: i64, before: Option<i64>, limit: usize) -> Result<Vec<ChatMessage>> {
+        self.read(|c| {
+            let mut out = Vec::new();
+            if before.is_none() {
+                let mut stmt = c.prepare_cached(
+                    "SELECT client_key, json_extract(payload, '$.body'), json_extract(payload, '$.reply_to'), \
+                     created_at, state, error_message FROM outbox.requests \
+                     WHERE kind = 'send_message' AND json_extract(payload, '$.community_id') = ?1 ORDER BY id DESC",
+                )?;
+                let name = cached_person(c)?.map(|p| p.name).unwrap_or_default();
+                let rows = stmt.query_map([community], |r| {
+                    Ok(ChatMessage {
+                        id: None,
+                        client_key: r.get(0)?,
+                        community_id: community,
+                        author_id: None,
+                        author_name: name.clone(),
+                        author_flat: None,
+                        author_role: Role::Resident,
+                        body: r.get(1)?,
+                        reply_to: r.get(2)?,
+                        created_at: r.get(3)?,
+                        edited_at: None,
+                        deleted_at: None,
+                        state: match OutboxState::parse(&r.get::<_, String>(4)?) {
+                            OutboxState::Pending => MessageState::Pending,
+                            OutboxState::Failed => MessageState::Failed,
+                        },
+                        error: r.get(5)?,
+                    })
+                })?;
+                for row in rows {
+                    out.push(row?);
+                }
+            }
+            let mut stmt = c.prepare_cached(
+                "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
+                 edited_at, deleted_at FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![community, before.unwrap_or(i64::MAX), limit as i64], |r| {
+                Ok(ChatMessage {
+                    id: Some(r.get(0)?),
+                    client_key: r.get(1)?,
+                    community_id: community,
+                    author_id: Some(r.get(2)?),
+                    author_name: r.get(3)?,
+                    author_flat: r.get(4)?,
+                    author_role: role(&r.get::<_, String>(5)?),
+                    body: r.get(6)?,
+                    reply_to: r.get(7)?,
+                    created_at: r.get(8)?,
+                    edited_at: r.get(9)?,
+                    deleted_at: r.get(10)?,
+                    state: MessageState::Sent,
+                    error: None,
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The id below which a chat's cached history may be missing messages, if any.
+    pub fn gap_below(&self, community: i64) -> Result<Option<i64>> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT below_id FROM history_gaps WHERE community_id = ?1", [community], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    /// Marks a chat read up to a message.
+    pub fn mark_read(&self, community: i64, up_to: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO read_state (community_id, last_read_id) VALUES (?1, ?2) \
+                 ON CONFLICT (community_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
+                params![community, up_to],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Turns a chat's notifications off or on.
+    pub fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO chat_settings (community_id, muted) VALUES (?1, ?2) \
+                 ON CONFLICT (community_id) DO UPDATE SET muted = excluded.muted",
+                params![community, i64::from(muted)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Marks every chat without a read marker as read to its newest message (after a first
+    /// sync, so years of history do not count as unread).
+    pub fn mark_all_read_if_new(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO read_state (community_id, last_read_id) \
+                 SELECT community_id, max(id) FROM messages GROUP BY community_id",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+}

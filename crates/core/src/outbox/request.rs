@@ -1,0 +1,76 @@
+//! What the outbox can hold: one variant per kind of write, its call to the server and
+//! where its answer is stored. A new kind of write (a reading, a ticket, a vote) is a new
+//! variant here; the queue, its retries and its failed state serve it unchanged.
+
+use rusqlite::Transaction;
+use serde::{Deserialize, Serialize};
+
+use domkom_domain::wire;
+
+use crate::api::Api;
+use crate::error::Result;
+use crate::events::Event;
+
+/// A write waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// A message to a chat.
+    SendMessage {
+        /// The community.
+        community_id: i64,
+        /// The text, already checked by the message rules.
+        body: String,
+        /// The message replied to.
+        reply_to: Option<i64>,
+    },
+}
+
+/// What the server made of a request.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// The stored message.
+    Message(wire::Message),
+}
+
+impl Request {
+    /// The stable name stored beside the payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::SendMessage { .. } => "send_message",
+        }
+    }
+
+    /// The event that shows this request (queued, failed) where it belongs.
+    pub fn event(&self) -> Event {
+        match self {
+            Request::SendMessage { community_id, .. } => Event::Chat { community_id: *community_id },
+        }
+    }
+
+    /// Sends it with its idempotency key.
+    pub async fn send(&self, api: &Api, client_key: &str) -> Result<Done> {
+        match self {
+            Request::SendMessage { community_id, body, reply_to } => {
+                Ok(Done::Message(api.send(*community_id, client_key, body, *reply_to).await?))
+            }
+        }
+    }
+}
+
+impl Done {
+    /// Stores what the server made (which also removes the outbox item it came from).
+    pub fn store(&self, tx: &Transaction<'_>) -> Result<()> {
+        match self {
+            Done::Message(m) => crate::chat::store_message(tx, m).map(|_| ()),
+        }
+    }
+
+    /// The event that shows it.
+    pub fn event(&self) -> Event {
+        match self {
+            Done::Message(m) => Event::Chat { community_id: m.community_id },
+        }
+    }
+}
