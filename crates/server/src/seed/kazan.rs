@@ -180,7 +180,7 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
     // Every district: its old small houses, its ordinary houses along its streets, then its
     // complex (if any), so that houses of one street and one complex have adjacent ids.
     let mut complexes = Vec::new();
-    for d in &DISTRICTS {
+    for d in DISTRICTS.iter() {
         let specials = houses.iter().filter(|h| h.district == d.name).count()
             + COMPLEXES.iter().filter(|c| c.district == d.name).map(|c| c.houses).sum::<usize>();
         let ordinary = d.houses - d.small - specials;
@@ -205,7 +205,7 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
             .collect();
         keyed.sort_by_key(|(s, key, _)| (*s, *key));
         let mut list: Vec<HouseSpec> = keyed.into_iter().map(|(_, _, h)| h).collect();
-        numbering.assign(&mut rng, &mut list, d.streets);
+        numbering.assign(&mut rng, &mut list, &d.streets);
         houses.extend(list);
 
         for c in COMPLEXES.iter().filter(|c| c.district == d.name) {

@@ -1,270 +1,52 @@
 //! Names of people, streets and organisations: Kazan is about half Tatar, half Russian, so
-//! both naming traditions appear, with patronymics built from the father's name.
+//! both naming traditions appear, with patronymics built from the father's name. The lists
+//! themselves are plain text in the repository's `assets/seed/`, one item a line, in the
+//! order the seed draws from them (changing the order changes the data set).
+
+use std::sync::LazyLock;
 
 use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::util::pick;
 
+/// The text of a list in `assets/seed/`, built into the binary.
+macro_rules! seed_asset {
+    ($path:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/seed/", $path))
+    };
+}
+
+/// A list built once, on first use, from its file in `assets/seed/`.
+type List<T> = LazyLock<Vec<T>>;
+
+/// The items of a list, one a line; blank lines are skipped.
+fn items(text: &'static str) -> Vec<&'static str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+}
+
 /// A male first name with the patronymics it gives a son and a daughter.
 type Father = (&'static str, &'static str, &'static str);
 
-const RUSSIAN_MEN: &[Father] = &[
-    ("Александр", "Александрович", "Александровна"),
-    ("Сергей", "Сергеевич", "Сергеевна"),
-    ("Андрей", "Андреевич", "Андреевна"),
-    ("Дмитрий", "Дмитриевич", "Дмитриевна"),
-    ("Алексей", "Алексеевич", "Алексеевна"),
-    ("Николай", "Николаевич", "Николаевна"),
-    ("Владимир", "Владимирович", "Владимировна"),
-    ("Игорь", "Игоревич", "Игоревна"),
-    ("Михаил", "Михайлович", "Михайловна"),
-    ("Евгений", "Евгеньевич", "Евгеньевна"),
-    ("Юрий", "Юрьевич", "Юрьевна"),
-    ("Павел", "Павлович", "Павловна"),
-    ("Виктор", "Викторович", "Викторовна"),
-    ("Олег", "Олегович", "Олеговна"),
-    ("Иван", "Иванович", "Ивановна"),
-    ("Константин", "Константинович", "Константиновна"),
-    ("Максим", "Максимович", "Максимовна"),
-    ("Артём", "Артёмович", "Артёмовна"),
-    ("Вячеслав", "Вячеславович", "Вячеславовна"),
-    ("Геннадий", "Геннадьевич", "Геннадьевна"),
-    ("Анатолий", "Анатольевич", "Анатольевна"),
-    ("Валерий", "Валерьевич", "Валерьевна"),
-    ("Роман", "Романович", "Романовна"),
-    ("Денис", "Денисович", "Денисовна"),
-    ("Илья", "Ильич", "Ильинична"),
-    ("Пётр", "Петрович", "Петровна"),
-    ("Григорий", "Григорьевич", "Григорьевна"),
-    ("Борис", "Борисович", "Борисовна"),
-];
+/// Fathers from lines of three words: «Имя Отчество(сына) Отчество(дочери)». A line of
+/// another shape is left out (a test checks that none is).
+fn fathers(text: &'static str) -> Vec<Father> {
+    items(text)
+        .into_iter()
+        .filter_map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+            [name, son, daughter] => Some((name, son, daughter)),
+            _ => None,
+        })
+        .collect()
+}
 
-const TATAR_MEN: &[Father] = &[
-    ("Ринат", "Ринатович", "Ринатовна"),
-    ("Ильдар", "Ильдарович", "Ильдаровна"),
-    ("Рустам", "Рустамович", "Рустамовна"),
-    ("Марат", "Маратович", "Маратовна"),
-    ("Айрат", "Айратович", "Айратовна"),
-    ("Ильнур", "Ильнурович", "Ильнуровна"),
-    ("Рамиль", "Рамилевич", "Рамилевна"),
-    ("Радик", "Радикович", "Радиковна"),
-    ("Фарит", "Фаритович", "Фаритовна"),
-    ("Ильшат", "Ильшатович", "Ильшатовна"),
-    ("Азат", "Азатович", "Азатовна"),
-    ("Тимур", "Тимурович", "Тимуровна"),
-    ("Рафаэль", "Рафаэлевич", "Рафаэлевна"),
-    ("Ренат", "Ренатович", "Ренатовна"),
-    ("Ильгиз", "Ильгизович", "Ильгизовна"),
-    ("Дамир", "Дамирович", "Дамировна"),
-    ("Булат", "Булатович", "Булатовна"),
-    ("Ирек", "Ирекович", "Ирековна"),
-    ("Наиль", "Наилевич", "Наилевна"),
-    ("Рашид", "Рашидович", "Рашидовна"),
-    ("Равиль", "Равилевич", "Равилевна"),
-    ("Фанис", "Фанисович", "Фанисовна"),
-    ("Зуфар", "Зуфарович", "Зуфаровна"),
-    ("Ильсур", "Ильсурович", "Ильсуровна"),
-    ("Алмаз", "Алмазович", "Алмазовна"),
-    ("Ленар", "Ленарович", "Ленаровна"),
-    ("Раиль", "Раилевич", "Раилевна"),
-    ("Шамиль", "Шамилевич", "Шамилевна"),
-    ("Камиль", "Камилевич", "Камилевна"),
-    ("Ильяс", "Ильясович", "Ильясовна"),
-];
-
-const RUSSIAN_WOMEN: &[&str] = &[
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Татьяна",
-    "Ирина",
-    "Светлана",
-    "Анна",
-    "Мария",
-    "Екатерина",
-    "Юлия",
-    "Людмила",
-    "Галина",
-    "Марина",
-    "Надежда",
-    "Валентина",
-    "Оксана",
-    "Вера",
-    "Ксения",
-    "Дарья",
-    "Анастасия",
-    "Любовь",
-    "Нина",
-    "Евгения",
-    "Полина",
-];
-
-const TATAR_WOMEN: &[&str] = &[
-    "Гульнара",
-    "Алсу",
-    "Лейсан",
-    "Гузель",
-    "Айгуль",
-    "Резеда",
-    "Лилия",
-    "Альфия",
-    "Диляра",
-    "Зульфия",
-    "Венера",
-    "Эльвира",
-    "Гульшат",
-    "Чулпан",
-    "Ильсияр",
-    "Рузиля",
-    "Гульназ",
-    "Римма",
-    "Розалия",
-    "Айсылу",
-    "Камила",
-    "Динара",
-    "Энже",
-    "Зарина",
-    "Ландыш",
-    "Рамиля",
-    "Миляуша",
-];
-
-const RUSSIAN_SURNAMES: &[&str] = &[
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-    "Орлов",
-    "Андреев",
-    "Макаров",
-    "Никитин",
-    "Захаров",
-    "Зайцев",
-    "Соловьёв",
-    "Борисов",
-    "Яковлев",
-    "Григорьев",
-    "Романов",
-    "Воробьёв",
-    "Сергеев",
-    "Кузьмин",
-    "Фролов",
-    "Александров",
-    "Дмитриев",
-    "Королёв",
-    "Гусев",
-    "Киселёв",
-    "Ильин",
-    "Максимов",
-    "Поляков",
-    "Сорокин",
-    "Виноградов",
-    "Ковалёв",
-    "Белов",
-    "Медведев",
-    "Антонов",
-    "Тарасов",
-    "Жуков",
-    "Баранов",
-    "Филиппов",
-    "Комаров",
-    "Давыдов",
-    "Беляев",
-    "Герасимов",
-    "Богданов",
-    "Осипов",
-    "Сидоров",
-    "Матвеев",
-    "Титов",
-    "Марков",
-    "Миронов",
-    "Крылов",
-    "Куликов",
-    "Карпов",
-    "Власов",
-    "Мельников",
-    "Денисов",
-];
-
-const TATAR_SURNAMES: &[&str] = &[
-    "Гарипов",
-    "Хабибуллин",
-    "Сафин",
-    "Галиев",
-    "Хасанов",
-    "Закиров",
-    "Валиев",
-    "Шарипов",
-    "Ахметов",
-    "Мухаметзянов",
-    "Гайнуллин",
-    "Зарипов",
-    "Гильмутдинов",
-    "Нуриев",
-    "Файзуллин",
-    "Сабиров",
-    "Ибрагимов",
-    "Мингазов",
-    "Хайруллин",
-    "Гатауллин",
-    "Латыпов",
-    "Юсупов",
-    "Хуснутдинов",
-    "Камалов",
-    "Садыков",
-    "Гараев",
-    "Шайхутдинов",
-    "Миннахметов",
-    "Фаттахов",
-    "Салихов",
-    "Гилязов",
-    "Мусин",
-    "Ганиев",
-    "Гимадиев",
-    "Зиннатуллин",
-    "Низамов",
-    "Сулейманов",
-    "Тагиров",
-    "Фахрутдинов",
-    "Хамидуллин",
-    "Шакиров",
-    "Ягудин",
-    "Абдуллин",
-    "Бикмухаметов",
-    "Вафин",
-    "Галимзянов",
-    "Исмагилов",
-    "Каримов",
-    "Лутфуллин",
-    "Мавлютов",
-    "Набиуллин",
-    "Рахимов",
-    "Саттаров",
-    "Усманов",
-    "Хакимов",
-    "Яхин",
-    "Нигматуллин",
-    "Минуллин",
-    "Багаутдинов",
-    "Хайртдинов",
-];
+static RUSSIAN_MEN: List<Father> = LazyLock::new(|| fathers(seed_asset!("fathers-russian.txt")));
+static TATAR_MEN: List<Father> = LazyLock::new(|| fathers(seed_asset!("fathers-tatar.txt")));
+static RUSSIAN_WOMEN: List<&str> = LazyLock::new(|| items(seed_asset!("women-russian.txt")));
+static TATAR_WOMEN: List<&str> = LazyLock::new(|| items(seed_asset!("women-tatar.txt")));
+/// Surnames in their male form; a woman's adds «-а».
+static RUSSIAN_SURNAMES: List<&str> = LazyLock::new(|| items(seed_asset!("surnames-russian.txt")));
+static TATAR_SURNAMES: List<&str> = LazyLock::new(|| items(seed_asset!("surnames-tatar.txt")));
 
 /// A generated person's name, with what a spouse's name is built from.
 pub(super) struct PersonName {
@@ -281,7 +63,7 @@ pub(super) struct PersonName {
 /// A random full name; about half the city's families are Tatar.
 pub(super) fn person(rng: &mut StdRng) -> PersonName {
     let tatar = rng.random_bool(0.5);
-    let surname = if tatar { pick(rng, TATAR_SURNAMES) } else { pick(rng, RUSSIAN_SURNAMES) };
+    let surname = if tatar { pick(rng, &TATAR_SURNAMES) } else { pick(rng, &RUSSIAN_SURNAMES) };
     let female = rng.random_bool(0.55);
     named(rng, surname, female, tatar)
 }
@@ -296,13 +78,13 @@ fn named(rng: &mut StdRng, surname: &'static str, female: bool, tatar: bool) -> 
     let mixed = rng.random_bool(0.125);
     let first_tatar = tatar != (mixed && rng.random_bool(0.5));
     let father_tatar = tatar != (mixed && rng.random_bool(0.5));
-    let fathers = if father_tatar { TATAR_MEN } else { RUSSIAN_MEN };
+    let fathers: &[Father] = if father_tatar { &TATAR_MEN } else { &RUSSIAN_MEN };
     let father = fathers[rng.random_range(0..fathers.len())];
     let full = if female {
-        let first = if first_tatar { pick(rng, TATAR_WOMEN) } else { pick(rng, RUSSIAN_WOMEN) };
+        let first = if first_tatar { pick(rng, &TATAR_WOMEN) } else { pick(rng, &RUSSIAN_WOMEN) };
         format!("{surname}а {first} {}", father.2)
     } else {
-        let men = if first_tatar { TATAR_MEN } else { RUSSIAN_MEN };
+        let men: &[Father] = if first_tatar { &TATAR_MEN } else { &RUSSIAN_MEN };
         let first = men[rng.random_range(0..men.len())].0;
         format!("{surname} {first} {}", father.1)
     };
@@ -329,265 +111,83 @@ pub(super) struct District {
     /// A postal code of the district.
     pub postal: &'static str,
     /// Streets, the busiest first.
-    pub streets: &'static [&'static str],
+    pub streets: Vec<&'static str>,
 }
 
 /// The seven districts of Kazan; the house counts add up to the city's 6,014.
-pub(super) const DISTRICTS: [District; 7] = [
-    District {
-        name: "Авиастроительный",
-        genitive: "Авиастроительного",
-        houses: 640,
-        small: 110,
-        tax_office: 1657,
-        postal: "420127",
-        streets: &[
-            "ул. Дементьева",
-            "ул. Копылова",
-            "ул. Ленинградская",
-            "ул. Симонова",
-            "ул. Лукина",
-            "ул. Королёва",
-            "ул. Челюскина",
-            "ул. Ударная",
-            "ул. Беломорская",
-            "ул. Побежимова",
-            "ул. Гудованцева",
-            "ул. Чапаева",
-            "ул. Айдарова",
-            "ул. Тимирязева",
-            "ул. Лётная",
-        ],
-    },
-    District {
-        name: "Вахитовский",
-        genitive: "Вахитовского",
-        houses: 860,
-        small: 140,
-        tax_office: 1655,
-        postal: "420111",
-        streets: &[
-            "ул. Баумана",
-            "ул. Пушкина",
-            "ул. Островского",
-            "ул. Карла Маркса",
-            "ул. Большая Красная",
-            "ул. Бутлерова",
-            "ул. Галиаскара Камала",
-            "ул. Габдуллы Тукая",
-            "ул. Татарстан",
-            "ул. Толстого",
-            "ул. Калинина",
-            "ул. Вишневского",
-            "ул. Щапова",
-            "ул. Достоевского",
-            "ул. Гоголя",
-            "ул. Жуковского",
-            "ул. Кави Наджми",
-            "ул. Тази Гиззата",
-            "ул. Хади Такташа",
-            "ул. Марселя Салимжанова",
-            "ул. Муштари",
-            "ул. Каюма Насыйри",
-        ],
-    },
-    District {
-        name: "Кировский",
-        genitive: "Кировского",
-        houses: 700,
-        small: 130,
-        tax_office: 1658,
-        postal: "420021",
-        streets: &[
-            "Горьковское ш.",
-            "ул. Ильича",
-            "ул. Гладилова",
-            "ул. Фрунзе",
-            "ул. Краснококшайская",
-            "ул. Батыршина",
-            "ул. Тэцевская",
-            "ул. Кулагина",
-            "ул. Степана Разина",
-            "ул. Ташкентская",
-            "ул. Молодёжная",
-            "ул. Воронежская",
-        ],
-    },
-    District {
-        name: "Московский",
-        genitive: "Московского",
-        houses: 820,
-        small: 60,
-        tax_office: 1658,
-        postal: "420095",
-        streets: &[
-            "пр. Ибрагимова",
-            "ул. Декабристов",
-            "ул. Гагарина",
-            "ул. Восстания",
-            "ул. Болотникова",
-            "ул. Кулахметова",
-            "ул. Саид-Галеева",
-            "ул. Волгоградская",
-            "ул. Комсомольская",
-            "ул. Ватутина",
-            "ул. Красносельская",
-            "ул. Короленко",
-            "ул. Шамиля Усманова",
-        ],
-    },
-    District {
-        name: "Ново-Савиновский",
-        genitive: "Ново-Савиновского",
-        houses: 880,
-        small: 20,
-        tax_office: 1657,
-        postal: "420138",
-        streets: &[
-            "пр. Ямашева",
-            "ул. Чистопольская",
-            "ул. Фатыха Амирхана",
-            "ул. Адоратского",
-            "ул. Гаврилова",
-            "ул. Сибгата Хакима",
-            "ул. Четаева",
-            "ул. Меридианная",
-            "ул. Серова",
-            "ул. Мусина",
-            "ул. Абсалямова",
-            "ул. Маршала Чуйкова",
-            "ул. Карбышева",
-            "ул. Бондаренко",
-        ],
-    },
-    District {
-        name: "Приволжский",
-        genitive: "Приволжского",
-        houses: 1050,
-        small: 70,
-        tax_office: 1659,
-        postal: "420110",
-        streets: &[
-            "пр. Победы",
-            "ул. Академика Парина",
-            "ул. Рихарда Зорге",
-            "ул. Юлиуса Фучика",
-            "ул. Кул Гали",
-            "ул. Закиева",
-            "ул. Ботаническая",
-            "ул. Хусаина Мавлютова",
-            "ул. Академика Глушко",
-            "ул. Дубравная",
-            "ул. Гарифьянова",
-            "ул. Курская",
-            "ул. Отрадная",
-            "ул. Павлюхина",
-            "ул. Авангардная",
-            "ул. Ахтямова",
-        ],
-    },
-    District {
-        name: "Советский",
-        genitive: "Советского",
-        houses: 1064,
-        small: 66,
-        tax_office: 1660,
-        postal: "420087",
-        streets: &[
-            "ул. Академика Сахарова",
-            "ул. Гвардейская",
-            "ул. Сыртлановой",
-            "ул. Космонавтов",
-            "ул. Ершова",
-            "ул. Абжалилова",
-            "ул. Патриса Лумумбы",
-            "ул. Аделя Кутуя",
-            "ул. Братьев Касимовых",
-            "ул. Габишева",
-            "ул. Рауиса Гареева",
-            "Сибирский тракт",
-            "ул. Курчатова",
-            "ул. Латышских Стрелков",
-            "ул. Академика Арбузова",
-            "ул. Взлётная",
-        ],
-    },
-];
+pub(super) static DISTRICTS: LazyLock<[District; 7]> = LazyLock::new(|| {
+    [
+        District {
+            name: "Авиастроительный",
+            genitive: "Авиастроительного",
+            houses: 640,
+            small: 110,
+            tax_office: 1657,
+            postal: "420127",
+            streets: items(seed_asset!("streets/aviastroitelny.txt")),
+        },
+        District {
+            name: "Вахитовский",
+            genitive: "Вахитовского",
+            houses: 860,
+            small: 140,
+            tax_office: 1655,
+            postal: "420111",
+            streets: items(seed_asset!("streets/vakhitovsky.txt")),
+        },
+        District {
+            name: "Кировский",
+            genitive: "Кировского",
+            houses: 700,
+            small: 130,
+            tax_office: 1658,
+            postal: "420021",
+            streets: items(seed_asset!("streets/kirovsky.txt")),
+        },
+        District {
+            name: "Московский",
+            genitive: "Московского",
+            houses: 820,
+            small: 60,
+            tax_office: 1658,
+            postal: "420095",
+            streets: items(seed_asset!("streets/moskovsky.txt")),
+        },
+        District {
+            name: "Ново-Савиновский",
+            genitive: "Ново-Савиновского",
+            houses: 880,
+            small: 20,
+            tax_office: 1657,
+            postal: "420138",
+            streets: items(seed_asset!("streets/novo-savinovsky.txt")),
+        },
+        District {
+            name: "Приволжский",
+            genitive: "Приволжского",
+            houses: 1050,
+            small: 70,
+            tax_office: 1659,
+            postal: "420110",
+            streets: items(seed_asset!("streets/privolzhsky.txt")),
+        },
+        District {
+            name: "Советский",
+            genitive: "Советского",
+            houses: 1064,
+            small: 66,
+            tax_office: 1660,
+            postal: "420087",
+            streets: items(seed_asset!("streets/sovetsky.txt")),
+        },
+    ]
+});
 
 /// Name stems of management companies («ООО "УК …"»).
-pub(super) const UK_STEMS: &[&str] = &[
-    "Наш дом",
-    "Комфорт",
-    "Жилсервис",
-    "Сервис-Центр",
-    "ЖилКомфорт",
-    "Уют",
-    "Жилищник",
-    "Казань-Дом",
-    "Идель",
-    "Мой дом",
-    "Управдом",
-    "Ремжилсервис",
-    "Эталон",
-    "Гарант",
-    "Стандарт",
-    "Лидер",
-    "Приоритет",
-    "Заречье",
-    "Азино",
-    "Горки",
-    "Савиново",
-    "Квартал",
-    "Центр",
-    "Восток",
-    "Север",
-    "Волга",
-    "Казанка",
-    "Дом-Сервис",
-    "Эко-Дом",
-    "Новый город",
-    "Солнечный",
-    "Соседи",
-    "Чистый двор",
-    "Тёплый дом",
-    "Мегаполис",
-    "Жилфонд",
-    "Респект",
-    "Домоуправление",
-    "Ак Барс Дом",
-    "Яшьлек",
-    "Бустан",
-    "Кама",
-    "Сулейман",
-    "Дуслык",
-    "Жилкомсервис",
-    "Первая УК",
-    "Профи",
-    "Доверие",
-    "Партнёр",
-];
+pub(super) static UK_STEMS: List<&str> = LazyLock::new(|| items(seed_asset!("uk-stems.txt")));
 
 /// Name stems of housing cooperatives («ЖСК "Строитель-7"»).
-pub(super) const ZHSK_STEMS: &[&str] = &[
-    "Строитель",
-    "Энергетик",
-    "Авиатор",
-    "Химик",
-    "Медик",
-    "Учитель",
-    "Мотор",
-    "Радуга",
-    "Восход",
-    "Спутник",
-    "Прогресс",
-    "Связист",
-    "Железнодорожник",
-    "Нефтяник",
-    "Университетский",
-    "Моторостроитель",
-    "Вертолётчик",
-    "Оргсинтез",
-];
+pub(super) static ZHSK_STEMS: List<&str> = LazyLock::new(|| items(seed_asset!("zhsk-stems.txt")));
 
 /// Banks with their БИК and correspondent accounts, for bank details.
 pub(super) const BANKS: &[(&str, &str, &str)] = &[
@@ -623,6 +223,23 @@ mod tests {
     fn districts_add_up_to_kazan() {
         assert_eq!(DISTRICTS.iter().map(|d| d.houses).sum::<usize>(), 6014);
         assert_eq!(DISTRICTS.iter().map(|d| d.small).sum::<usize>(), 596);
+    }
+
+    #[test]
+    fn lists_are_read_whole_from_assets() {
+        let fathers =
+            [(seed_asset!("fathers-russian.txt"), &RUSSIAN_MEN), (seed_asset!("fathers-tatar.txt"), &TATAR_MEN)];
+        for (text, read) in fathers {
+            assert_eq!(items(text).len(), read.len(), "a father's line is not three words");
+        }
+        assert_eq!([RUSSIAN_MEN.len(), TATAR_MEN.len()], [28, 30]);
+        let lists = [&RUSSIAN_WOMEN, &TATAR_WOMEN, &RUSSIAN_SURNAMES, &TATAR_SURNAMES, &UK_STEMS, &ZHSK_STEMS];
+        assert_eq!(lists.map(|l| l.len()), [24, 27, 70, 60, 49, 18]);
+        assert_eq!(DISTRICTS.iter().map(|d| d.streets.len()).collect::<Vec<_>>(), [15, 22, 12, 13, 14, 16, 16]);
+        let all = lists.iter().flat_map(|l| l.iter()).chain(DISTRICTS.iter().flat_map(|d| d.streets.iter()));
+        for item in all {
+            assert!(!item.is_empty() && item.trim() == *item, "{item:?}");
+        }
     }
 
     #[test]

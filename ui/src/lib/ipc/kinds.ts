@@ -1,0 +1,51 @@
+// How the UI words a failure for people. The kinds come from Rust (the generated
+// `ErrorKind`, plus the UI's own `no_shell`): the map below must name every one of them, or
+// the type check fails, and a test holds ru, tt and en to every key. A failure that carries a
+// code (a rule's, such as `message_empty`, or the server's, such as `not_member`) is worded
+// by that code where the locale files know it (`error.code.<code>`, with the failure's named
+// values filled in), and by its kind otherwise.
+import type { UiErrorKind } from './call';
+
+const ERROR_TEXT_KEYS = {
+  network: 'error.network',
+  refused: 'error.refused',
+  rate_limited: 'error.rate_limited',
+  signed_out: 'error.signed_out',
+  not_signed_in: 'error.not_signed_in',
+  keyring: 'error.keyring',
+  cache_too_new: 'error.cache_too_new',
+  cache: 'error.cache',
+  invalid: 'error.invalid',
+  other_server: 'error.other_server',
+  io: 'error.io',
+  no_shell: 'error.no_shell',
+  internal: 'error.internal',
+} as const satisfies Record<UiErrorKind, `error.${string}`>;
+
+/** Every kind, in the map's order. */
+export const ERROR_KINDS = Object.keys(ERROR_TEXT_KEYS) as UiErrorKind[];
+
+/** The codes the UI words itself (the rest show the server's own words). */
+export const ERROR_CODES = [
+  'message_empty',
+  'message_too_long',
+  'message_control_char',
+  'no_such_chat',
+  'no_such_outbox_item',
+  'not_member',
+] as const;
+
+/** Whether a kind from the shell is one the UI knows. */
+export function isErrorKind(kind: string): kind is UiErrorKind {
+  return Object.hasOwn(ERROR_TEXT_KEYS, kind);
+}
+
+/** The locale key for a failure's kind; a kind the UI does not know is worded as `internal`. */
+export function errorTextKey(kind: string): (typeof ERROR_TEXT_KEYS)[UiErrorKind] {
+  return ERROR_TEXT_KEYS[isErrorKind(kind) ? kind : 'internal'];
+}
+
+/** The locale key for a failure's code, when the UI words that code itself. */
+export function errorCodeKey(code: string | null): string | null {
+  return code && (ERROR_CODES as readonly string[]).includes(code) ? `error.code.${code}` : null;
+}
