@@ -3,10 +3,31 @@ import type { NewMessage } from "./NewMessage";
 import type { SyncStatus } from "./SyncStatus";
 
 /**
- * One change the app may want to show.
+ * One change the app may want to show. Each kind of cached entity has its own, so the UI
+ * re-reads only what changed.
  */
-export type Event = { "type": "houses" } | { "type": "chat", 
+export type Event = { "type": "chats" } | { "type": "chat", 
 /**
  * The community.
  */
-community_id: number, } | { "type": "new_message" } & NewMessage | { "type": "sync" } & SyncStatus | { "type": "outbox" } | { "type": "signed_out" };
+community_id: number, } | { "type": "new_message" } & NewMessage | { "type": "houses" } | { "type": "tickets", 
+/**
+ * The house.
+ */
+house_id: number, } | { "type": "notices", 
+/**
+ * The house.
+ */
+house_id: number, } | { "type": "repair_plans", 
+/**
+ * The house.
+ */
+house_id: number, } | { "type": "accounts" } | { "type": "bills", 
+/**
+ * The account.
+ */
+account_id: number, } | { "type": "devices" } | { "type": "readings", 
+/**
+ * The device.
+ */
+device_id: number, } | { "type": "sync" } & SyncStatus | { "type": "outbox" } | { "type": "signed_out" };
