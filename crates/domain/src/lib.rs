@@ -2,6 +2,7 @@
 //! message text, meter readings, ticket deadlines, outage limits, and the wire types that
 //! cross HTTP. Pure: no I/O.
 
+pub mod chat;
 pub mod message;
 pub mod meter;
 pub mod money;
@@ -11,4 +12,4 @@ pub mod ticket;
 pub mod wire;
 
 pub use money::Kopecks;
-pub use role::Role;
+pub use role::{Role, StaffRole};
