@@ -27,13 +27,15 @@ pub enum MessageError {
     ControlChar(u32),
 }
 
-/// Checks a message body and returns it with surrounding white space trimmed.
+/// Checks a message body and returns it with surrounding white space trimmed. The length
+/// counts the body as sent, white space included, so that the limit is the one the API's
+/// schema states (`maxLength` of what is sent).
 pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
         return Err(MessageError::Empty);
     }
-    let count = trimmed.chars().count();
+    let count = body.chars().count();
     if count > MAX_MESSAGE_CHARS {
         return Err(MessageError::TooLong(count));
     }
@@ -59,5 +61,7 @@ mod tests {
         assert_eq!(validate_message_body(&long), Err(MessageError::TooLong(4001)));
         assert_eq!(validate_message_body("a\u{0007}b"), Err(MessageError::ControlChar(7)));
         assert!(validate_message_body(&"я".repeat(MAX_MESSAGE_CHARS)).is_ok());
+        let padded = format!(" {}", "я".repeat(MAX_MESSAGE_CHARS));
+        assert_eq!(validate_message_body(&padded), Err(MessageError::TooLong(4001)), "counted as sent");
     }
 }

@@ -7,7 +7,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::error::Error;
+use super::error::Error;
+use crate::esia::SignInError;
 use crate::store::Viewer;
 
 /// JSON in and out, with clear errors for bad bodies.
@@ -97,7 +98,7 @@ async fn viewer_of(parts: &Parts, state: &AppState) -> Result<(Viewer, String), 
     let viewer = state
         .run(move |store| {
             let person = crate::esia::authenticate(store, &t)?;
-            store.viewer(person)
+            store.viewer(person)?.ok_or(SignInError::UnknownPerson)
         })
         .await?;
     Ok((viewer, token))

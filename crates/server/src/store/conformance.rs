@@ -1,0 +1,1 @@
+//! The tests every implementation of the store traits must pass.
