@@ -3,6 +3,7 @@
 //! cross HTTP. Pure: no I/O.
 
 pub mod chat;
+pub mod json;
 pub mod message;
 pub mod meter;
 pub mod money;

@@ -438,7 +438,7 @@ pub struct SendMessage {
     )]
     pub body: String,
     /// The message this one replies to, in the same chat.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub reply_to: Option<i64>,
 }

@@ -2,6 +2,11 @@
 //! each status it can answer, with its body, and links that lead from one answer to the next
 //! request (which a stateful tester such as schemathesis follows).
 
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
@@ -29,6 +34,7 @@ use super::{auth, chat, feed, house, registry, services, stats};
             domkom_domain::wire::Ticket, domkom_domain::wire::Device, domkom_domain::wire::Reading,
             domkom_domain::wire::Account, domkom_domain::wire::Bill, domkom_domain::wire::BillReading,
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
+            domkom_domain::ticket::Status,
         ),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden, responses::NotFound,
@@ -61,7 +67,66 @@ impl utoipa::Modify for SignIn {
     }
 }
 
+/// The document as served. utoipa 5.5 writes a link's `operationId`, `operationRef` and
+/// `requestBody` in snake case, which OpenAPI readers do not know; the names are put right
+/// once, here, and the text kept for every request.
+fn document() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        fix_link_names(&mut doc);
+        doc.to_string()
+    })
+}
+
+/// Renames the snake-case keys of every link object (under `links` of a response).
+fn fix_link_names(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Object(links)) = map.get_mut("links") {
+                for link in links.values_mut() {
+                    if let Value::Object(link) = link {
+                        for (from, to) in [
+                            ("operation_id", "operationId"),
+                            ("operation_ref", "operationRef"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(v) = link.remove(from) {
+                                link.insert(to.to_owned(), v);
+                            }
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(fix_link_names);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_link_names),
+        _ => {}
+    }
+}
+
 /// The OpenAPI 3 document, generated from the code.
-pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+pub async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_their_operation_as_openapi_does() {
+        let doc: Value = serde_json::from_str(document()).unwrap_or_default();
+        let link = &doc["paths"]["/v1/me"]["get"]["responses"]["200"]["links"]["house"];
+        assert_eq!(link["operationId"], "get_house");
+        assert!(link.get("operation_id").is_none());
+        let ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        assert!(ids.contains(&"get_house") && ids.contains(&"send_message"), "the targets exist: {ids:?}");
+    }
 }

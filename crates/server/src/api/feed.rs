@@ -76,6 +76,12 @@ pub async fn changes(
 /// ([`STREAM_CLOSE_REAUTHENTICATE`]) when the token expires or its session ends (checked
 /// at every ping), and the client opens it again with a fresh token.
 #[utoipa::path(get, path = "/v1/stream", operation_id = "open_stream", tag = "feed",
+    params(
+        ("Upgrade" = String, Header, description = "`websocket`: the stream is a WebSocket (RFC 6455)."),
+        ("Connection" = String, Header, description = "`Upgrade`."),
+        ("Sec-WebSocket-Version" = String, Header, description = "`13`."),
+        ("Sec-WebSocket-Key" = String, Header, description = "16 random bytes, base64."),
+    ),
     responses(
         (status = 101, description = "WebSocket of PushEvent JSON texts; closed with 4001 when the access token expires or is revoked"),
         (status = 400, response = doc::BadRequest),

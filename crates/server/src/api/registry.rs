@@ -13,8 +13,10 @@ use super::{AppState, Auth, Json};
 #[serde(deny_unknown_fields)]
 pub struct EndOwnership {
     /// The former owner.
+    #[serde(deserialize_with = "domkom_domain::json::integer")]
     pub person_id: i64,
     /// The premises sold.
+    #[serde(deserialize_with = "domkom_domain::json::integer")]
     pub premises_id: i64,
 }
 
