@@ -413,10 +413,8 @@ pub struct MessagesPage {
     pub has_more: bool,
 }
 
-/// A new message to send. Unknown fields are refused. The schema's patterns state the rules
-/// of [`crate::message::validate_message_body`] (ECMA-262, as OpenAPI wants): no control
-/// character but tab and line feed, and some character that is not white space; and a
-/// hyphenated UUID for the key.
+/// A new message to send. Unknown fields are refused. The schema states the rules of
+/// [`crate::message::validate_message_body`] for the body, and a hyphenated UUID for the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -428,14 +426,7 @@ pub struct SendMessage {
     )]
     pub client_key: String,
     /// Plain text, 1 to 4000 characters, with some that are not white space.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 4000,
-            pattern = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
     pub body: String,
     /// The message this one replies to, in the same chat.
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
@@ -449,14 +440,7 @@ pub struct SendMessage {
 #[serde(deny_unknown_fields)]
 pub struct EditMessage {
     /// Plain text, 1 to 4000 characters, with some that are not white space.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            min_length = 1,
-            max_length = 4000,
-            pattern = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
     pub body: String,
 }
 

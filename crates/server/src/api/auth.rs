@@ -24,7 +24,7 @@ use crate::esia::{self, CLIENT_ID};
             ("house" = (operation_id = "get_house", parameters(("id" = "$response.body#/house_ids/0")))),
             ("join" = (operation_id = "join_community", parameters(("id" = "$response.body#/offers/0/community_id")))),
         )),
-        (status = 401, response = doc::Unauthorized),
+        doc::Unsigned,
     ),
     security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, AnyAuth(viewer): AnyAuth) -> Result<Json<Me>> {
@@ -141,7 +141,7 @@ fn missing(field: &str) -> Error {
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, body = TokenResponse, headers(("Cache-Control" = String, description = "Always `no-store`."))),
-        (status = 400, response = doc::BadRequest),
+        doc::Malformed,
     ))]
 pub async fn token(
     State(state): State<AppState>,
@@ -190,7 +190,7 @@ pub struct RevokeRequest {
     request_body(content = RevokeRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "The session is ended (or the token was unknown)."),
-        (status = 400, response = doc::BadRequest),
+        doc::Malformed,
     ))]
 pub async fn revoke(
     State(state): State<AppState>,

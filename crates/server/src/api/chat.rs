@@ -20,10 +20,7 @@ use super::{AppState, Auth, Json};
             ("history" = (operation_id = "list_messages", parameters(("id" = "$response.body#/id")))),
             ("send" = (operation_id = "send_message", parameters(("id" = "$response.body#/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn community(
@@ -52,10 +49,7 @@ pub struct HistoryQuery {
         (status = 200, body = MessagesPage, links(
             ("edit" = (operation_id = "edit_message", parameters(("id" = "$response.body#/messages/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn history(
@@ -85,15 +79,7 @@ fn is_client_key(key: &str) -> bool {
             ("history" = (operation_id = "list_messages", parameters(("id" = "$response.body#/community_id")))),
         )),
         (status = 200, body = Message, description = "Sent before with this key: the stored message."),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::TooLarge),
-        (status = 415, response = doc::NotJson),
-        (status = 422, response = doc::Invalid),
-        (status = 429, response = doc::RateLimited),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting, doc::BadBody, doc::BreaksRule, doc::Throttled,
     ),
     security(("bearer" = [])))]
 pub async fn send(
@@ -122,14 +108,7 @@ pub async fn send(
     request_body = EditMessage,
     responses(
         (status = 200, body = Message),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::TooLarge),
-        (status = 415, response = doc::NotJson),
-        (status = 422, response = doc::Invalid),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting, doc::BadBody, doc::BreaksRule,
     ),
     security(("bearer" = [])))]
 pub async fn edit(
@@ -147,10 +126,7 @@ pub async fn edit(
     params(("id" = i64, Path, description = "The message.")),
     responses(
         (status = 200, body = Message),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn delete(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Message>> {
@@ -166,10 +142,7 @@ pub async fn delete(State(state): State<AppState>, Auth(viewer): Auth, Path(id):
             ("community" = (operation_id = "get_community", parameters(("id" = "$response.body#/community_id")))),
             ("leave" = (operation_id = "leave_community", parameters(("id" = "$response.body#/community_id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn join(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Membership>> {
@@ -181,9 +154,7 @@ pub async fn join(State(state): State<AppState>, Auth(viewer): Auth, Path(id): P
     params(("id" = i64, Path, description = "The community.")),
     responses(
         (status = 204, description = "Left; a delete of the membership follows in the feed."),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn leave(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<StatusCode> {

@@ -10,7 +10,6 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::error::doc as responses;
 use super::{auth, chat, feed, house, registry, services, stats};
 
 #[derive(OpenApi)]
@@ -35,11 +34,6 @@ use super::{auth, chat, feed, house, registry, services, stats};
             domkom_domain::wire::Account, domkom_domain::wire::Bill, domkom_domain::wire::BillReading,
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
             domkom_domain::ticket::Status,
-        ),
-        responses(
-            responses::BadRequest, responses::Unauthorized, responses::Forbidden, responses::NotFound,
-            responses::Conflict, responses::TooLarge, responses::NotJson, responses::Invalid,
-            responses::RateLimited,
         ),
     ),
     modifiers(&SignIn),

@@ -232,59 +232,106 @@ impl IntoResponse for Error {
     }
 }
 
-/// The documented error answers, one per status, each an [`ApiError`] body; operations
-/// list the ones they can give.
+/// The documented error answers, grouped as operations give them; each is an [`ApiError`]
+/// body. An operation lists the groups it can answer beside its success.
 pub mod doc {
+    #![allow(dead_code)] // The variants describe answers; they are never built.
+
     use domkom_domain::wire::ApiError;
-    use utoipa::ToResponse;
+    use utoipa::IntoResponses;
 
-    /// 400: the request is malformed (body, path, query or form); `code` says which part.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The request is malformed: `code` says which part (bad_path, bad_query, invalid_fields, …)."
-    )]
-    pub struct BadRequest(#[allow(dead_code)] ApiError);
+    /// 400: the request is malformed (path, query, body or form).
+    #[derive(IntoResponses)]
+    pub enum Malformed {
+        /// `code` says which part: `bad_path`, `bad_query`, `bad_limit`, `invalid_fields`, …
+        #[response(
+            status = 400,
+            description = "The request is malformed: `code` says which part (bad_path, bad_query, bad_limit, invalid_fields, …)."
+        )]
+        BadRequest(ApiError),
+    }
 
-    /// 401: no valid sign-in.
-    #[derive(ToResponse)]
-    #[response(description = "No valid sign-in: `no_token`, `invalid_token`, `token_expired` or `unknown_person`.")]
-    pub struct Unauthorized(#[allow(dead_code)] ApiError);
+    /// 401: no valid sign-in (every signed-in operation).
+    #[derive(IntoResponses)]
+    pub enum Unsigned {
+        /// `no_token`, `invalid_token`, `token_expired` or `unknown_person`.
+        #[response(
+            status = 401,
+            description = "No valid sign-in: `no_token`, `invalid_token`, `token_expired` or `unknown_person`."
+        )]
+        Unauthorized(ApiError),
+    }
 
-    /// 403: signed in, but not allowed.
-    #[derive(ToResponse)]
-    #[response(description = "Signed in, but not allowed: `not_verified`, `not_yours`, `not_member`, …")]
-    pub struct Forbidden(#[allow(dead_code)] ApiError);
+    /// 401 or 403: not signed in, or not allowed (every operation for verified persons).
+    #[derive(IntoResponses)]
+    pub enum Refused {
+        /// `no_token`, `invalid_token`, `token_expired` or `unknown_person`.
+        #[response(
+            status = 401,
+            description = "No valid sign-in: `no_token`, `invalid_token`, `token_expired` or `unknown_person`."
+        )]
+        Unauthorized(ApiError),
+        /// `not_verified`, `not_yours`, `not_member`, …
+        #[response(
+            status = 403,
+            description = "Signed in, but not allowed: `not_verified`, `not_yours`, `not_member`, `not_author`, …"
+        )]
+        Forbidden(ApiError),
+    }
 
     /// 404: no such thing.
-    #[derive(ToResponse)]
-    #[response(description = "No such thing (`not_found`).")]
-    pub struct NotFound(#[allow(dead_code)] ApiError);
+    #[derive(IntoResponses)]
+    pub enum Missing {
+        /// `not_found`.
+        #[response(status = 404, description = "No such thing (`not_found`).")]
+        NotFound(ApiError),
+    }
 
     /// 409: conflicts with what is stored.
-    #[derive(ToResponse)]
-    #[response(description = "Conflicts with what is stored: `idempotency_key_reused`, `message_deleted`.")]
-    pub struct Conflict(#[allow(dead_code)] ApiError);
+    #[derive(IntoResponses)]
+    pub enum Conflicting {
+        /// `idempotency_key_reused` or `message_deleted`.
+        #[response(
+            status = 409,
+            description = "Conflicts with what is stored: `idempotency_key_reused`, `message_deleted`."
+        )]
+        Conflict(ApiError),
+    }
 
-    /// 413: the body is over 64 KiB.
-    #[derive(ToResponse)]
-    #[response(description = "The body is over 64 KiB (`body_too_large`).")]
-    pub struct TooLarge(#[allow(dead_code)] ApiError);
-
-    /// 415: the body is not JSON.
-    #[derive(ToResponse)]
-    #[response(description = "The body is not JSON with `Content-Type: application/json` (`not_json`).")]
-    pub struct NotJson(#[allow(dead_code)] ApiError);
+    /// 413 or 415: a JSON body that is too large or not JSON.
+    #[derive(IntoResponses)]
+    pub enum BadBody {
+        /// `body_too_large`.
+        #[response(status = 413, description = "The body is over 64 KiB (`body_too_large`).")]
+        TooLarge(ApiError),
+        /// `not_json`.
+        #[response(
+            status = 415,
+            description = "The body is not JSON with `Content-Type: application/json` (`not_json`)."
+        )]
+        NotJson(ApiError),
+    }
 
     /// 422: well-formed, but breaks a rule.
-    #[derive(ToResponse)]
-    #[response(description = "Well-formed, but breaks a rule: `invalid_message`, `reply_to_unknown`.")]
-    pub struct Invalid(#[allow(dead_code)] ApiError);
+    #[derive(IntoResponses)]
+    pub enum BreaksRule {
+        /// `invalid_message` or `reply_to_unknown`.
+        #[response(
+            status = 422,
+            description = "Well-formed, but breaks a rule: `invalid_message`, `reply_to_unknown`."
+        )]
+        Invalid(ApiError),
+    }
 
-    /// 429: too many sends; wait `Retry-After` seconds.
-    #[derive(ToResponse)]
-    #[response(
-        description = "Too many sends (`rate_limited`); wait as long as `Retry-After` says.",
-        headers(("Retry-After" = u64, description = "Seconds to wait before sending again."))
-    )]
-    pub struct RateLimited(#[allow(dead_code)] ApiError);
+    /// 429: too many sends.
+    #[derive(IntoResponses)]
+    pub enum Throttled {
+        /// `rate_limited`, with the seconds to wait.
+        #[response(
+            status = 429,
+            description = "Too many sends (`rate_limited`); wait as long as `Retry-After` says.",
+            headers(("Retry-After" = u64, description = "Seconds to wait before sending again."))
+        )]
+        RateLimited(ApiError),
+    }
 }

@@ -42,9 +42,7 @@ pub struct ChangesQuery {
 #[utoipa::path(get, path = "/v1/changes", operation_id = "list_changes", tag = "feed", params(ChangesQuery),
     responses(
         (status = 200, body = ChangesPage),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn changes(
@@ -84,9 +82,7 @@ pub async fn changes(
     ),
     responses(
         (status = 101, description = "WebSocket of PushEvent JSON texts; closed with 4001 when the access token expires or is revoked"),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn stream(

@@ -38,9 +38,7 @@ pub(super) fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<u
         (status = 200, body = [House], links(
             ("house" = (operation_id = "get_house", parameters(("id" = "$response.body#/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn houses(
@@ -63,10 +61,7 @@ pub async fn houses(
             ("repairs" = (operation_id = "list_repairs", parameters(("id" = "$response.body#/id")))),
             ("devices" = (operation_id = "list_house_devices", parameters(("id" = "$response.body#/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<House>> {
@@ -80,10 +75,7 @@ pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
         (status = 200, body = [Premises], links(
             ("devices" = (operation_id = "list_premises_devices", parameters(("id" = "$response.body#/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn premises(
@@ -115,10 +107,7 @@ pub struct TicketsQuery {
         (status = 200, body = [Ticket], links(
             ("ticket" = (operation_id = "get_ticket", parameters(("id" = "$response.body#/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn tickets(
@@ -145,10 +134,7 @@ pub async fn tickets(
     params(("id" = i64, Path, description = "The house.")),
     responses(
         (status = 200, body = [Notice]),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn notices(
@@ -164,10 +150,7 @@ pub async fn notices(
     params(("id" = i64, Path, description = "The house.")),
     responses(
         (status = 200, body = [RepairPlan]),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn repairs(
@@ -185,10 +168,7 @@ pub async fn repairs(
         (status = 200, body = [Device], links(
             ("readings" = (operation_id = "list_readings", parameters(("id" = "$response.body#/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn devices(
@@ -204,10 +184,7 @@ pub async fn devices(
     params(("id" = i64, Path, description = "The ticket.")),
     responses(
         (status = 200, body = Ticket),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn ticket(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Ticket>> {

@@ -26,12 +26,7 @@ pub struct EndOwnership {
     request_body = EndOwnership,
     responses(
         (status = 204, description = "Ended; deletes of the ownership and memberships follow in the feed."),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 413, response = doc::TooLarge),
-        (status = 415, response = doc::NotJson),
+        doc::Malformed, doc::Refused, doc::Missing, doc::BadBody,
     ),
     security(("bearer" = [])))]
 pub async fn end_ownership(

@@ -15,8 +15,7 @@ use super::{AppState, Auth, Json};
             ("bills" = (operation_id = "list_bills", parameters(("id" = "$response.body#/0/id")))),
             ("devices" = (operation_id = "list_premises_devices", parameters(("id" = "$response.body#/0/premises_id")))),
         )),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn accounts(State(state): State<AppState>, Auth(viewer): Auth) -> Result<Json<Vec<Account>>> {
@@ -28,10 +27,7 @@ pub async fn accounts(State(state): State<AppState>, Auth(viewer): Auth) -> Resu
     params(("id" = i64, Path, description = "The personal account.")),
     responses(
         (status = 200, body = [Bill]),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn bills(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Bill>>> {
@@ -45,9 +41,7 @@ pub async fn bills(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
         (status = 200, body = [Device], links(
             ("readings" = (operation_id = "list_readings", parameters(("id" = "$response.body#/0/id")))),
         )),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
+        doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
 pub async fn premises_devices(
@@ -63,10 +57,7 @@ pub async fn premises_devices(
     params(("id" = i64, Path, description = "The metering device.")),
     responses(
         (status = 200, body = [Reading]),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
+        doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
 pub async fn readings(
