@@ -8,8 +8,7 @@ use utoipa::IntoParams;
 use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, SendMessage};
 
 use super::error::{Error, Result, doc};
-use super::extract::{Path, Query};
-use super::house::page_limit;
+use super::extract::{Path, Query, page_limit};
 use super::{AppState, Auth, Json};
 
 /// A community.

@@ -76,6 +76,15 @@ impl From<QueryRejection> for Error {
     }
 }
 
+/// Checks a page size against its documented range (`1..=max`, `default` when absent).
+pub fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize, Error> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(Error::bad_request("bad_limit", format!("limit должен быть от 1 до {max}.")));
+    }
+    Ok(limit as usize)
+}
+
 /// The bearer token of a request, if any.
 fn bearer(parts: &Parts) -> Result<String, Error> {
     let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or_else(|| {

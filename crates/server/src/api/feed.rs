@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use domkom_domain::wire::{ChangesPage, PushEvent, STREAM_CLOSE_REAUTHENTICATE};
 
 use super::error::{Error, Result, doc};
-use super::extract::Query;
+use super::extract::{Query, page_limit};
 use super::{AppState, Auth, AuthToken, Json};
 use crate::esia::SignInError;
 use crate::store::{Scope, Viewer};
@@ -50,10 +50,7 @@ pub async fn changes(
     Auth(viewer): Auth,
     Query(q): Query<ChangesQuery>,
 ) -> Result<Json<ChangesPage>> {
-    let limit = q.limit.unwrap_or(1000);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Error::bad_request("bad_limit", "limit должен быть от 1 до 5000."));
-    }
+    let limit = page_limit(q.limit, 1000, MAX_PAGE)?;
     let after = q.after.unwrap_or(0);
     if after < 0 {
         return Err(Error::bad_request("bad_cursor", "after не может быть отрицательным."));
@@ -65,7 +62,7 @@ pub async fn changes(
                 .ok_or_else(|| Error::bad_request("bad_scope", "scope должен быть вида c:ID, h:ID, f:ID или p:ID."))?,
         ),
     };
-    Ok(Json(state.run(move |s| s.changes(&viewer, after, limit as usize, only)).await?))
+    Ok(Json(state.run(move |s| s.changes(&viewer, after, limit, only)).await?))
 }
 
 /// Opens the push stream: `hello` with the head, then `changed` with each visible seq.

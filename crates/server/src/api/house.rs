@@ -8,7 +8,7 @@ use domkom_domain::ticket::Status;
 use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan, Ticket};
 
 use super::error::{Error, Result, doc};
-use super::extract::{Path, Query};
+use super::extract::{Path, Query, page_limit};
 use super::{AppState, Auth, Json};
 use crate::store::{Page, TicketFilter};
 
@@ -21,15 +21,6 @@ pub struct HousesQuery {
     /// At most this many (default 200).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
-}
-
-/// Checks a page size against its documented range.
-pub(super) fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize> {
-    let limit = limit.unwrap_or(default);
-    if !(1..=max).contains(&limit) {
-        return Err(Error::bad_request("bad_limit", format!("limit должен быть от 1 до {max}.")));
-    }
-    Ok(limit as usize)
 }
 
 /// The caller's houses with their passports (the Inspection pages through all).

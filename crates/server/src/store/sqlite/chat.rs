@@ -8,7 +8,7 @@ use domkom_domain::chat::{self, CommunityKind, Refusal};
 use domkom_domain::message::validate_message_body;
 use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
 
-use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows};
+use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows, unreadable};
 use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
 
 /// A message as the feed renders it.
@@ -30,14 +30,15 @@ fn visible_message(conn: &Connection, viewer: &Viewer, id: i64) -> Result<(Messa
 
 /// A community's kind and house, or not found.
 fn community_kind(conn: &Connection, community: i64) -> StoreResult<(CommunityKind, Option<i64>)> {
-    let row: Option<(String, Option<i64>)> = conn
+    let row = conn
         .prepare_cached("SELECT kind, house_id FROM communities WHERE id = ?1")?
-        .query_row([community], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([community], |r| {
+            let kind: String = r.get(0)?;
+            let parsed = CommunityKind::parse(&kind).ok_or_else(|| unreadable(0, format!("community kind {kind}")))?;
+            Ok((parsed, r.get(1)?))
+        })
         .optional()?;
-    let (kind, house) = row.ok_or(StoreError::NotFound(What::Community))?;
-    // The table's CHECK allows only the two kinds; anything else is a broken file.
-    let kind = CommunityKind::parse(&kind).ok_or(StoreError::NotFound(What::Community))?;
-    Ok((kind, house))
+    row.ok_or(StoreError::NotFound(What::Community))
 }
 
 /// Upserts an active membership and records it.

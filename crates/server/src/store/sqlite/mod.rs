@@ -157,13 +157,20 @@ fn rows<T: DeserializeOwned>(
     let sql = format!("SELECT scope, scope_id, payload FROM {} WHERE {rest}", changelog::view(kind));
     let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
-        .query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?
+        .query_map(params, |r| Ok((stored_scope(r, 0)?, r.get::<_, String>(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    found
-        .into_iter()
-        .filter_map(|(letter, id, payload)| Scope::from_stored(&letter, id).map(|scope| (scope, payload)))
-        .map(|(scope, payload)| Ok((scope, decode(kind, &payload)?)))
-        .collect()
+    found.into_iter().map(|(scope, payload)| Ok((scope, decode(kind, &payload)?))).collect()
+}
+
+/// Reads an audience stored as (letter, id) in two columns from `at`.
+fn stored_scope(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Scope> {
+    let letter: String = r.get(at)?;
+    Scope::from_stored(&letter, r.get(at + 1)?).ok_or_else(|| unreadable(at, format!("unknown audience {letter}")))
+}
+
+/// A stored value this build cannot read (the schema's CHECKs should make it impossible).
+fn unreadable(column: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
 }
 
 /// What of these rows the viewer may see.
@@ -190,9 +197,8 @@ fn one<T: DeserializeOwned>(
 /// sees it.
 fn gate(conn: &Connection, viewer: &Viewer, sql: &str, id: i64, what: What) -> StoreResult<()> {
     use rusqlite::OptionalExtension;
-    let scope: Option<(String, i64)> =
-        conn.prepare_cached(sql)?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-    let scope = scope.and_then(|(letter, id)| Scope::from_stored(&letter, id)).ok_or(StoreError::NotFound(what))?;
+    let scope = conn.prepare_cached(sql)?.query_row([id], |r| stored_scope(r, 0)).optional()?;
+    let scope = scope.ok_or(StoreError::NotFound(what))?;
     if viewer.sees(scope) { Ok(()) } else { Err(StoreError::NotVisible(what)) }
 }
 
