@@ -13,12 +13,11 @@ use domkom_domain::chat::Refusal;
 use domkom_domain::message::MessageError;
 use domkom_domain::ticket::Status;
 use domkom_domain::wire::{
-    Account, Bill, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage, Notice,
-    Premises, Reading, RepairPlan, Ticket,
+    Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
+    Notice, Premises, Reading, RepairPlan, Ticket,
 };
 
 pub use crate::access::{Scope, Viewer};
-use domkom_domain::wire::ChangesPage;
 
 /// What a missing or hidden thing was, so the API can name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
