@@ -46,9 +46,8 @@ fn generate() -> Result<(), String> {
     write_if_changed(&capabilities.join("default.json"), &capability(&base, &commands)?)?;
 
     // tauri-build takes 'static names; a build script runs once, so leaking them is free.
-    let names: &'static [&'static str] = Vec::leak(
-        commands.into_iter().map(|c| &*String::leak(c.name)).collect::<Vec<&'static str>>(),
-    );
+    let names: &'static [&'static str] =
+        Vec::leak(commands.into_iter().map(|c| &*String::leak(c.name)).collect::<Vec<&'static str>>());
     let pattern: &'static str = String::leak(format!("{}/*.json", capabilities.display()));
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern(pattern)

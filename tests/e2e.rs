@@ -138,6 +138,36 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("04-markup-as-text").await?;
 
+    // Emoji in chat text are drawn from a colour font, not as missing-glyph boxes: the
+    // message's own font stack paints them with colour (a box or a monochrome glyph has none).
+    let emoji = format!("Спасибо, соседи! 👍🔥💧🏠 ({stamp})");
+    send(&app, &emoji).await?;
+    wait_message(&app, &emoji, "sent", LONG).await?;
+    let colour = app
+        .exec(
+            "const body = [...document.querySelectorAll('[data-testid=message-body]')].find(b => b.textContent.includes(arguments[0]));
+             const font = getComputedStyle(body).fontFamily;
+             const canvas = document.createElement('canvas');
+             canvas.width = 200; canvas.height = 60;
+             const g = canvas.getContext('2d');
+             g.font = '40px ' + font;
+             g.fillStyle = '#000';
+             g.fillText(arguments[0], 4, 46);
+             const px = g.getImageData(0, 0, 200, 60).data;
+             let coloured = 0;
+             for (let i = 0; i < px.length; i += 4) {
+               const [r, gr, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
+               if (a > 128 && Math.max(r, gr, b) - Math.min(r, gr, b) > 60) coloured++;
+             }
+             return coloured;",
+            json!(["👍🔥💧🏠"]),
+        )
+        .await?;
+    if colour.as_i64().unwrap_or(0) < 200 {
+        return fail(format!("emoji are not drawn in colour ({colour} coloured pixels): is the emoji font installed?"));
+    }
+    app.screenshot("04b-emoji").await?;
+
     // A link in a message opens in the system browser; the window stays on the app.
     let link = format!("https://uk.example.ru/grafik?stamp={stamp}");
     chair.run(&["send", &community.to_string(), &format!("График отключений: {link}")])?;

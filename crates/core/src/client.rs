@@ -14,7 +14,7 @@ use crate::cache::{Access, Cache, Opened, Status};
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::http::Http;
-use crate::outbox::{OutboxItem, Request};
+use crate::outbox::{Edit, OutboxItem, Request};
 use crate::profile::Profile;
 use crate::secrets::{Keyring, SecretStore};
 use crate::session::Session;
@@ -188,11 +188,7 @@ impl Client {
     }
 
     /// Puts a failed write back in line, changed by `edit` if given, and tries to send it.
-    pub(crate) async fn retry(
-        &self,
-        client_key: &str,
-        edit: Option<Box<dyn Fn(&mut Request) + Send + Sync>>,
-    ) -> Result<()> {
+    pub(crate) async fn retry(&self, client_key: &str, edit: Option<Edit>) -> Result<()> {
         let key = client_key.to_owned();
         let item = blocking(&self.cache, move |c| c.outbox_retry(&key, edit.as_deref().map(|e| e as _))).await?;
         self.emit(item.request.event());

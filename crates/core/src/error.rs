@@ -189,7 +189,7 @@ impl CoreError {
     }
 
     /// A domain rule's refusal (a message too long, a reading below the last one).
-    pub fn refused(e: &dyn domkom_domain::Refusal) -> CoreError {
+    pub fn refused(e: &dyn domkom_domain::Coded) -> CoreError {
         CoreError::Invalid(Invalid {
             code: e.code().to_owned(),
             params: e.params().into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),

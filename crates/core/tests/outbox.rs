@@ -44,7 +44,10 @@ fn messages_queued_before_the_typed_outbox_are_kept() -> TestResult {
         Request::SendMessage { community_id: 7, body: "Лифт опять стоит".into(), reply_to: None }
     );
     assert_eq!((items[0].state, items[0].attempts), (OutboxState::Pending, 2));
-    assert_eq!(items[1].request, Request::SendMessage { community_id: 7, body: "Ответ соседу".into(), reply_to: Some(41) });
+    assert_eq!(
+        items[1].request,
+        Request::SendMessage { community_id: 7, body: "Ответ соседу".into(), reply_to: Some(41) }
+    );
     assert_eq!(items[1].state, OutboxState::Failed);
     assert_eq!(items[1].error_code.as_deref(), Some("not_member"), "the server's reason stays");
 

@@ -2,6 +2,8 @@
 //! message text, meter readings, ticket deadlines, outage limits, and the wire types that
 //! cross HTTP. Pure: no I/O.
 
+pub mod chat;
+pub mod json;
 pub mod message;
 pub mod meter;
 pub mod money;
@@ -12,5 +14,5 @@ pub mod ticket;
 pub mod wire;
 
 pub use money::Kopecks;
-pub use refusal::Refusal;
-pub use role::Role;
+pub use refusal::Coded;
+pub use role::{Role, StaffRole};

@@ -3,6 +3,25 @@
 /// The longest message body accepted, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
+/// The rules of [`validate_message_body`] but its length as a regular expression (ECMA-262,
+/// as OpenAPI wants): no control character but tab and line feed, and some character that
+/// is not white space (Unicode's White_Space, which `str::trim` strips).
+pub const BODY_PATTERN: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+
+/// A message body's JSON Schema for the OpenAPI document: the rules of
+/// [`validate_message_body`], so that what the schema allows the server accepts.
+#[cfg(feature = "openapi")]
+pub fn body_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("Plain text, 1 to 4000 characters as sent, with some that are not white space."))
+        .min_length(Some(1))
+        .max_length(Some(MAX_MESSAGE_CHARS))
+        .pattern(Some(BODY_PATTERN))
+        .build()
+}
+
 /// Unread messages are counted up to this many per chat, and shown as "999+" beyond 999:
 /// nobody reads a thousand unread messages one by one, and counting a long history that
 /// was never opened would make every chat list read the whole of it.
@@ -27,7 +46,7 @@ pub enum MessageError {
     ControlChar(u32),
 }
 
-impl crate::Refusal for MessageError {
+impl crate::Coded for MessageError {
     fn code(&self) -> &'static str {
         match self {
             MessageError::Empty => "message_empty",
@@ -45,13 +64,15 @@ impl crate::Refusal for MessageError {
     }
 }
 
-/// Checks a message body and returns it with surrounding white space trimmed.
+/// Checks a message body and returns it with surrounding white space trimmed. The length
+/// counts the body as sent, white space included, so that the limit is the one the API's
+/// schema states (`maxLength` of what is sent).
 pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
         return Err(MessageError::Empty);
     }
-    let count = trimmed.chars().count();
+    let count = body.chars().count();
     if count > MAX_MESSAGE_CHARS {
         return Err(MessageError::TooLong(count));
     }
@@ -77,5 +98,7 @@ mod tests {
         assert_eq!(validate_message_body(&long), Err(MessageError::TooLong(4001)));
         assert_eq!(validate_message_body("a\u{0007}b"), Err(MessageError::ControlChar(7)));
         assert!(validate_message_body(&"я".repeat(MAX_MESSAGE_CHARS)).is_ok());
+        let padded = format!(" {}", "я".repeat(MAX_MESSAGE_CHARS));
+        assert_eq!(validate_message_body(&padded), Err(MessageError::TooLong(4001)), "counted as sent");
     }
 }

@@ -87,7 +87,7 @@ pub enum ReadingError {
     NeedsConfirmation { zone: u8, used: String, usual: String },
 }
 
-impl crate::Refusal for ReadingError {
+impl crate::Coded for ReadingError {
     fn code(&self) -> &'static str {
         match self {
             ReadingError::Malformed(_) => "reading_malformed",

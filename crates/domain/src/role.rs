@@ -45,3 +45,59 @@ impl Role {
         matches!(self, Role::Chair | Role::Inspector)
     }
 }
+
+/// The work a staff member does, beside any community role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StaffRole {
+    /// Staff of a management organisation: sees the houses it manages.
+    Dispatcher,
+    /// The State Housing Inspection: sees every house and community, keeps the registry.
+    Inspector,
+}
+
+impl StaffRole {
+    /// The staff role's stable name, as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Dispatcher => "dispatcher",
+            StaffRole::Inspector => "inspector",
+        }
+    }
+
+    /// Parses a stored staff role name.
+    pub fn parse(s: &str) -> Option<StaffRole> {
+        match s {
+            "dispatcher" => Some(StaffRole::Dispatcher),
+            "inspector" => Some(StaffRole::Inspector),
+            _ => None,
+        }
+    }
+
+    /// Whether this staff member may record changes in the housing registry (a sale ending
+    /// an ownership): only the Inspection keeps it.
+    pub fn keeps_registry(self) -> bool {
+        self == StaffRole::Inspector
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for role in [Role::Resident, Role::Chair, Role::Dispatcher, Role::Inspector] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        for staff in [StaffRole::Dispatcher, StaffRole::Inspector] {
+            assert_eq!(StaffRole::parse(staff.as_str()), Some(staff));
+        }
+        assert_eq!(StaffRole::parse("chair"), None);
+    }
+
+    #[test]
+    fn only_the_inspection_keeps_the_registry() {
+        assert!(StaffRole::Inspector.keeps_registry());
+        assert!(!StaffRole::Dispatcher.keeps_registry());
+    }
+}

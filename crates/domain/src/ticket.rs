@@ -71,6 +71,7 @@ impl Category {
 
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TicketStatus))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Registered, not yet seen.

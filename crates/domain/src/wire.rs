@@ -413,24 +413,34 @@ pub struct MessagesPage {
     pub has_more: bool,
 }
 
-/// A new message to send.
+/// A new message to send. Unknown fields are refused. The schema states the rules of
+/// [`crate::message::validate_message_body`] for the body, and a hyphenated UUID for the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SendMessage {
     /// A UUID the client made for this message; sending it again stores nothing new.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    )]
     pub client_key: String,
-    /// Plain text, 1 to 4000 characters.
+    /// Plain text, 1 to 4000 characters, with some that are not white space.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
     pub body: String,
-    /// The message this one replies to.
-    #[serde(default)]
+    /// The message this one replies to, in the same chat.
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub reply_to: Option<i64>,
 }
 
-/// A new text for one's own message.
+/// A new text for one's own message. Unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EditMessage {
-    /// Plain text, 1 to 4000 characters.
+    /// Plain text, 1 to 4000 characters, with some that are not white space.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
     pub body: String,
 }
 
@@ -639,8 +649,8 @@ pub struct Bill {
     pub payer: serde_json::Value,
     /// Section 1: the provider with bank details.
     pub provider: Option<Org>,
-    /// Section 2: meter readings used.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// Section 2: meter readings used, one per metered device.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<BillReading>))]
     pub readings: serde_json::Value,
     /// Section 3: charges per service.
     pub charges: Vec<ChargeLine>,
@@ -659,6 +669,22 @@ pub struct Bill {
     pub penalties: i64,
     /// Total payable, kopecks.
     pub total: i64,
+}
+
+/// A meter reading as a bill lists it (ЕПД section 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BillReading {
+    /// The device's serial number.
+    pub serial: String,
+    /// `cold_water`, `hot_water`, `electricity`, `heating` or `gas`.
+    pub resource: String,
+    /// Period, `YYYY-MM`.
+    pub period: String,
+    /// Zone T1 (or the only zone), decimal.
+    pub t1: String,
+    /// Zone T2, for a two-zone meter.
+    pub t2: Option<String>,
 }
 
 /// An outage or information notice.

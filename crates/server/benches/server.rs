@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use domkom_server::esia::{TokenPolicy, start_session};
 use domkom_server::seed::Seed;
-use domkom_server::store::{SqliteStore, Store};
+use domkom_server::store::{AuthStore, SqliteStore};
 use domkom_server::testing::{add_messages, demo_member};
 use domkom_server::{Config, Server, open_store};
 

@@ -2,8 +2,8 @@
 //! chats, tickets, meters, bills and notices on realistic data for Kazan, and serves them
 //! over a JSON API with a change feed and a push stream.
 
+pub mod access;
 pub mod api;
-pub mod error;
 pub mod esia;
 pub mod seed;
 pub mod store;
@@ -20,7 +20,7 @@ use tokio::sync::{broadcast, watch};
 use crate::api::{AppState, SendLimit};
 use crate::esia::TokenPolicy;
 use crate::seed::Seed;
-use crate::store::{SqliteStore, Store};
+use crate::store::{AuthStore, SqliteStore, Store};
 
 /// How to run the server.
 #[derive(Debug, Clone)]

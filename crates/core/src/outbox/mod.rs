@@ -6,6 +6,9 @@ mod request;
 
 pub use request::Request;
 
+/// A change to a failed request before it is tried again (new text for a message).
+pub type Edit = Box<dyn Fn(&mut Request) + Send + Sync>;
+
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 

@@ -7,12 +7,29 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use domkom_domain::wire::TokenResponse;
+use domkom_domain::wire::{Me, TokenResponse};
 
-use super::extract::Query;
+use super::error::{Error, Result, doc};
+use super::extract::{AnyAuth, Query};
 use super::{AppState, Json};
-use crate::error::{Error, Result};
 use crate::esia::{self, CLIENT_ID};
+
+/// Who the caller is; houses, communities and offers to join. Unverified accounts may read
+/// it too (and learn that they are not verified).
+#[utoipa::path(get, path = "/v1/me", operation_id = "me", tag = "auth",
+    responses(
+        (status = 200, body = Me, links(
+            ("community" = (operation_id = "get_community", parameters(("id" = "$response.body#/community_ids/0")))),
+            ("history" = (operation_id = "list_messages", parameters(("id" = "$response.body#/community_ids/0")))),
+            ("house" = (operation_id = "get_house", parameters(("id" = "$response.body#/house_ids/0")))),
+            ("join" = (operation_id = "join_community", parameters(("id" = "$response.body#/offers/0/community_id")))),
+        )),
+        doc::Unsigned,
+    ),
+    security(("bearer" = [])))]
+pub async fn me(State(state): State<AppState>, AnyAuth(viewer): AnyAuth) -> Result<Json<Me>> {
+    Ok(Json(state.run(move |s| s.me(&viewer)).await?))
+}
 
 /// The parameters of an authorization request (RFC 6749 §4.1.1, RFC 7636).
 #[derive(Debug, Deserialize)]
@@ -35,7 +52,7 @@ fn check_params(p: &AuthorizeParams) -> Result<url::Url> {
         return Err(Error::bad_request("invalid_client", format!("Неизвестный client_id; ожидается {CLIENT_ID}.")));
     }
     esia::check_challenge(&p.code_challenge, &p.code_challenge_method)?;
-    esia::check_redirect_uri(&p.redirect_uri)
+    Ok(esia::check_redirect_uri(&p.redirect_uri)?)
 }
 
 /// The sign-in page listing the demo persons.
@@ -84,10 +101,24 @@ pub async fn authorize(
     Ok(Redirect::to(redirect.as_str()).into_response())
 }
 
-/// A token request (RFC 6749 §4.1.3 and §6), form-encoded.
+/// The grants the token endpoint knows (schema only: an unknown one is answered with
+/// `unsupported_grant_type`, as RFC 6749 §5.2 asks).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum GrantType {
+    /// Exchanges an authorization code and its PKCE verifier.
+    AuthorizationCode,
+    /// Rotates a refresh token.
+    RefreshToken,
+}
+
+/// A token request (RFC 6749 §4.1.3 and §6), form-encoded. Unknown parameters are ignored,
+/// as RFC 6749 §3.2 asks.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `authorization_code` or `refresh_token`.
+    #[schema(value_type = GrantType)]
     grant_type: String,
     /// With `authorization_code`.
     code: Option<String>,
@@ -106,7 +137,12 @@ fn missing(field: &str) -> Error {
 }
 
 /// Exchanges a code (with PKCE) or rotates a refresh token.
-#[utoipa::path(post, path = "/oauth/token", request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"), responses((status = 200, body = TokenResponse), (status = 400, body = domkom_domain::wire::ApiError)))]
+#[utoipa::path(post, path = "/oauth/token", operation_id = "token", tag = "auth",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = TokenResponse, headers(("Cache-Control" = String, description = "Always `no-store`."))),
+        doc::Malformed,
+    ))]
 pub async fn token(
     State(state): State<AppState>,
     form: std::result::Result<axum::Form<TokenRequest>, FormRejection>,
@@ -150,7 +186,12 @@ pub struct RevokeRequest {
 }
 
 /// Signs out: revokes the session the token belongs to. Unknown tokens are fine (RFC 7009).
-#[utoipa::path(post, path = "/oauth/revoke", request_body(content = RevokeRequest, content_type = "application/x-www-form-urlencoded"), responses((status = 200)))]
+#[utoipa::path(post, path = "/oauth/revoke", operation_id = "revoke", tag = "auth",
+    request_body(content = RevokeRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The session is ended (or the token was unknown)."),
+        doc::Malformed,
+    ))]
 pub async fn revoke(
     State(state): State<AppState>,
     form: std::result::Result<axum::Form<RevokeRequest>, FormRejection>,

@@ -7,7 +7,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::error::Error;
+use super::error::Error;
+use crate::esia::SignInError;
 use crate::store::Viewer;
 
 /// JSON in and out, with clear errors for bad bodies.
@@ -75,6 +76,15 @@ impl From<QueryRejection> for Error {
     }
 }
 
+/// Checks a page size against its documented range (`1..=max`, `default` when absent).
+pub fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize, Error> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(Error::bad_request("bad_limit", format!("limit должен быть от 1 до {max}.")));
+    }
+    Ok(limit as usize)
+}
+
 /// The bearer token of a request, if any.
 fn bearer(parts: &Parts) -> Result<String, Error> {
     let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or_else(|| {
@@ -97,7 +107,7 @@ async fn viewer_of(parts: &Parts, state: &AppState) -> Result<(Viewer, String), 
     let viewer = state
         .run(move |store| {
             let person = crate::esia::authenticate(store, &t)?;
-            store.viewer(person)
+            store.viewer(person)?.ok_or(SignInError::UnknownPerson)
         })
         .await?;
     Ok((viewer, token))

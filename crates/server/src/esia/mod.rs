@@ -11,12 +11,62 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
-use crate::store::{AuthCode, Refresh, Store, TokenHashes};
+use crate::store::{AuthCode, Refresh, Store, StoreError, TokenHashes};
 use domkom_domain::wire::TokenResponse;
 
 /// The one client this emulator knows: the Domkom desktop app and CLI.
 pub const CLIENT_ID: &str = "domkom-desktop";
+
+/// Why a sign-in step was refused. `api::auth` words each for people and maps it to the
+/// OAuth error codes of RFC 6749 §5.2 (or the API's own codes for bearer tokens).
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// `redirect_uri` is not a loopback address for a native app.
+    #[error("redirect_uri is not a loopback URI")]
+    InvalidRedirectUri,
+    /// The PKCE method is not S256.
+    #[error("only the S256 code challenge method is supported")]
+    UnsupportedChallengeMethod,
+    /// The PKCE challenge is not base64url of a SHA-256.
+    #[error("the code challenge is not 43 base64url characters")]
+    MalformedChallenge,
+    /// The authorization code is unknown.
+    #[error("unknown authorization code")]
+    UnknownCode,
+    /// The authorization code was already exchanged.
+    #[error("the authorization code was already used")]
+    CodeUsed,
+    /// The authorization code expired.
+    #[error("the authorization code expired")]
+    CodeExpired,
+    /// `client_id` or `redirect_uri` differ from the authorization request.
+    #[error("client_id or redirect_uri differ from the authorization request")]
+    ClientMismatch,
+    /// The PKCE verifier does not match the challenge.
+    #[error("the code verifier does not match the challenge")]
+    VerifierMismatch,
+    /// A used refresh token was presented again: its whole session is revoked.
+    #[error("a used refresh token was presented again")]
+    RefreshReused,
+    /// The refresh token is unknown, revoked or expired.
+    #[error("the refresh token is unknown, revoked or expired")]
+    RefreshInvalid,
+    /// The access token expired.
+    #[error("the access token expired")]
+    TokenExpired,
+    /// The access token is unknown or revoked.
+    #[error("the access token is unknown or revoked")]
+    TokenInvalid,
+    /// The token's person is no longer in the registry.
+    #[error("the person is unknown")]
+    UnknownPerson,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Shorthand for sign-in results.
+pub type Result<T, E = SignInError> = std::result::Result<T, E>;
 
 /// How long an authorization code lives, seconds.
 const CODE_TTL: i64 = 60;
@@ -73,20 +123,14 @@ pub fn pkce_challenge(verifier: &str) -> String {
 
 /// Checks that a redirect URI is a loopback one for a native app (RFC 8252 §7.3).
 pub fn check_redirect_uri(uri: &str) -> Result<url::Url> {
-    let bad = || {
-        Error::bad_request(
-            "invalid_redirect_uri",
-            "redirect_uri должен быть адресом вида http://127.0.0.1:ПОРТ/путь (или http://[::1]:ПОРТ/путь).",
-        )
-    };
-    let url = url::Url::parse(uri).map_err(|_| bad())?;
+    let url = url::Url::parse(uri).map_err(|_| SignInError::InvalidRedirectUri)?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         _ => false,
     };
     if url.scheme() != "http" || !loopback || url.fragment().is_some() {
-        return Err(bad());
+        return Err(SignInError::InvalidRedirectUri);
     }
     Ok(url)
 }
@@ -94,13 +138,10 @@ pub fn check_redirect_uri(uri: &str) -> Result<url::Url> {
 /// Checks a PKCE challenge as sent to the authorize endpoint.
 pub fn check_challenge(challenge: &str, method: &str) -> Result<()> {
     if method != "S256" {
-        return Err(Error::bad_request("invalid_request", "Поддерживается только code_challenge_method=S256."));
+        return Err(SignInError::UnsupportedChallengeMethod);
     }
     if challenge.len() != 43 || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(Error::bad_request(
-            "invalid_request",
-            "code_challenge должен быть base64url(SHA-256(code_verifier)) без дополнения: 43 символа.",
-        ));
+        return Err(SignInError::MalformedChallenge);
     }
     Ok(())
 }
@@ -152,7 +193,7 @@ fn fresh_pair(policy: TokenPolicy, person_id: i64, family: &str) -> Fresh {
 }
 
 fn response(store: &dyn Store, policy: TokenPolicy, fresh: Fresh) -> Result<TokenResponse> {
-    let viewer = store.viewer(fresh.hashes.person_id)?;
+    let viewer = store.viewer(fresh.hashes.person_id)?.ok_or(SignInError::UnknownPerson)?;
     Ok(TokenResponse {
         access_token: fresh.access,
         token_type: "Bearer".to_owned(),
@@ -160,10 +201,6 @@ fn response(store: &dyn Store, policy: TokenPolicy, fresh: Fresh) -> Result<Toke
         refresh_token: fresh.refresh,
         person: viewer.person,
     })
-}
-
-fn invalid_grant(message: &str) -> Error {
-    Error::bad_request("invalid_grant", message)
 }
 
 /// Starts a new session (token family) for a person.
@@ -182,20 +219,18 @@ pub fn exchange_code(
     redirect_uri: &str,
     client_id: &str,
 ) -> Result<TokenResponse> {
-    let stored = store
-        .take_auth_code(&hash_token(code))?
-        .ok_or_else(|| invalid_grant("Код входа неизвестен. Начните вход заново."))?;
+    let stored = store.take_auth_code(&hash_token(code))?.ok_or(SignInError::UnknownCode)?;
     if stored.used {
-        return Err(invalid_grant("Код входа уже использован. Начните вход заново."));
+        return Err(SignInError::CodeUsed);
     }
     if stored.expires_at < now() {
-        return Err(invalid_grant("Код входа истёк. Начните вход заново."));
+        return Err(SignInError::CodeExpired);
     }
     if stored.client_id != client_id || stored.redirect_uri != redirect_uri {
-        return Err(invalid_grant("client_id или redirect_uri не совпадают с запросом входа."));
+        return Err(SignInError::ClientMismatch);
     }
     if !(43..=128).contains(&verifier.len()) || pkce_challenge(verifier) != stored.code_challenge {
-        return Err(invalid_grant("code_verifier не подходит к code_challenge (PKCE)."));
+        return Err(SignInError::VerifierMismatch);
     }
     start_session(store, policy, stored.person_id)
 }
@@ -213,13 +248,11 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
         (Refresh::Rotated, Some(fresh)) => response(store, policy, fresh),
         (Refresh::Reused, _) => {
             tracing::warn!("a used refresh token was presented again: its session is revoked");
-            Err(invalid_grant(
-                "Этот ключ обновления уже использовался: сеанс завершён на всех устройствах. Войдите снова.",
-            ))
+            Err(SignInError::RefreshReused)
         }
         _ => {
             tracing::info!("an unknown, revoked or expired refresh token was presented");
-            Err(invalid_grant("Сеанс недействителен или истёк. Войдите снова."))
+            Err(SignInError::RefreshInvalid)
         }
     }
 }
@@ -233,10 +266,8 @@ pub fn authenticate(store: &dyn Store, access_token: &str) -> Result<i64> {
 pub fn authenticate_until(store: &dyn Store, access_token: &str) -> Result<(i64, i64)> {
     match store.access_token(&hash_token(access_token))? {
         Some((person, expires_at)) if expires_at > now() => Ok((person, expires_at)),
-        Some(_) => {
-            Err(Error::unauthorized("token_expired", "Срок действия входа истёк. Обновите ключ или войдите снова."))
-        }
-        None => Err(Error::unauthorized("invalid_token", "Ключ доступа неизвестен или отозван. Войдите снова.")),
+        Some(_) => Err(SignInError::TokenExpired),
+        None => Err(SignInError::TokenInvalid),
     }
 }
 

@@ -70,7 +70,7 @@ pub fn seed(conn: &mut rusqlite::Connection, seed: Seed) -> anyhow::Result<SeedR
     tickets::write(&tx, &plan, &reg).context("cannot write tickets")?;
     notices::write(&tx, &plan, &reg).context("cannot write notices")?;
     bills::write(&tx, &plan, &reg).context("cannot write meters and bills")?;
-    crate::store::feed::record_all(&tx).context("cannot record the change log")?;
+    crate::store::changelog::record_all(&tx).context("cannot record the change log")?;
     let changes: i64 = tx.query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
     tx.commit().context("cannot commit the seed")?;
     Ok(SeedReport {

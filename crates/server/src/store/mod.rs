@@ -1,15 +1,58 @@
-//! Storage: the SQLite implementation of the backend's data, behind the [`Store`] trait.
+//! Storage of the backend's data, split by concern into one trait per feature. Each method
+//! answers a typed outcome: the data, or an error that says what was refused or missing, never
+//! an HTTP status or a text for people (`api/` makes those). [`SqliteStore`] implements them
+//! all; `conformance` holds the tests any implementation must pass.
 
-pub mod feed;
-pub mod migrate;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
+pub use sqlite::{SqliteStore, changelog, db_path, migrate, open_connection};
 
-use rusqlite::Connection;
+use domkom_domain::chat::Refusal;
+use domkom_domain::message::MessageError;
+use domkom_domain::ticket::Status;
+use domkom_domain::wire::{
+    Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
+    Notice, Premises, Reading, RepairPlan, Ticket,
+};
 
-/// Why storage failed.
+pub use crate::access::{Scope, Viewer};
+
+/// What a missing or hidden thing was, so the API can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// A house.
+    House,
+    /// A premises.
+    Premises,
+    /// A community (chat or channel).
+    Community,
+    /// A chat message.
+    Message,
+    /// A ticket.
+    Ticket,
+    /// A personal account.
+    Account,
+    /// A metering device.
+    Device,
+    /// An ownership in the registry.
+    Ownership,
+    /// A person.
+    Person,
+    /// One audience of the change feed.
+    FeedScope,
+}
+
+/// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// No such thing.
+    #[error("{0:?} not found")]
+    NotFound(What),
+    /// It exists, but is not the viewer's to see.
+    #[error("{0:?} is not visible to this person")]
+    NotVisible(What),
     /// The database was written by a newer build.
     #[error(
         "the database has schema version {found}, newer than this build's {supported}: use a newer domkom-server or another --data directory"
@@ -28,165 +71,44 @@ pub enum StoreError {
         /// The SQLite error.
         source: rusqlite::Error,
     },
+    /// A stored payload does not match its wire type (a bug in a feed view).
+    #[error("a stored {kind} does not match its wire type: {source}")]
+    Corrupt {
+        /// The kind of entity.
+        kind: &'static str,
+        /// What serde said.
+        source: serde_json::Error,
+    },
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// Opens (creating if needed) a database file with the settings every connection uses.
-pub fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(conn)
+/// Why a chat action failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// A chat rule refused it (see [`domkom_domain::chat`]).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The message text breaks a rule.
+    #[error(transparent)]
+    InvalidMessage(#[from] MessageError),
+    /// The message replied to is not in this chat.
+    #[error("the message replied to is not in this chat")]
+    ReplyToUnknown,
+    /// Something was missing, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-/// The database file inside a data directory.
-pub fn db_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("domkom-server.db")
-}
-
-mod sqlite;
-pub use sqlite::SqliteStore;
-
-use std::collections::{BTreeMap, BTreeSet};
-
-use domkom_domain::Role;
-use domkom_domain::wire::{ChangeKind, ChangesPage, CityStats, DemoPerson, Me, Message, PersonInfo};
-
-use crate::error::Result;
-
-/// Who may see an entry of the change log: one audience, like a house or a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scope {
-    /// Members of a community.
-    Community(i64),
-    /// People related to a house: its owners and tenants, its managing staff.
-    House(i64),
-    /// The holders of a premises: its accounts, meters and bills.
-    Premises(i64),
-    /// One person.
-    Person(i64),
-}
-
-impl Scope {
-    /// Reads the stored (letter, id) form.
-    pub fn from_stored(letter: &str, id: i64) -> Option<Scope> {
-        Some(match letter {
-            "c" => Scope::Community(id),
-            "h" => Scope::House(id),
-            "f" => Scope::Premises(id),
-            "p" => Scope::Person(id),
-            _ => return None,
-        })
-    }
-
-    /// The stored (letter, id) form.
-    pub fn to_stored(self) -> (&'static str, i64) {
-        match self {
-            Scope::Community(id) => ("c", id),
-            Scope::House(id) => ("h", id),
-            Scope::Premises(id) => ("f", id),
-            Scope::Person(id) => ("p", id),
-        }
-    }
-
-    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`.
-    pub fn parse(text: &str) -> Option<Scope> {
-        let (letter, id) = text.split_once(':')?;
-        Scope::from_stored(letter, id.parse().ok()?)
+impl From<rusqlite::Error> for ChatError {
+    fn from(e: rusqlite::Error) -> ChatError {
+        ChatError::Store(StoreError::Sqlite(e))
     }
 }
 
-/// A signed-in person and everything they may see right now.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    /// The person.
-    pub person: PersonInfo,
-    /// Staff organisation, for a dispatcher.
-    pub org_id: Option<i64>,
-    /// Premises the person owns or rents.
-    pub premises: BTreeSet<i64>,
-    /// Houses the person owns in or whose organisation manages them.
-    pub houses: BTreeSet<i64>,
-    /// Houses where the person holds a premises (not through staff work).
-    pub own_houses: BTreeSet<i64>,
-    /// Communities the person belongs to, with the role.
-    pub communities: BTreeMap<i64, Role>,
-}
-
-impl Viewer {
-    /// Whether this person works for the State Housing Inspection.
-    pub fn is_inspector(&self) -> bool {
-        self.person.staff_role.as_deref() == Some("inspector")
-    }
-
-    /// Whether the person may see entries of this audience. The Inspection owns every
-    /// community and house, but not people's bills and meters.
-    pub fn sees(&self, scope: Scope) -> bool {
-        match scope {
-            Scope::Community(id) => self.is_inspector() || self.communities.contains_key(&id),
-            Scope::House(id) => self.is_inspector() || self.houses.contains(&id),
-            Scope::Premises(id) => self.premises.contains(&id),
-            Scope::Person(id) => id == self.person.id,
-        }
-    }
-
-    /// The audiences to read the change log for (all of them but the Inspection's).
-    pub fn scopes(&self) -> Vec<Scope> {
-        let mut out = vec![Scope::Person(self.person.id)];
-        out.extend(self.premises.iter().map(|&id| Scope::Premises(id)));
-        out.extend(self.houses.iter().map(|&id| Scope::House(id)));
-        out.extend(self.communities.keys().map(|&id| Scope::Community(id)));
-        out
-    }
-
-    /// The person's role in a community, if they may take part in it.
-    pub fn role_in(&self, community: i64) -> Option<Role> {
-        match self.communities.get(&community) {
-            Some(role) => Some(*role),
-            None if self.is_inspector() => Some(Role::Inspector),
-            None => None,
-        }
-    }
-}
-
-/// An entity as the feed renders it, with its audience.
-#[derive(Debug, Clone)]
-pub struct Entity {
-    /// Id within its kind.
-    pub id: i64,
-    /// Who may see it.
-    pub scope: Scope,
-    /// The wire form.
-    pub payload: serde_json::Value,
-}
-
-/// Which entities of a kind to read.
-#[derive(Debug, Clone)]
-pub enum Filter {
-    /// One entity.
-    Id(i64),
-    /// Those of a house (tickets, notices, repair plans, premises' devices…).
-    House(i64),
-    /// Those of a premises (accounts).
-    Premises(i64),
-    /// Those of an account (bills).
-    Account(i64),
-    /// Those of a device (readings).
-    Device(i64),
-    /// Houses with ids above `after` (keyset paging).
-    After(i64),
-    /// Messages of a community older than `before`, newest first.
-    History {
-        /// Community.
-        community: i64,
-        /// Only ids below this.
-        before: Option<i64>,
-    },
-}
+/// Shorthand for storage results.
+pub type StoreResult<T> = Result<T, StoreError>;
 
 /// An authorization code waiting to be exchanged.
 #[derive(Debug, Clone)]
@@ -242,39 +164,76 @@ pub struct Sent {
     pub created: bool,
 }
 
-/// The backend's storage; SQLite today, a PostgreSQL implementation could stand beside it.
-/// Calls block: the API runs them off the async threads.
-pub trait Store: Send + Sync + 'static {
-    /// The city's figures, computed by queries.
-    fn city_stats(&self) -> Result<CityStats>;
+/// Which tickets of a house to list: a status, and a page by id.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketFilter {
+    /// Only tickets in this status.
+    pub status: Option<Status>,
+    /// Only tickets with ids above this.
+    pub after: i64,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// A page of keyset paging: ids above `after`, at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// Only ids above this.
+    pub after: i64,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// Sign-in: demo persons, authorization codes, token pairs, and who a person is.
+pub trait AuthStore {
     /// The demo persons offered on the sign-in page.
-    fn demo_persons(&self) -> Result<Vec<DemoPerson>>;
+    fn demo_persons(&self) -> StoreResult<Vec<DemoPerson>>;
     /// A demo person's id by their short key.
-    fn person_by_demo_key(&self, key: &str) -> Result<Option<i64>>;
+    fn person_by_demo_key(&self, key: &str) -> StoreResult<Option<i64>>;
     /// Stores an authorization code by its hash.
-    fn save_auth_code(&self, code_hash: &str, code: &AuthCode) -> Result<()>;
+    fn save_auth_code(&self, code_hash: &str, code: &AuthCode) -> StoreResult<()>;
     /// Reads an authorization code and marks it used, in one step.
-    fn take_auth_code(&self, code_hash: &str) -> Result<Option<AuthCode>>;
+    fn take_auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>>;
     /// Stores a new token pair.
-    fn save_tokens(&self, tokens: &TokenHashes) -> Result<()>;
+    fn save_tokens(&self, tokens: &TokenHashes) -> StoreResult<()>;
     /// Rotates a refresh token into `next` (same family), detecting reuse.
-    fn rotate_refresh(&self, refresh_hash: &str, now: i64, next: &dyn Fn(i64, &str) -> TokenHashes) -> Result<Refresh>;
+    fn rotate_refresh(
+        &self,
+        refresh_hash: &str,
+        now: i64,
+        next: &dyn Fn(i64, &str) -> TokenHashes,
+    ) -> StoreResult<Refresh>;
     /// Revokes the family of a refresh or access token (sign-out); false if unknown.
-    fn revoke_family(&self, token_hash: &str) -> Result<bool>;
-    /// The person and expiry of a live access token.
-    fn access_token(&self, access_hash: &str) -> Result<Option<(i64, i64)>>;
-    /// What a person may see now.
-    fn viewer(&self, person_id: i64) -> Result<Viewer>;
+    fn revoke_family(&self, token_hash: &str) -> StoreResult<bool>;
+    /// The person and expiry of a stored access token.
+    fn access_token(&self, access_hash: &str) -> StoreResult<Option<(i64, i64)>>;
+    /// What a person may see now; none for an unknown person.
+    fn viewer(&self, person_id: i64) -> StoreResult<Option<Viewer>>;
     /// The caller, their houses, communities and offers to join.
-    fn me(&self, viewer: &Viewer) -> Result<Me>;
+    fn me(&self, viewer: &Viewer) -> StoreResult<Me>;
+}
+
+/// The change feed: what changed after a cursor, for one person.
+pub trait FeedStore {
     /// The newest seq of the change log.
-    fn head(&self) -> Result<i64>;
-    /// Changes after a cursor that the viewer may see, optionally of one audience only.
-    fn changes(&self, viewer: &Viewer, after: i64, limit: usize, only: Option<Scope>) -> Result<ChangesPage>;
-    /// Entities of a kind as the feed renders them; the caller filters by audience.
-    fn entities(&self, kind: ChangeKind, filter: &Filter, limit: usize) -> Result<Vec<Entity>>;
-    /// Premises of a house.
-    fn premises(&self, house: i64) -> Result<Vec<domkom_domain::wire::Premises>>;
+    fn head(&self) -> StoreResult<i64>;
+    /// Changes after a cursor that the viewer may see, optionally of one audience only
+    /// (which the viewer must see: [`StoreError::NotVisible`] otherwise).
+    fn changes(&self, viewer: &Viewer, after: i64, limit: usize, only: Option<Scope>) -> StoreResult<ChangesPage>;
+}
+
+/// Communities and their chats.
+pub trait ChatStore {
+    /// A community the viewer may see.
+    fn community(&self, viewer: &Viewer, id: i64) -> StoreResult<Community>;
+    /// A page of a community's messages below `before` (none: the newest), newest first.
+    fn history(
+        &self,
+        viewer: &Viewer,
+        community: i64,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<MessagesPage, ChatError>;
     /// Sends a message; the same (author, key) twice stores it once.
     fn send_message(
         &self,
@@ -283,17 +242,81 @@ pub trait Store: Send + Sync + 'static {
         client_key: &str,
         body: &str,
         reply_to: Option<i64>,
-    ) -> Result<Sent>;
+    ) -> Result<Sent, ChatError>;
     /// Edits one's own message.
-    fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message>;
+    fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message, ChatError>;
     /// Deletes one's own message (or, for a moderator, anyone's).
-    fn delete_message(&self, viewer: &Viewer, id: i64) -> Result<Message>;
-    /// Joins a house chat offered to the person.
-    fn join(&self, viewer: &Viewer, community: i64) -> Result<domkom_domain::wire::Membership>;
+    fn delete_message(&self, viewer: &Viewer, id: i64) -> Result<Message, ChatError>;
+    /// Joins a house chat offered to the person, with its microdistrict channels.
+    fn join(&self, viewer: &Viewer, community: i64) -> Result<Membership, ChatError>;
     /// Leaves a community.
-    fn leave(&self, viewer: &Viewer, community: i64) -> Result<()>;
+    fn leave(&self, viewer: &Viewer, community: i64) -> Result<(), ChatError>;
+}
+
+/// Houses: passports, premises, tickets, notices, repair plans and collective meters.
+pub trait HouseStore {
+    /// The viewer's houses with ids in the page (the Inspection pages through all).
+    fn houses(&self, viewer: &Viewer, page: Page) -> StoreResult<Vec<House>>;
+    /// A house's passport.
+    fn house(&self, viewer: &Viewer, id: i64) -> StoreResult<House>;
+    /// A house's premises.
+    fn premises(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Premises>>;
+    /// A house's tickets, filtered and paged by id.
+    fn tickets(&self, viewer: &Viewer, house: i64, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
+    /// A ticket with its status history.
+    fn ticket(&self, viewer: &Viewer, id: i64) -> StoreResult<Ticket>;
+    /// A house's notices.
+    fn notices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Notice>>;
+    /// A house's capital-repair plan.
+    fn repairs(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<RepairPlan>>;
+    /// A house's collective (ОДПУ) meters.
+    fn house_devices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Device>>;
+}
+
+/// A premises' services: accounts, bills, meters and readings (its holders' only).
+pub trait ServicesStore {
+    /// The viewer's personal accounts.
+    fn accounts(&self, viewer: &Viewer) -> StoreResult<Vec<Account>>;
+    /// An account's bills, newest first.
+    fn bills(&self, viewer: &Viewer, account: i64) -> StoreResult<Vec<Bill>>;
+    /// A premises' meters.
+    fn premises_devices(&self, viewer: &Viewer, premises: i64) -> StoreResult<Vec<Device>>;
+    /// A meter's readings, newest first.
+    fn readings(&self, viewer: &Viewer, device: i64) -> StoreResult<Vec<Reading>>;
+}
+
+/// The emulated housing registry's changes.
+pub trait RegistryStore {
     /// Ends a person's ownership of a premises (a sale), with the memberships it carried.
-    fn end_ownership(&self, person_id: i64, premises_id: i64) -> Result<()>;
+    fn end_ownership(&self, person_id: i64, premises_id: i64) -> StoreResult<()>;
+}
+
+/// The city's figures.
+pub trait StatsStore {
+    /// The city's figures, computed by queries.
+    fn city_stats(&self) -> StoreResult<CityStats>;
+}
+
+/// The backend's whole storage: every concern. SQLite today; a PostgreSQL implementation
+/// would implement the same traits and run `conformance`. Calls block: the API runs them
+/// off the async threads.
+pub trait Store:
+    AuthStore + FeedStore + ChatStore + HouseStore + ServicesStore + RegistryStore + StatsStore + Send + Sync + 'static
+{
+}
+
+impl<T> Store for T where
+    T: AuthStore
+        + FeedStore
+        + ChatStore
+        + HouseStore
+        + ServicesStore
+        + RegistryStore
+        + StatsStore
+        + Send
+        + Sync
+        + 'static
+{
 }
 
 /// Told of every committed change so pushes can go out.

@@ -2,16 +2,16 @@
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// The migrations in order; the index + 1 is the schema version it brings.
 const MIGRATIONS: &[(&str, &str)] = &[
-    ("001_registry", include_str!("../../migrations/001_registry.sql")),
-    ("002_communities", include_str!("../../migrations/002_communities.sql")),
-    ("003_services", include_str!("../../migrations/003_services.sql")),
-    ("004_sync_auth", include_str!("../../migrations/004_sync_auth.sql")),
-    ("005_feed_views", include_str!("../../migrations/005_feed_views.sql")),
-    ("006_deadline_rules", include_str!("../../migrations/006_deadline_rules.sql")),
+    ("001_registry", include_str!("../../../migrations/001_registry.sql")),
+    ("002_communities", include_str!("../../../migrations/002_communities.sql")),
+    ("003_services", include_str!("../../../migrations/003_services.sql")),
+    ("004_sync_auth", include_str!("../../../migrations/004_sync_auth.sql")),
+    ("005_feed_views", include_str!("../../../migrations/005_feed_views.sql")),
+    ("006_deadline_rules", include_str!("../../../migrations/006_deadline_rules.sql")),
 ];
 
 /// The schema version this build writes.

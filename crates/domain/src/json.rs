@@ -1,0 +1,64 @@
+//! JSON number readers for request bodies. JSON Schema counts `5.0` as an integer, so a
+//! schema that says `integer` allows it; serde's `i64` refuses it. Ids in request bodies are
+//! read with these, so that what the OpenAPI document allows the server reads.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::Number;
+
+/// The number as an `i64` when it is a whole number in range (`5` or `5.0`).
+fn whole(n: &Number) -> Option<i64> {
+    // 2^63 is exactly representable; every whole f64 below it (and from -2^63) fits an i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && (-LIMIT..LIMIT).contains(f)).map(|f| f as i64))
+}
+
+/// Reads a whole number, written with or without a zero fraction.
+pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = Number::deserialize(d)?;
+    whole(&n).ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}")))
+}
+
+/// Reads an optional whole number (`null` or absent: none).
+pub fn optional_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => whole(&n)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Body {
+        #[serde(deserialize_with = "super::integer")]
+        id: i64,
+        #[serde(default, deserialize_with = "super::optional_integer")]
+        reply_to: Option<i64>,
+    }
+
+    fn read(text: &str) -> Result<Body, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    #[test]
+    fn whole_numbers_are_read_with_or_without_a_fraction() -> Result<(), serde_json::Error> {
+        assert_eq!(read(r#"{"id": 5}"#)?, Body { id: 5, reply_to: None });
+        assert_eq!(read(r#"{"id": 5.0, "reply_to": 6139.0}"#)?, Body { id: 5, reply_to: Some(6139) });
+        assert_eq!(read(r#"{"id": -3, "reply_to": null}"#)?, Body { id: -3, reply_to: None });
+        Ok(())
+    }
+
+    #[test]
+    fn fractions_strings_and_overflow_are_refused() {
+        assert!(read(r#"{"id": 5.5}"#).is_err());
+        assert!(read(r#"{"id": "5"}"#).is_err());
+        assert!(read(r#"{"id": 9223372036854775808}"#).is_err());
+        assert!(read(r#"{"id": 1e300}"#).is_err());
+        assert!(read(r#"{"id": 1, "reply_to": 0.5}"#).is_err());
+    }
+}

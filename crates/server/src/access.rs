@@ -1,0 +1,118 @@
+//! Who may see what: the audiences of the change log and a signed-in person's view of them.
+//! Pure: the store fills a [`Viewer`] in, and every read and the push stream ask it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domkom_domain::wire::PersonInfo;
+use domkom_domain::{Role, StaffRole, chat};
+
+/// Who may see an entry of the change log: one audience, like a house or a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Members of a community.
+    Community(i64),
+    /// People related to a house: its owners and tenants, its managing staff.
+    House(i64),
+    /// The holders of a premises: its accounts, meters and bills.
+    Premises(i64),
+    /// One person.
+    Person(i64),
+}
+
+impl Scope {
+    /// Reads the stored (letter, id) form.
+    pub fn from_stored(letter: &str, id: i64) -> Option<Scope> {
+        Some(match letter {
+            "c" => Scope::Community(id),
+            "h" => Scope::House(id),
+            "f" => Scope::Premises(id),
+            "p" => Scope::Person(id),
+            _ => return None,
+        })
+    }
+
+    /// The stored (letter, id) form.
+    pub fn to_stored(self) -> (&'static str, i64) {
+        match self {
+            Scope::Community(id) => ("c", id),
+            Scope::House(id) => ("h", id),
+            Scope::Premises(id) => ("f", id),
+            Scope::Person(id) => ("p", id),
+        }
+    }
+
+    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`: a letter, a colon and 1 to 18
+    /// digits (no sign), exactly as the OpenAPI pattern states.
+    pub fn parse(text: &str) -> Option<Scope> {
+        let (letter, id) = text.split_once(':')?;
+        if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Scope::from_stored(letter, id.parse().ok()?)
+    }
+}
+
+/// A signed-in person and everything they may see right now.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The person.
+    pub person: PersonInfo,
+    /// Staff work, for a dispatcher or an inspector.
+    pub staff: Option<StaffRole>,
+    /// Staff organisation, for a dispatcher.
+    pub org_id: Option<i64>,
+    /// Premises the person owns or rents.
+    pub premises: BTreeSet<i64>,
+    /// Houses the person owns in or whose organisation manages them.
+    pub houses: BTreeSet<i64>,
+    /// Houses where the person holds a premises (not through staff work).
+    pub own_houses: BTreeSet<i64>,
+    /// Communities the person belongs to, with the role.
+    pub communities: BTreeMap<i64, Role>,
+}
+
+impl Viewer {
+    /// Whether this person works for the State Housing Inspection.
+    pub fn is_inspector(&self) -> bool {
+        self.staff == Some(StaffRole::Inspector)
+    }
+
+    /// Whether the person may see entries of this audience. The Inspection owns every
+    /// community and house, but not people's bills and meters.
+    pub fn sees(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Community(id) => self.is_inspector() || self.communities.contains_key(&id),
+            Scope::House(id) => self.is_inspector() || self.houses.contains(&id),
+            Scope::Premises(id) => self.premises.contains(&id),
+            Scope::Person(id) => id == self.person.id,
+        }
+    }
+
+    /// The audiences to read the change log for (all of them but the Inspection's).
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut out = vec![Scope::Person(self.person.id)];
+        out.extend(self.premises.iter().map(|&id| Scope::Premises(id)));
+        out.extend(self.houses.iter().map(|&id| Scope::House(id)));
+        out.extend(self.communities.keys().map(|&id| Scope::Community(id)));
+        out
+    }
+
+    /// The person's role in a community, if they may take part in it.
+    pub fn role_in(&self, community: i64) -> Option<Role> {
+        chat::effective_role(self.communities.get(&community).copied(), self.staff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_only_in_their_documented_form() {
+        assert_eq!(Scope::parse("c:12"), Some(Scope::Community(12)));
+        assert_eq!(Scope::parse("f:9"), Some(Scope::Premises(9)));
+        for bad in ["c:", "c:+1", "c:-1", "x:1", "c:1234567890123456789", "c:1 ", "c1"] {
+            assert_eq!(Scope::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Communities and their chats: the community, its history, send, edit, delete, join, leave.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, SendMessage};
+
+use super::error::{Error, Result, doc};
+use super::extract::{Path, Query, page_limit};
+use super::{AppState, Auth, Json};
+
+/// A community.
+#[utoipa::path(get, path = "/v1/communities/{id}", operation_id = "get_community", tag = "chat",
+    params(("id" = i64, Path, description = "The community.")),
+    responses(
+        (status = 200, body = Community, links(
+            ("history" = (operation_id = "list_messages", parameters(("id" = "$response.body#/id")))),
+            ("send" = (operation_id = "send_message", parameters(("id" = "$response.body#/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn community(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Community>> {
+    Ok(Json(state.run(move |s| s.community(&viewer, id)).await?))
+}
+
+/// Paging of chat history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Only messages with ids below this (absent: the newest).
+    before: Option<i64>,
+    /// At most this many (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+/// A page of a chat's history, newest first.
+#[utoipa::path(get, path = "/v1/communities/{id}/messages", operation_id = "list_messages", tag = "chat",
+    params(("id" = i64, Path, description = "The community."), HistoryQuery),
+    responses(
+        (status = 200, body = MessagesPage, links(
+            ("edit" = (operation_id = "edit_message", parameters(("id" = "$response.body#/messages/0/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Json<MessagesPage>> {
+    let limit = page_limit(q.limit, 50, 200)?;
+    Ok(Json(state.run(move |s| s.history(&viewer, id, q.before, limit)).await?))
+}
+
+/// Whether an idempotency key has the documented form: a hyphenated UUID, 36 characters
+/// (the other forms the uuid crate reads are not what the schema promises).
+fn is_client_key(key: &str) -> bool {
+    key.len() == 36 && uuid::Uuid::try_parse(key).is_ok()
+}
+
+/// Sends a message. The same `client_key` twice stores one message (201 the first time, 200 after).
+#[utoipa::path(post, path = "/v1/communities/{id}/messages", operation_id = "send_message", tag = "chat",
+    params(("id" = i64, Path, description = "The community.")),
+    request_body = SendMessage,
+    responses(
+        (status = 201, body = Message, description = "Stored.", links(
+            ("edit" = (operation_id = "edit_message", parameters(("id" = "$response.body#/id")))),
+            ("delete" = (operation_id = "delete_message", parameters(("id" = "$response.body#/id")))),
+            ("history" = (operation_id = "list_messages", parameters(("id" = "$response.body#/community_id")))),
+        )),
+        (status = 200, body = Message, description = "Sent before with this key: the stored message."),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting, doc::BadBody, doc::BreaksRule, doc::Throttled,
+    ),
+    security(("bearer" = [])))]
+pub async fn send(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+    Json(req): Json<SendMessage>,
+) -> Result<(StatusCode, Json<Message>)> {
+    if !is_client_key(&req.client_key) {
+        return Err(Error::bad_request(
+            "invalid_client_key",
+            "client_key должен быть UUID (лучше UUIDv7), созданным клиентом для этого сообщения.",
+        ));
+    }
+    if let Err(wait) = state.send_limit.take(viewer.person.id) {
+        return Err(Error::rate_limited(wait));
+    }
+    let sent = state.run(move |s| s.send_message(&viewer, id, &req.client_key, &req.body, req.reply_to)).await?;
+    let status = if sent.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(sent.message)))
+}
+
+/// Edits one's own message.
+#[utoipa::path(patch, path = "/v1/messages/{id}", operation_id = "edit_message", tag = "chat",
+    params(("id" = i64, Path, description = "The message.")),
+    request_body = EditMessage,
+    responses(
+        (status = 200, body = Message),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting, doc::BadBody, doc::BreaksRule,
+    ),
+    security(("bearer" = [])))]
+pub async fn edit(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+    Json(req): Json<EditMessage>,
+) -> Result<Json<Message>> {
+    Ok(Json(state.run(move |s| s.edit_message(&viewer, id, &req.body)).await?))
+}
+
+/// Deletes one's own message (a chair or the Inspection may delete any); its text is erased.
+/// Deleting a deleted message again answers it as it is.
+#[utoipa::path(delete, path = "/v1/messages/{id}", operation_id = "delete_message", tag = "chat",
+    params(("id" = i64, Path, description = "The message.")),
+    responses(
+        (status = 200, body = Message),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn delete(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Message>> {
+    Ok(Json(state.run(move |s| s.delete_message(&viewer, id)).await?))
+}
+
+/// Joins a house chat offered to the caller (ownership confirmed in the registry), with the
+/// microdistrict channels of its house.
+#[utoipa::path(post, path = "/v1/communities/{id}/join", operation_id = "join_community", tag = "chat",
+    params(("id" = i64, Path, description = "The house chat.")),
+    responses(
+        (status = 200, body = Membership, links(
+            ("community" = (operation_id = "get_community", parameters(("id" = "$response.body#/community_id")))),
+            ("leave" = (operation_id = "leave_community", parameters(("id" = "$response.body#/community_id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn join(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Membership>> {
+    Ok(Json(state.run(move |s| s.join(&viewer, id)).await?))
+}
+
+/// Leaves a community; the caller's clients purge it.
+#[utoipa::path(post, path = "/v1/communities/{id}/leave", operation_id = "leave_community", tag = "chat",
+    params(("id" = i64, Path, description = "The community.")),
+    responses(
+        (status = 204, description = "Left; a delete of the membership follows in the feed."),
+        doc::Malformed, doc::Refused,
+    ),
+    security(("bearer" = [])))]
+pub async fn leave(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<StatusCode> {
+    state.run(move |s| s.leave(&viewer, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_keys_are_hyphenated_uuids_only() {
+        assert!(is_client_key("0192f3c4-5b6a-7c8d-9e0f-1a2b3c4d5e6f"));
+        assert!(is_client_key("0192F3C4-5B6A-7C8D-9E0F-1A2B3C4D5E6F"));
+        assert!(!is_client_key("0192f3c45b6a7c8d9e0f1a2b3c4d5e6f"), "the simple form is not documented");
+        assert!(!is_client_key("{0192f3c4-5b6a-7c8d-9e0f-1a2b3c4d5e6f}"));
+        assert!(!is_client_key("abc"));
+    }
+}

@@ -1,0 +1,183 @@
+//! Houses: passports, premises, tickets, notices, capital-repair plans, collective meters.
+
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use domkom_domain::ticket::Status;
+use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan, Ticket};
+
+use super::error::{Error, Result, doc};
+use super::extract::{Path, Query, page_limit};
+use super::{AppState, Auth, Json};
+use crate::store::{Page, TicketFilter};
+
+/// Paging of the house list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HousesQuery {
+    /// Only houses with ids above this.
+    after: Option<i64>,
+    /// At most this many (default 200).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+/// The caller's houses with their passports (the Inspection pages through all).
+#[utoipa::path(get, path = "/v1/houses", operation_id = "list_houses", tag = "house", params(HousesQuery),
+    responses(
+        (status = 200, body = [House], links(
+            ("house" = (operation_id = "get_house", parameters(("id" = "$response.body#/0/id")))),
+        )),
+        doc::Malformed, doc::Refused,
+    ),
+    security(("bearer" = [])))]
+pub async fn houses(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(q): Query<HousesQuery>,
+) -> Result<Json<Vec<House>>> {
+    let page = Page { after: q.after.unwrap_or(0), limit: page_limit(q.limit, 200, 1000)? };
+    Ok(Json(state.run(move |s| s.houses(&viewer, page)).await?))
+}
+
+/// A house's passport.
+#[utoipa::path(get, path = "/v1/houses/{id}", operation_id = "get_house", tag = "house",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 200, body = House, links(
+            ("premises" = (operation_id = "list_premises", parameters(("id" = "$response.body#/id")))),
+            ("tickets" = (operation_id = "list_tickets", parameters(("id" = "$response.body#/id")))),
+            ("notices" = (operation_id = "list_notices", parameters(("id" = "$response.body#/id")))),
+            ("repairs" = (operation_id = "list_repairs", parameters(("id" = "$response.body#/id")))),
+            ("devices" = (operation_id = "list_house_devices", parameters(("id" = "$response.body#/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<House>> {
+    Ok(Json(state.run(move |s| s.house(&viewer, id)).await?))
+}
+
+/// A house's premises.
+#[utoipa::path(get, path = "/v1/houses/{id}/premises", operation_id = "list_premises", tag = "house",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 200, body = [Premises], links(
+            ("devices" = (operation_id = "list_premises_devices", parameters(("id" = "$response.body#/0/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn premises(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Premises>>> {
+    Ok(Json(state.run(move |s| s.premises(&viewer, id)).await?))
+}
+
+/// Ticket filter and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketsQuery {
+    /// Only tickets in this status.
+    #[param(value_type = Option<Status>)]
+    status: Option<String>,
+    /// Only tickets with ids above this (the last id of the previous page).
+    after: Option<i64>,
+    /// At most this many (default 500).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+/// A house's tickets, oldest first, in pages.
+#[utoipa::path(get, path = "/v1/houses/{id}/tickets", operation_id = "list_tickets", tag = "house",
+    params(("id" = i64, Path, description = "The house."), TicketsQuery),
+    responses(
+        (status = 200, body = [Ticket], links(
+            ("ticket" = (operation_id = "get_ticket", parameters(("id" = "$response.body#/0/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn tickets(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<TicketsQuery>,
+) -> Result<Json<Vec<Ticket>>> {
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(text) => Some(Status::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+            Error::bad_request(
+                "bad_status",
+                "status должен быть одним из: new, accepted, in_work, done, rejected, withdrawn.",
+            )
+        })?),
+    };
+    let filter = TicketFilter { status, after: q.after.unwrap_or(0), limit: page_limit(q.limit, 500, 1000)? };
+    Ok(Json(state.run(move |s| s.tickets(&viewer, id, filter)).await?))
+}
+
+/// A house's outage and information notices.
+#[utoipa::path(get, path = "/v1/houses/{id}/notices", operation_id = "list_notices", tag = "house",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 200, body = [Notice]),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn notices(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Notice>>> {
+    Ok(Json(state.run(move |s| s.notices(&viewer, id)).await?))
+}
+
+/// A house's capital-repair plan.
+#[utoipa::path(get, path = "/v1/houses/{id}/repairs", operation_id = "list_repairs", tag = "house",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 200, body = [RepairPlan]),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn repairs(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<RepairPlan>>> {
+    Ok(Json(state.run(move |s| s.repairs(&viewer, id)).await?))
+}
+
+/// A house's collective (ОДПУ) meters.
+#[utoipa::path(get, path = "/v1/houses/{id}/devices", operation_id = "list_house_devices", tag = "house",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 200, body = [Device], links(
+            ("readings" = (operation_id = "list_readings", parameters(("id" = "$response.body#/0/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn devices(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Device>>> {
+    Ok(Json(state.run(move |s| s.house_devices(&viewer, id)).await?))
+}
+
+/// A ticket with its status history.
+#[utoipa::path(get, path = "/v1/tickets/{id}", operation_id = "get_ticket", tag = "house",
+    params(("id" = i64, Path, description = "The ticket.")),
+    responses(
+        (status = 200, body = Ticket),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn ticket(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Ticket>> {
+    Ok(Json(state.run(move |s| s.ticket(&viewer, id)).await?))
+}

@@ -1,0 +1,206 @@
+//! Communities and their chats in SQLite. The rules come from `domkom_domain::chat`; this
+//! file looks up the facts they need and stores what they allow.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use domkom_domain::Role;
+use domkom_domain::chat::{self, CommunityKind, Refusal};
+use domkom_domain::message::validate_message_body;
+use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
+
+use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows, unreadable};
+use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
+
+/// A message as the feed renders it.
+fn message_of(conn: &Connection, id: i64) -> StoreResult<Message> {
+    let payload: Option<String> = conn
+        .prepare_cached("SELECT payload FROM feed_message WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    decode(ChangeKind::Message, &payload.ok_or(StoreError::NotFound(What::Message))?)
+}
+
+/// A message and the viewer's role in its community, refused when they have none.
+fn visible_message(conn: &Connection, viewer: &Viewer, id: i64) -> Result<(Message, Role), ChatError> {
+    let message = message_of(conn, id)?;
+    let role = viewer.role_in(message.community_id);
+    chat::may_read(role)?;
+    Ok((message, role.unwrap_or(Role::Resident)))
+}
+
+/// A community's kind and house, or not found.
+fn community_kind(conn: &Connection, community: i64) -> StoreResult<(CommunityKind, Option<i64>)> {
+    let row = conn
+        .prepare_cached("SELECT kind, house_id FROM communities WHERE id = ?1")?
+        .query_row([community], |r| {
+            let kind: String = r.get(0)?;
+            let parsed = CommunityKind::parse(&kind).ok_or_else(|| unreadable(0, format!("community kind {kind}")))?;
+            Ok((parsed, r.get(1)?))
+        })
+        .optional()?;
+    row.ok_or(StoreError::NotFound(What::Community))
+}
+
+/// Upserts an active membership and records it.
+fn activate_membership(tx: &Transaction<'_>, community: i64, person: i64, role: Role) -> rusqlite::Result<i64> {
+    let id: i64 = tx.query_row(
+        "INSERT INTO memberships (community_id, person_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (community_id, person_id) DO UPDATE SET left_at = NULL, joined_at = \
+         iif(memberships.left_at IS NULL, memberships.joined_at, excluded.joined_at) RETURNING id",
+        params![community, person, role.as_str(), now_rfc3339()],
+        |r| r.get(0),
+    )?;
+    changelog::record(tx, ChangeKind::Membership, id)?;
+    // The community's entry is older than a joining client's cursor: record it again so
+    // the new member's next sync brings the chat itself (its history comes by pages).
+    changelog::record(tx, ChangeKind::Community, community)?;
+    Ok(id)
+}
+
+/// Ends a membership and tells its holder, whose client then purges the community.
+pub(super) fn end_membership(tx: &Transaction<'_>, membership_id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE memberships SET left_at = ?2 WHERE id = ?1 AND left_at IS NULL",
+        params![membership_id, now_rfc3339()],
+    )?;
+    changelog::record_removal(tx, ChangeKind::Membership, membership_id)
+}
+
+impl ChatStore for SqliteStore {
+    fn community(&self, viewer: &Viewer, id: i64) -> StoreResult<Community> {
+        one(&*self.reader()?, viewer, ChangeKind::Community, id, What::Community)
+    }
+
+    fn history(
+        &self,
+        viewer: &Viewer,
+        community: i64,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<MessagesPage, ChatError> {
+        let c = self.reader()?;
+        community_kind(&c, community)?;
+        chat::may_read(viewer.role_in(community))?;
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        let mut messages: Vec<Message> = rows(
+            &c,
+            ChangeKind::Message,
+            "id IN (SELECT id FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3) \
+             ORDER BY id DESC",
+            params![community, before.unwrap_or(i64::MAX), fetch],
+        )?
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
+        let has_more = messages.len() > limit;
+        messages.truncate(limit);
+        Ok(MessagesPage { messages, has_more })
+    }
+
+    fn send_message(
+        &self,
+        viewer: &Viewer,
+        community: i64,
+        client_key: &str,
+        body: &str,
+        reply_to: Option<i64>,
+    ) -> Result<Sent, ChatError> {
+        let body = validate_message_body(body)?;
+        self.write(|tx| {
+            let (kind, _) = community_kind(tx, community)?;
+            chat::may_post(kind, viewer.role_in(community))?;
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, body FROM messages WHERE author_id = ?1 AND client_key = ?2",
+                    params![viewer.person.id, client_key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((id, stored)) = existing {
+                let message = message_of(tx, id)?;
+                chat::resend(message.community_id, &stored, message.deleted_at.is_some(), community, body)?;
+                return Ok(Sent { message, created: false });
+            }
+            if let Some(parent) = reply_to {
+                let parent_community: Option<i64> = tx
+                    .query_row("SELECT community_id FROM messages WHERE id = ?1", [parent], |r| r.get(0))
+                    .optional()?;
+                if parent_community != Some(community) {
+                    return Err(ChatError::ReplyToUnknown);
+                }
+            }
+            let id: i64 = tx.query_row(
+                "INSERT INTO messages (community_id, author_id, client_key, body, reply_to, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                params![community, viewer.person.id, client_key, body, reply_to, now_rfc3339()],
+                |r| r.get(0),
+            )?;
+            changelog::record(tx, ChangeKind::Message, id)?;
+            Ok(Sent { message: message_of(tx, id)?, created: true })
+        })
+    }
+
+    fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message, ChatError> {
+        let body = validate_message_body(body)?;
+        self.write(|tx| {
+            let (message, role) = visible_message(tx, viewer, id)?;
+            chat::may_edit(Some(role), message.author.id == viewer.person.id, message.deleted_at.is_some())?;
+            tx.execute(
+                "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
+                params![id, body, now_rfc3339()],
+            )?;
+            changelog::record(tx, ChangeKind::Message, id)?;
+            Ok(message_of(tx, id)?)
+        })
+    }
+
+    fn delete_message(&self, viewer: &Viewer, id: i64) -> Result<Message, ChatError> {
+        self.write(|tx| {
+            let (message, role) = visible_message(tx, viewer, id)?;
+            chat::may_delete(Some(role), message.author.id == viewer.person.id)?;
+            if message.deleted_at.is_none() {
+                // The text is erased, not hidden: a deleted message keeps no words.
+                tx.execute("UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1", params![id, now_rfc3339()])?;
+                changelog::record(tx, ChangeKind::Message, id)?;
+            }
+            Ok(message_of(tx, id)?)
+        })
+    }
+
+    fn join(&self, viewer: &Viewer, community: i64) -> Result<Membership, ChatError> {
+        self.write(|tx| {
+            let (kind, house) = community_kind(tx, community)?;
+            let holds = house.is_some_and(|h| viewer.own_houses.contains(&h));
+            chat::may_join(kind, holds)?;
+            let house = house.ok_or(Refusal::NotJoinable)?;
+            let role = viewer.communities.get(&community).copied().unwrap_or(Role::Resident);
+            let id = activate_membership(tx, community, viewer.person.id, role)?;
+            let channels = ids(
+                tx,
+                "SELECT c.id FROM communities c JOIN community_houses ch ON ch.community_id = c.id \
+                 WHERE c.kind = 'microdistrict' AND ch.house_id = ?1",
+                house,
+            )?;
+            for channel in channels {
+                activate_membership(tx, channel, viewer.person.id, Role::Resident)?;
+            }
+            let payload: String =
+                tx.query_row("SELECT payload FROM feed_membership WHERE id = ?1", [id], |r| r.get(0))?;
+            Ok(decode(ChangeKind::Membership, &payload)?)
+        })
+    }
+
+    fn leave(&self, viewer: &Viewer, community: i64) -> Result<(), ChatError> {
+        self.write(|tx| {
+            let id: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM memberships WHERE community_id = ?1 AND person_id = ?2 AND left_at IS NULL",
+                    params![community, viewer.person.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            end_membership(tx, id.ok_or(Refusal::NotMember)?)?;
+            Ok(())
+        })
+    }
+}

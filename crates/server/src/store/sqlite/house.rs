@@ -1,0 +1,105 @@
+//! Houses in SQLite: passports, premises, tickets, notices, repair plans, collective meters.
+//! Everything a house holds is its audience's: the viewer must see the house first.
+
+use rusqlite::{Connection, params};
+
+use domkom_domain::wire::{ChangeKind, Device, House, Notice, Premises, RepairPlan, Ticket};
+
+use super::{SqliteStore, gate, one, rows, visible};
+use crate::store::{HouseStore, Page, StoreResult, TicketFilter, Viewer, What};
+
+/// Checks that a house exists and the viewer sees it.
+fn house_gate(conn: &Connection, viewer: &Viewer, house: i64) -> StoreResult<()> {
+    gate(conn, viewer, "SELECT 'h', id FROM houses WHERE id = ?1", house, What::House)
+}
+
+/// A list of a house's entities of one kind, by id.
+fn of_house<T: serde::de::DeserializeOwned>(
+    store: &SqliteStore,
+    viewer: &Viewer,
+    house: i64,
+    kind: ChangeKind,
+) -> StoreResult<Vec<T>> {
+    let c = store.reader()?;
+    house_gate(&c, viewer, house)?;
+    Ok(visible(viewer, rows(&c, kind, "scope = 'h' AND scope_id = ?1 ORDER BY id LIMIT 1000", [house])?))
+}
+
+/// SQLite wants its integers signed; a page is never that long anyway.
+fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+impl HouseStore for SqliteStore {
+    fn houses(&self, viewer: &Viewer, page: Page) -> StoreResult<Vec<House>> {
+        let c = self.reader()?;
+        if viewer.is_inspector() {
+            let found = rows(
+                &c,
+                ChangeKind::House,
+                "id > ?1 ORDER BY id LIMIT ?2",
+                params![page.after, sql_limit(page.limit)],
+            )?;
+            return Ok(visible(viewer, found));
+        }
+        let mut out = Vec::new();
+        for &id in viewer.houses.range(page.after.saturating_add(1)..).take(page.limit) {
+            out.extend(visible(viewer, rows(&c, ChangeKind::House, "id = ?1", [id])?));
+        }
+        Ok(out)
+    }
+
+    fn house(&self, viewer: &Viewer, id: i64) -> StoreResult<House> {
+        one(&*self.reader()?, viewer, ChangeKind::House, id, What::House)
+    }
+
+    fn premises(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Premises>> {
+        let c = self.reader()?;
+        house_gate(&c, viewer, house)?;
+        let mut stmt = c.prepare_cached(
+            "SELECT id, number, kind, entrance, floor, total_area, living_area FROM premises WHERE house_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([house], |r| {
+            Ok(Premises {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                kind: r.get(2)?,
+                entrance: r.get(3)?,
+                floor: r.get(4)?,
+                total_area: r.get(5)?,
+                living_area: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn tickets(&self, viewer: &Viewer, house: i64, filter: TicketFilter) -> StoreResult<Vec<Ticket>> {
+        let c = self.reader()?;
+        house_gate(&c, viewer, house)?;
+        // Filtered and paged by the (house_id, status) index, not in memory.
+        let found = rows(
+            &c,
+            ChangeKind::Ticket,
+            "id IN (SELECT id FROM tickets WHERE house_id = ?1 AND (?2 IS NULL OR status = ?2) AND id > ?3 \
+                    ORDER BY id LIMIT ?4) ORDER BY id",
+            params![house, filter.status.map(|s| s.as_str()), filter.after, sql_limit(filter.limit)],
+        )?;
+        Ok(visible(viewer, found))
+    }
+
+    fn ticket(&self, viewer: &Viewer, id: i64) -> StoreResult<Ticket> {
+        one(&*self.reader()?, viewer, ChangeKind::Ticket, id, What::Ticket)
+    }
+
+    fn notices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Notice>> {
+        of_house(self, viewer, house, ChangeKind::Notice)
+    }
+
+    fn repairs(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<RepairPlan>> {
+        of_house(self, viewer, house, ChangeKind::RepairPlan)
+    }
+
+    fn house_devices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Device>> {
+        of_house(self, viewer, house, ChangeKind::Device)
+    }
+}
