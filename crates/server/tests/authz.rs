@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestClient, TestResult, TestServer};
+use common::{Persona, TestClient, TestResult, TestServer};
 use serde_json::{Value, json};
 
 /// What one persona may do with one house.
@@ -48,7 +48,7 @@ fn expect(access: Access, a: &common::Answer, needs_chat: bool, what: &str) {
     }
 }
 
-async fn check_house(c: &TestClient, who: &str, t: &Target, access: Access) -> TestResult {
+async fn check_house(c: &TestClient, who: Persona, t: &Target, access: Access) -> TestResult {
     let (h, cm) = (t.house, t.community);
     for (path, needs_chat) in [
         (format!("/v1/houses/{h}"), false),
@@ -74,28 +74,28 @@ async fn check_house(c: &TestClient, who: &str, t: &Target, access: Access) -> T
 #[tokio::test]
 async fn every_role_against_own_and_foreign_house() -> TestResult {
     let server = TestServer::start().await?;
-    let demo = target_of(&server.client("resident").await?).await?;
-    let other = target_of(&server.client("neighbour").await?).await?;
+    let demo = target_of(&server.api(Persona::Resident).await?).await?;
+    let other = target_of(&server.api(Persona::Neighbour).await?).await?;
 
     let matrix = [
-        ("resident", Access::Chat, Access::None),
-        ("chair", Access::Chat, Access::None),
-        ("multi-owner", Access::Chat, Access::None),
+        (Persona::Resident, Access::Chat, Access::None),
+        (Persona::Chair, Access::Chat, Access::None),
+        (Persona::MultiOwner, Access::Chat, Access::None),
         // The small seed's neighbour lives in another house of the same УК.
-        ("dispatcher", Access::Chat, Access::Chat),
-        ("inspector", Access::Chat, Access::Chat),
-        ("neighbour", Access::None, Access::Chat),
-        ("not-joined", Access::House, Access::None),
-        ("unverified", Access::Unverified, Access::Unverified),
+        (Persona::Dispatcher, Access::Chat, Access::Chat),
+        (Persona::Inspector, Access::Chat, Access::Chat),
+        (Persona::Neighbour, Access::None, Access::Chat),
+        (Persona::NotJoined, Access::House, Access::None),
+        (Persona::Unverified, Access::Unverified, Access::Unverified),
     ];
     for (who, own, foreign) in matrix {
-        let c = server.client(who).await?;
+        let c = server.api(who).await?;
         check_house(&c, who, &demo, own).await?;
         check_house(&c, who, &other, foreign).await?;
     }
 
     // A house of another organisation is closed to the dispatcher.
-    let inspector = server.client("inspector").await?;
+    let inspector = server.api(Persona::Inspector).await?;
     let demo_org = inspector.get(&format!("/v1/houses/{}", demo.house)).await?.body["org"]["id"].clone();
     let houses = inspector.get("/v1/houses").await?.body;
     let elsewhere = houses
@@ -111,7 +111,7 @@ async fn every_role_against_own_and_foreign_house() -> TestResult {
         community,
         ticket: tickets[0]["id"].as_i64().unwrap_or(demo.ticket),
     };
-    let dispatcher = server.client("dispatcher").await?;
+    let dispatcher = server.api(Persona::Dispatcher).await?;
     for path in [format!("/v1/houses/{}", target.house), format!("/v1/communities/{community}/messages")] {
         assert_eq!(dispatcher.get(&path).await?.status, 403, "the dispatcher must not read {path}");
     }
@@ -122,7 +122,7 @@ async fn every_role_against_own_and_foreign_house() -> TestResult {
 #[tokio::test]
 async fn bills_and_meters_are_only_the_holders() -> TestResult {
     let server = TestServer::start().await?;
-    let resident = server.client("resident").await?;
+    let resident = server.api(Persona::Resident).await?;
     let accounts = resident.get("/v1/accounts").await?.body;
     let account = &accounts[0];
     let (acc, premises) = (account["id"].as_i64().unwrap(), account["premises_id"].as_i64().unwrap());
@@ -140,8 +140,15 @@ async fn bills_and_meters_are_only_the_holders() -> TestResult {
         assert!(!a.body.as_array().unwrap().is_empty(), "{path} has data");
     }
     // Neighbours in the same house, its chair, its dispatcher and the Inspection do not.
-    for who in ["chair", "multi-owner", "not-joined", "dispatcher", "inspector", "neighbour"] {
-        let c = server.client(who).await?;
+    for who in [
+        Persona::Chair,
+        Persona::MultiOwner,
+        Persona::NotJoined,
+        Persona::Dispatcher,
+        Persona::Inspector,
+        Persona::Neighbour,
+    ] {
+        let c = server.api(who).await?;
         for path in &paths {
             let a = c.get(path).await?;
             assert_eq!(a.status, 403, "{who} must not read {path}: {:?}", a.body);
@@ -155,7 +162,7 @@ async fn bills_and_meters_are_only_the_holders() -> TestResult {
 #[tokio::test]
 async fn only_the_author_edits_and_moderators_delete() -> TestResult {
     let server = TestServer::start().await?;
-    let resident = server.client("resident").await?;
+    let resident = server.api(Persona::Resident).await?;
     let community = resident.first_community().await?;
     let make = || async {
         let a = resident.send(community, "Сообщение для проверки прав").await?;
@@ -163,19 +170,30 @@ async fn only_the_author_edits_and_moderators_delete() -> TestResult {
         TestResult::Ok(a.body["id"].as_i64().unwrap())
     };
     let id = make().await?;
-    for who in ["chair", "multi-owner", "dispatcher", "inspector", "neighbour", "not-joined"] {
-        let c = server.client(who).await?;
+    for who in [
+        Persona::Chair,
+        Persona::MultiOwner,
+        Persona::Dispatcher,
+        Persona::Inspector,
+        Persona::Neighbour,
+        Persona::NotJoined,
+    ] {
+        let c = server.api(who).await?;
         let a = c.patch(&format!("/v1/messages/{id}"), &json!({"body": "подмена"})).await?;
         assert_eq!(a.status, 403, "{who} must not edit another's message");
     }
     let own = resident.patch(&format!("/v1/messages/{id}"), &json!({"body": "исправлено"})).await?;
     assert_eq!((own.status, own.body["body"].as_str()), (200, Some("исправлено")));
 
-    for (who, allowed) in
-        [("multi-owner", false), ("dispatcher", false), ("neighbour", false), ("chair", true), ("inspector", true)]
-    {
+    for (who, allowed) in [
+        (Persona::MultiOwner, false),
+        (Persona::Dispatcher, false),
+        (Persona::Neighbour, false),
+        (Persona::Chair, true),
+        (Persona::Inspector, true),
+    ] {
         let id = make().await?;
-        let c = server.client(who).await?;
+        let c = server.api(who).await?;
         let a = c.delete(&format!("/v1/messages/{id}")).await?;
         if allowed {
             assert_eq!(a.status, 200, "{who} moderates");
@@ -201,9 +219,9 @@ fn mentions(change: &Value, house: i64, community: i64) -> bool {
 #[tokio::test]
 async fn the_feed_leaks_nothing_across_houses() -> TestResult {
     let server = TestServer::start().await?;
-    let resident = server.client("resident").await?;
+    let resident = server.api(Persona::Resident).await?;
     let demo = target_of(&resident).await?;
-    let neighbour = server.client("neighbour").await?;
+    let neighbour = server.api(Persona::Neighbour).await?;
     let other = target_of(&neighbour).await?;
 
     let (theirs, _) = neighbour.all_changes(0, 500).await?;
@@ -224,7 +242,7 @@ async fn the_feed_leaks_nothing_across_houses() -> TestResult {
     assert!(bills.iter().all(|b| my_accounts.contains(&b["data"]["account_id"])));
 
     // The unverified account reads no feed at all.
-    let unverified = server.client("unverified").await?;
+    let unverified = server.api(Persona::Unverified).await?;
     let a = unverified.get("/v1/changes").await?;
     assert_eq!((a.status, a.code()), (403, "not_verified"));
     Ok(())
@@ -233,7 +251,7 @@ async fn the_feed_leaks_nothing_across_houses() -> TestResult {
 #[tokio::test]
 async fn an_owner_who_has_not_joined_is_offered_the_chat() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("not-joined").await?;
+    let c = server.api(Persona::NotJoined).await?;
     let me = c.me().await?;
     assert!(me["community_ids"].as_array().unwrap().is_empty());
     let offer = &me["offers"][0];
@@ -250,11 +268,11 @@ async fn an_owner_who_has_not_joined_is_offered_the_chat() -> TestResult {
     assert!(!history.body["messages"].as_array().unwrap().is_empty(), "the history is there for a new member");
 
     // Someone without ownership in the house cannot join it.
-    let neighbour = server.client("neighbour").await?;
+    let neighbour = server.api(Persona::Neighbour).await?;
     let a = neighbour.post(&format!("/v1/communities/{community}/join"), &json!({})).await?;
     assert_eq!((a.status, a.code()), (403, "not_owner"));
     // An unverified owner cannot either.
-    let unverified = server.client("unverified").await?;
+    let unverified = server.api(Persona::Unverified).await?;
     assert_eq!(unverified.post(&format!("/v1/communities/{community}/join"), &json!({})).await?.code(), "not_verified");
     Ok(())
 }

@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{TestResult, TestServer};
+use common::{Persona, TestResult, TestServer};
 use serde_json::json;
 
 #[tokio::test]
 async fn bad_sends_are_refused_clearly_and_store_nothing() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let path = format!("/v1/communities/{community}/messages");
     let (_, head) = c.all_changes(0, 5000).await?;
@@ -84,7 +84,7 @@ async fn bad_sends_are_refused_clearly_and_store_nothing() -> TestResult {
 #[tokio::test]
 async fn html_and_script_are_stored_as_plain_text() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let text = r#"<img src=x onerror="window.__xss=1"> <script>window.__xss=1</script> & «ёлки»"#;
     let a = c.send(community, text).await?;
@@ -101,7 +101,7 @@ async fn sends_are_rate_limited_with_retry_after() -> TestResult {
         c.send_per_minute = 6;
     })
     .await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     for i in 0..3 {
         assert_eq!(c.send(community, &format!("быстро {i}")).await?.status, 201);
@@ -111,7 +111,7 @@ async fn sends_are_rate_limited_with_retry_after() -> TestResult {
     let wait: u64 = limited.headers["retry-after"].to_str()?.parse()?;
     assert!((1..=10).contains(&wait), "Retry-After {wait}");
     // Another person is not slowed down by it.
-    let chair = server.client("chair").await?;
+    let chair = server.api(Persona::Chair).await?;
     assert_eq!(chair.send(community, "я не спешу").await?.status, 201);
     Ok(())
 }

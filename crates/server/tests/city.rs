@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestResult, TestServer};
+use common::{Persona, TestResult, TestServer};
 use domkom_server::seed::Seed;
 
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn kazan_seed_reproduces_the_city_figures() -> TestResult {
     assert!(share > 0.28 && share < 0.5, "more than 28% joined: {share}");
 
     // The figures come from the data: a new member moves the share.
-    let c = server.client("not-joined").await?;
+    let c = server.api(Persona::NotJoined).await?;
     let community = c.me().await?["offers"][0]["community_id"].as_i64().unwrap();
     assert_eq!(c.post(&format!("/v1/communities/{community}/join"), &serde_json::json!({})).await?.status, 200);
     let after = server.anonymous().get("/v1/stats/city").await?;

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{TestClient, TestResult, TestServer};
+use common::{Persona, TestClient, TestResult, TestServer};
 use serde_json::{Value, json};
 
 /// The feed's current payloads of one kind, by id.
@@ -26,7 +26,7 @@ fn ids(list: &Value) -> Vec<i64> {
 #[tokio::test]
 async fn reads_answer_what_the_feed_carries() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let me = c.me().await?;
     let house = me["house_ids"][0].as_i64().ok_or("no house")?;
     let community = me["community_ids"][0].as_i64().ok_or("no community")?;
@@ -60,7 +60,7 @@ async fn reads_answer_what_the_feed_carries() -> TestResult {
 #[tokio::test]
 async fn tickets_are_filtered_and_paged_by_the_server() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("dispatcher").await?;
+    let c = server.api(Persona::Dispatcher).await?;
     let house = c.me().await?["house_ids"][0].as_i64().ok_or("no house")?;
     let all = c.get(&format!("/v1/houses/{house}/tickets")).await?.body;
     let all_ids = ids(&all);
@@ -102,7 +102,7 @@ async fn tickets_are_filtered_and_paged_by_the_server() -> TestResult {
 #[tokio::test]
 async fn bodies_refuse_what_their_schema_refuses() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let path = format!("/v1/communities/{community}/messages");
     let key = || uuid::Uuid::now_v7().to_string();

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestResult, TestServer};
+use common::{Persona, TestResult, TestServer};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 #[tokio::test]
 async fn the_feed_is_strictly_ordered_and_resumes_from_any_cursor() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     for i in 0..15 {
         assert_eq!(c.send(community, &format!("Сообщение {i}")).await?.status, 201);
@@ -49,7 +49,7 @@ async fn the_feed_is_strictly_ordered_and_resumes_from_any_cursor() -> TestResul
 #[tokio::test]
 async fn an_edit_moves_the_message_to_the_end_of_the_feed() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let sent = c.send(community, "Первая версия").await?;
     let id = sent.body["id"].as_i64().unwrap();
@@ -67,7 +67,7 @@ async fn an_edit_moves_the_message_to_the_end_of_the_feed() -> TestResult {
 #[tokio::test]
 async fn the_same_key_twice_stores_one_message() -> TestResult {
     let server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let key = uuid::Uuid::now_v7().to_string();
     let body = json!({"client_key": key, "body": "Лифт во втором подъезде стоит"});
@@ -88,8 +88,8 @@ async fn the_same_key_twice_stores_one_message() -> TestResult {
 #[tokio::test]
 async fn concurrent_sends_all_land_once_in_order() -> TestResult {
     let server = TestServer::start().await?;
-    let a = server.client("resident").await?;
-    let b = server.client("chair").await?;
+    let a = server.api(Persona::Resident).await?;
+    let b = server.api(Persona::Chair).await?;
     let community = a.first_community().await?;
     let (_, before) = a.all_changes(0, 5000).await?;
     let mut tasks = Vec::new();
@@ -130,7 +130,7 @@ async fn concurrent_sends_all_land_once_in_order() -> TestResult {
 #[tokio::test]
 async fn a_restart_keeps_everything() -> TestResult {
     let mut server = TestServer::start().await?;
-    let c = server.client("resident").await?;
+    let c = server.api(Persona::Resident).await?;
     let community = c.first_community().await?;
     let sent = c.send(community, "Запомни меня").await?;
     let (before, head) = c.all_changes(0, 1000).await?;
@@ -167,9 +167,9 @@ async fn next(ws: &mut Ws) -> Option<Value> {
 #[tokio::test]
 async fn the_push_stream_tells_members_only() -> TestResult {
     let server = TestServer::start().await?;
-    let resident = server.client("resident").await?;
-    let chair = server.client("chair").await?;
-    let neighbour = server.client("neighbour").await?;
+    let resident = server.api(Persona::Resident).await?;
+    let chair = server.api(Persona::Chair).await?;
+    let neighbour = server.api(Persona::Neighbour).await?;
     let community = resident.first_community().await?;
 
     let mut chair_ws = connect(&server.url, &chair).await?;
@@ -214,7 +214,7 @@ async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
     let code = domkom_domain::wire::STREAM_CLOSE_REAUTHENTICATE;
 
     // Expiry: the stream closes when its access token does, asking for a fresh one.
-    let resident = server.client("resident").await?;
+    let resident = server.api(Persona::Resident).await?;
     let mut ws = connect(&server.url, &resident).await?;
     assert_eq!(next(&mut ws).await.as_ref().map(|v| v["type"].clone()), Some(json!("hello")));
     let opened = std::time::Instant::now();
@@ -225,7 +225,7 @@ async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
     // Sign-out: revoking the session ends a stream whose token is far from expiring.
     let mut server =
         TestServer::start_with(domkom_server::seed::Seed::Small, |c| c.push_ping = Duration::from_millis(200)).await?;
-    let chair = server.client("chair").await?;
+    let chair = server.api(Persona::Chair).await?;
     let mut ws = connect(&server.url, &chair).await?;
     assert!(next(&mut ws).await.is_some());
     let token = chair.token.clone().unwrap_or_default();

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestClient, TestResult, TestServer};
+use common::{Persona, TestClient, TestResult, TestServer};
 use domkom_server::esia::pkce_challenge;
 use domkom_server::seed::Seed;
 
@@ -65,7 +65,7 @@ async fn refresh(c: &TestClient, token: &str) -> TestResult<common::Answer> {
 async fn sign_in_with_pkce_then_use_the_api() -> TestResult {
     let server = TestServer::start().await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Resident.key(), VERIFIER).await?;
 
     let tokens = exchange(&anon, &code, VERIFIER).await?;
     assert_eq!(tokens.status, 200, "{:?}", tokens.body);
@@ -88,7 +88,7 @@ async fn sign_in_with_pkce_then_use_the_api() -> TestResult {
 async fn a_wrong_verifier_or_redirect_is_refused() -> TestResult {
     let server = TestServer::start().await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Resident.key(), VERIFIER).await?;
     let wrong = exchange(&anon, &code, "another-verifier-that-is-long-enough-to-be-valid-0001").await?;
     assert_eq!((wrong.status, wrong.code()), (400, "invalid_grant"));
     assert!(wrong.body["message"].as_str().unwrap().contains("PKCE"));
@@ -116,7 +116,7 @@ async fn a_wrong_verifier_or_redirect_is_refused() -> TestResult {
 async fn access_tokens_expire() -> TestResult {
     let server = TestServer::start_with(Seed::Small, |c| c.tokens.access_ttl = 1).await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Resident.key(), VERIFIER).await?;
     let tokens = exchange(&anon, &code, VERIFIER).await?;
     let client = TestClient::new(&server.url, tokens.body["access_token"].as_str().map(str::to_owned));
     assert_eq!(client.get("/v1/houses").await?.status, 200);
@@ -136,7 +136,7 @@ async fn access_tokens_expire() -> TestResult {
 async fn refresh_rotates_and_reuse_revokes_the_family() -> TestResult {
     let server = TestServer::start().await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Resident.key(), VERIFIER).await?;
     let first = exchange(&anon, &code, VERIFIER).await?;
     let r1 = first.body["refresh_token"].as_str().unwrap().to_owned();
 
@@ -165,7 +165,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() -> TestResult {
 async fn a_rotation_whose_answer_was_lost_can_be_retried() -> TestResult {
     let server = TestServer::start().await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "resident", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Resident.key(), VERIFIER).await?;
     let first = exchange(&anon, &code, VERIFIER).await?;
     let r1 = first.body["refresh_token"].as_str().unwrap().to_owned();
     // The client rotates r1 but crashes before it stores r2 ...
@@ -186,7 +186,7 @@ async fn a_rotation_whose_answer_was_lost_can_be_retried() -> TestResult {
 async fn sign_out_revokes_the_session() -> TestResult {
     let server = TestServer::start().await?;
     let anon = server.anonymous();
-    let code = sign_in_code(&anon, "chair", VERIFIER).await?;
+    let code = sign_in_code(&anon, Persona::Chair.key(), VERIFIER).await?;
     let tokens = exchange(&anon, &code, VERIFIER).await?;
     let refresh_token = tokens.body["refresh_token"].as_str().unwrap();
     let client = TestClient::new(&server.url, tokens.body["access_token"].as_str().map(str::to_owned));

@@ -29,7 +29,8 @@ pub struct ApiClient {
     pub base: String,
     /// The bearer token, if signed in.
     pub token: Option<String>,
-    http: reqwest::Client,
+    /// The HTTP client (no redirects followed), for requests built by hand.
+    pub http: reqwest::Client,
 }
 
 impl ApiClient {
