@@ -140,8 +140,9 @@ async fn desktop_app_end_to_end() -> TestResult {
 
     // Emoji in chat text are drawn from a colour font, not as missing-glyph boxes: the
     // message's own font stack paints them with colour (a box or a monochrome glyph has none).
+    // The chair writes it (WebDriver cannot type characters beyond the first plane).
     let emoji = format!("Спасибо, соседи! 👍🔥💧🏠 ({stamp})");
-    send(&app, &emoji).await?;
+    chair.run(&["send", &community.to_string(), &emoji])?;
     wait_message(&app, &emoji, "sent", LONG).await?;
     let colour = app
         .exec(
