@@ -69,9 +69,23 @@ impl Client {
         let profile = Profile::open(data_dir, server)?;
         let keyring = Keyring::new(&profile.id);
         let check = keyring.clone();
-        tokio::task::spawn_blocking(move || check.check())
-            .await
-            .map_err(|e| CoreError::Keyring(format!("the keyring check did not finish: {e}")))??;
+        let adopted_without_key = tokio::task::spawn_blocking(move || {
+            check.check()?;
+            Ok::<_, CoreError>(profile.adopted && check.get(crate::cache::KEY_NAME)?.is_none())
+        })
+        .await
+        .map_err(|e| CoreError::Keyring(format!("the keyring check did not finish: {e}")))??;
+        if adopted_without_key {
+            // A directory from before profiles whose keys are not filed under this server:
+            // most likely it was made for another address. Opening it would set the cache
+            // and the outbox aside, so nothing is touched and the choice is left open.
+            Profile::forget(data_dir)?;
+            return Err(CoreError::cache(format!(
+                "the data directory {} was made by an earlier Domkom, and its keys are not filed under {}: open it with the server address it was made for, or use another data directory (--data) for this one",
+                data_dir.display(),
+                crate::profile::normalise_server(server)
+            )));
+        }
         Client::open_with(data_dir, server, Arc::new(keyring), options).await
     }
 

@@ -24,6 +24,10 @@ pub struct Profile {
     pub id: String,
     /// The server this directory syncs with, normalised (see [`normalise_server`]).
     pub server: String,
+    /// Whether this open adopted a directory made before profiles, which recorded no
+    /// server: its keys tell whether the server asked for is the one it was made for.
+    #[serde(skip)]
+    pub adopted: bool,
 }
 
 /// The profile file of a data directory.
@@ -68,7 +72,8 @@ impl Profile {
                 Ok(profile)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let id = if has_data(data_dir) {
+                let adopted = has_data(data_dir);
+                let id = if adopted {
                     // Made by a Domkom from before profiles: its keys are filed under the
                     // hash of its path and server, so keep that name to keep reading them.
                     legacy_profile_id(data_dir, &asked)
@@ -77,11 +82,20 @@ impl Profile {
                     rand::rng().fill_bytes(&mut bytes);
                     bytes.iter().map(|b| format!("{b:02x}")).collect()
                 };
-                let profile = Profile { id, server: asked };
+                let profile = Profile { id, server: asked, adopted };
                 profile.write(&path)?;
                 Ok(profile)
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Takes back an adoption that turned out wrong (the directory's keys are not filed
+    /// under the server asked for), so the next open with the right server adopts it.
+    pub fn forget(data_dir: &Path) -> Result<()> {
+        match std::fs::remove_file(profile_path(data_dir)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
         }
     }
 
@@ -101,8 +115,8 @@ fn has_data(data_dir: &Path) -> bool {
 }
 
 /// The profile name Domkom 0.1 used: 16 hex digits of SHA-256 over the canonical data
-/// directory and the server URL.
-fn legacy_profile_id(data_dir: &Path, server: &str) -> String {
+/// directory and the normalised server URL.
+pub fn legacy_profile_id(data_dir: &Path, server: &str) -> String {
     let dir = std::fs::canonicalize(data_dir)
         .or_else(|_| std::path::absolute(data_dir))
         .unwrap_or_else(|_| data_dir.to_owned());

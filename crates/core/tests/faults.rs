@@ -124,3 +124,35 @@ async fn a_cache_whose_key_is_gone_is_rebuilt_from_the_server() -> TestResult {
     assert_eq!(again.messages, first.messages, "everything is back");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_directory_from_before_profiles_is_not_set_aside_for_a_wrong_address() -> TestResult {
+    use domkom_core::outbox::Request;
+    use domkom_core::profile::{legacy_profile_id, profile_path};
+    let dir = tempfile::tempdir()?;
+    let right: url::Url = "http://127.0.0.1:8640".parse()?;
+    // What an earlier Domkom left: a cache and a queued message, keys under the hashed name.
+    let keyring = domkom_testkit::TestKeyring::with_profile(&legacy_profile_id(dir.path(), "http://127.0.0.1:8640"));
+    let (cache, _) = Cache::open(&domkom_core::cache_path(dir.path()), keyring.keyring.as_ref(), Access::ReadWrite)?;
+    cache.enqueue(&Request::SendMessage {
+        community_id: 1, body: "Написано до обновления".into(), reply_to: None
+    })?;
+    drop(cache);
+
+    // Another address: refused, nothing set aside, no identity recorded.
+    let wrong: url::Url = "http://localhost:8640".parse()?;
+    let refused = Client::open(dir.path(), &wrong, domkom_core::Options::default()).await;
+    let err = refused.err().ok_or("an old directory opened with another address must be refused")?;
+    assert_eq!(err.kind(), ErrorKind::Cache, "{err}");
+    assert!(err.to_string().contains("http://localhost:8640"), "{err}");
+    assert!(!profile_path(dir.path()).exists(), "the directory's server is not decided by a wrong guess");
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path())?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into()).collect();
+    assert!(names.iter().all(|n| !n.contains("unusable")), "nothing set aside: {names:?}");
+
+    // The address it was made for: adopted, with its queued message.
+    let c = Client::open(dir.path(), &right, domkom_core::Options::default()).await?;
+    assert_eq!(c.profile().server, "http://127.0.0.1:8640");
+    assert_eq!(c.outbox().await?.len(), 1, "the queued message is still there");
+    Ok(())
+}
