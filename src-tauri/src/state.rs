@@ -24,7 +24,7 @@ pub struct AppState {
     pub data_dir: PathBuf,
     running: Mutex<Option<Running>>,
     /// The chat the person has open, if any (no notifications for it).
-    pub chat_in_view: std::sync::Mutex<Option<i64>>,
+    pub chat_in_view: std::sync::Mutex<Option<domkom_domain::id::CommunityId>>,
 }
 
 impl AppState {

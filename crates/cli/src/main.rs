@@ -16,6 +16,7 @@ use domkom_core::cache::{Access, Opened};
 use domkom_core::chat::MessageState;
 use domkom_core::outbox::OutboxState;
 use domkom_core::{Client, CoreError, Options};
+use domkom_domain::id::MessageId;
 
 /// Domkom from a terminal: your house chats, synced into an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -187,7 +188,7 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Command::Chat { house, limit, before } => {
             let community = client.chats().resolve(house).await?;
-            let mut messages = client.chats().messages(community, before, limit).await?;
+            let mut messages = client.chats().messages(community, before.map(MessageId), limit).await?;
             messages.reverse();
             print(json, &messages, |ms| {
                 ms.iter()

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use domkom_core::cache::{Access, Cache};
 use domkom_core::secrets::{Keyring, SecretStore};
 use domkom_core::{Client, Options};
+use domkom_domain::id::CommunityId;
 use domkom_server::seed::Seed;
 use domkom_server::testing::{add_messages, demo_member};
 use domkom_server::{Config, Server, open_store};
@@ -71,7 +72,7 @@ fn line(i: u64) -> String {
 }
 
 /// A server on the small seed whose demo chat has `n` more messages.
-async fn server_with(dir: &Path, n: u64) -> R<(Server, i64)> {
+async fn server_with(dir: &Path, n: u64) -> R<(Server, CommunityId)> {
     let store = open_store(dir, Seed::Small)?;
     let (community, author) = demo_member(&store, "chair")?;
     add_messages(&store, community, author, n, "2026-01-01T00:00:00Z", line)?;
@@ -130,7 +131,7 @@ async fn bench_first_sync() -> R {
         .messages(community, None, 200_000)
         .await?
         .into_iter()
-        .filter_map(|m| m.id.map(|id| (id, m.body)))
+        .filter_map(|m| m.id.map(|id| (id.get(), m.body)))
         .collect();
     let raw = raw_insert(cdir.path(), &rows)?;
     println!(
@@ -226,7 +227,7 @@ fn bench_search() -> R {
     for i in 0..200 {
         let t = Instant::now();
         let list = cache.chat_list()?;
-        let page = cache.messages((i % 40) + 1, None, 50)?;
+        let page = cache.messages(CommunityId((i % 40) + 1), None, 50)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(list.len() <= 40 && page.len() <= 50);
     }

@@ -7,6 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{ChangesPage, Community, Me, Membership, Message, MessagesPage, SendMessage};
 
 use crate::error::{CoreError, Result};
@@ -76,7 +77,12 @@ impl Api {
     }
 
     /// A page of a chat's history older than `before`.
-    pub async fn history(&self, community: i64, before: Option<i64>, limit: usize) -> Result<MessagesPage> {
+    pub async fn history(
+        &self,
+        community: CommunityId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<MessagesPage> {
         let mut path = format!("v1/communities/{community}/messages?limit={limit}");
         if let Some(b) = before {
             path.push_str(&format!("&before={b}"));
@@ -85,28 +91,34 @@ impl Api {
     }
 
     /// A community.
-    pub async fn community(&self, id: i64) -> Result<Community> {
+    pub async fn community(&self, id: CommunityId) -> Result<Community> {
         self.call::<(), _>(Method::GET, &format!("v1/communities/{id}"), None).await
     }
 
     /// Sends a message with its idempotency key.
-    pub async fn send(&self, community: i64, client_key: &str, body: &str, reply_to: Option<i64>) -> Result<Message> {
+    pub async fn send(
+        &self,
+        community: CommunityId,
+        client_key: &str,
+        body: &str,
+        reply_to: Option<MessageId>,
+    ) -> Result<Message> {
         let req = SendMessage { client_key: client_key.to_owned(), body: body.to_owned(), reply_to };
         self.call(Method::POST, &format!("v1/communities/{community}/messages"), Some(&req)).await
     }
 
     /// Edits one's own message.
-    pub async fn edit(&self, id: i64, body: &str) -> Result<Message> {
+    pub async fn edit(&self, id: MessageId, body: &str) -> Result<Message> {
         self.call(Method::PATCH, &format!("v1/messages/{id}"), Some(&serde_json::json!({ "body": body }))).await
     }
 
     /// Deletes a message.
-    pub async fn delete(&self, id: i64) -> Result<Message> {
+    pub async fn delete(&self, id: MessageId) -> Result<Message> {
         self.call::<(), _>(Method::DELETE, &format!("v1/messages/{id}"), None).await
     }
 
     /// Joins an offered house chat.
-    pub async fn join(&self, community: i64) -> Result<Membership> {
+    pub async fn join(&self, community: CommunityId) -> Result<Membership> {
         self.call(Method::POST, &format!("v1/communities/{community}/join"), Some(&serde_json::json!({}))).await
     }
 

@@ -2,6 +2,7 @@
 
 use rusqlite::Transaction;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
 use crate::cache::Cache;
@@ -19,7 +20,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         }
         (ChangeKind::Account, ChangeOp::Delete) => {
             tx.execute("DELETE FROM bills WHERE account_id = ?1", [c.id])?;
-            if !delete_row(tx, "accounts", "id", c.id)?.is_empty() {
+            if !delete_row::<AccountId>(tx, "accounts", "id", c.id)?.is_empty() {
                 out.changed(Event::Accounts);
             }
         }
@@ -39,14 +40,14 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 }
 
 /// Removes the accounts and bills of a premises (its ownership ended).
-pub(crate) fn purge_premises(tx: &Transaction<'_>, premises: i64) -> Result<()> {
+pub(crate) fn purge_premises(tx: &Transaction<'_>, premises: PremisesId) -> Result<()> {
     tx.execute("DELETE FROM bills WHERE account_id IN (SELECT id FROM accounts WHERE premises_id = ?1)", [premises])?;
     tx.execute("DELETE FROM accounts WHERE premises_id = ?1", [premises])?;
     Ok(())
 }
 
 /// Removes the accounts and bills of a whole house.
-pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM bills WHERE account_id IN (SELECT id FROM accounts WHERE house_id = ?1)", [house])?;
     tx.execute("DELETE FROM accounts WHERE house_id = ?1", [house])?;
     Ok(())
@@ -59,7 +60,7 @@ impl Cache {
     }
 
     /// An account's cached bills, newest period first.
-    pub fn bills(&self, account: i64) -> Result<Vec<wire::Bill>> {
+    pub fn bills(&self, account: AccountId) -> Result<Vec<wire::Bill>> {
         self.read(|c| {
             crate::cache::payloads(c, "SELECT payload FROM bills WHERE account_id = ?1 ORDER BY period DESC", [account])
         })

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use domkom_domain::id::{AccountId, CommunityId, DeviceId, HouseId};
+
 /// One change the app may want to show. Each kind of cached entity has its own, so the UI
 /// re-reads only what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -13,7 +15,7 @@ pub enum Event {
     /// A chat's messages changed.
     Chat {
         /// The community.
-        community_id: i64,
+        community_id: CommunityId,
     },
     /// A message arrived that was not here before (the app decides whether to notify).
     NewMessage(crate::chat::NewMessage),
@@ -22,31 +24,31 @@ pub enum Event {
     /// A house's tickets changed.
     Tickets {
         /// The house.
-        house_id: i64,
+        house_id: HouseId,
     },
     /// A house's notices (outages) changed.
     Notices {
         /// The house.
-        house_id: i64,
+        house_id: HouseId,
     },
     /// A house's capital-repair plan changed.
     RepairPlans {
         /// The house.
-        house_id: i64,
+        house_id: HouseId,
     },
     /// The person's personal accounts changed.
     Accounts,
     /// An account's bills changed.
     Bills {
         /// The account.
-        account_id: i64,
+        account_id: AccountId,
     },
     /// The person's metering devices changed.
     Devices,
     /// A device's readings changed.
     Readings {
         /// The device.
-        device_id: i64,
+        device_id: DeviceId,
     },
     /// The sync status changed.
     Sync(SyncStatus),

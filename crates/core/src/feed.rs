@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, Transaction, params};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind};
 
 use crate::cache::Cache;
@@ -23,13 +24,13 @@ pub struct Applied {
     /// What changed, once each, in the order first seen.
     pub events: Vec<Event>,
     /// Communities newly joined (their older history is fetched on demand).
-    pub joined: BTreeSet<i64>,
+    pub joined: BTreeSet<CommunityId>,
     /// Whether any outbox item was confirmed by this page.
     pub delivered: bool,
     /// Messages newer than anything cached in their chat before this page.
     pub new_messages: Vec<NewMessage>,
     /// Each touched chat's newest message id before this page.
-    pub(crate) newest_before: HashMap<i64, i64>,
+    pub(crate) newest_before: HashMap<CommunityId, MessageId>,
 }
 
 impl Applied {
@@ -67,7 +68,7 @@ pub(crate) fn cached_person(c: &Connection) -> Result<Option<wire::PersonInfo>> 
 }
 
 /// The signed-in person's id (0 before any sign-in).
-pub(crate) fn me(c: &Connection) -> Result<i64> {
+pub(crate) fn me(c: &Connection) -> Result<PersonId> {
     Ok(c.query_row("SELECT coalesce(person_id, 0) FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
 }
 
@@ -154,8 +155,13 @@ pub(crate) fn upsert_row(
 
 /// Deletes the rows of `table` with this id; the value of `column` in the deleted rows
 /// (e.g. their house), so the right event can be sent.
-pub(crate) fn delete_row(tx: &Transaction<'_>, table: &str, column: &str, id: i64) -> Result<Vec<i64>> {
-    let owners: Vec<i64> = tx
+pub(crate) fn delete_row<T: rusqlite::types::FromSql>(
+    tx: &Transaction<'_>,
+    table: &str,
+    column: &str,
+    id: i64,
+) -> Result<Vec<T>> {
+    let owners: Vec<T> = tx
         .prepare_cached(&format!("SELECT DISTINCT {column} FROM {table} WHERE id = ?1"))?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
 use crate::cache::Cache;
@@ -29,7 +30,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             // The house left the person's view (the last flat sold, or, for staff, the
             // organisation no longer manages it): nothing of it may stay here.
             tx.execute("DELETE FROM ownerships WHERE house_id = ?1", [c.id])?;
-            purge_house(tx, c.id, out)?;
+            purge_house(tx, HouseId(c.id), out)?;
         }
         (ChangeKind::Ownership, ChangeOp::Upsert) => {
             let o: wire::Ownership = decode(c)?;
@@ -41,7 +42,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             out.changed(Event::Houses);
         }
         (ChangeKind::Ownership, ChangeOp::Delete) => {
-            let row: Option<(i64, i64)> = tx
+            let row: Option<(HouseId, PremisesId)> = tx
                 .query_row("SELECT house_id, premises_id FROM ownerships WHERE id = ?1", [c.id], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
@@ -64,7 +65,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 
 /// Removes a house once no ownership keeps it in view. Staff see houses through their
 /// organisation, not ownerships; the server tells them with a house delete.
-fn purge_house_if_unowned(tx: &Transaction<'_>, house: i64, out: &mut Applied) -> Result<()> {
+fn purge_house_if_unowned(tx: &Transaction<'_>, house: HouseId, out: &mut Applied) -> Result<()> {
     let still: i64 = tx.query_row("SELECT count(*) FROM ownerships WHERE house_id = ?1", [house], |r| r.get(0))?;
     if still > 0 {
         return Ok(());
@@ -81,7 +82,7 @@ fn purge_house_if_unowned(tx: &Transaction<'_>, house: i64, out: &mut Applied) -
 }
 
 /// Removes a house and everything of it.
-fn purge_house(tx: &Transaction<'_>, house: i64, out: &mut Applied) -> Result<()> {
+fn purge_house(tx: &Transaction<'_>, house: HouseId, out: &mut Applied) -> Result<()> {
     crate::meter::purge_house(tx, house)?;
     crate::bill::purge_house(tx, house)?;
     crate::ticket::purge_house(tx, house)?;
@@ -103,7 +104,7 @@ fn purge_house(tx: &Transaction<'_>, house: i64, out: &mut Applied) -> Result<()
 
 impl Cache {
     /// A cached house's passport as the server sent it.
-    pub fn house(&self, id: i64) -> Result<Option<wire::House>> {
+    pub fn house(&self, id: HouseId) -> Result<Option<wire::House>> {
         self.read(|c| {
             let payload: Option<String> =
                 c.query_row("SELECT payload FROM houses WHERE id = ?1", [id], |r| r.get(0)).optional()?;
@@ -138,7 +139,7 @@ impl crate::Client {
 
 impl Houses<'_> {
     /// A cached house's passport (works offline).
-    pub async fn get(&self, id: i64) -> Result<Option<wire::House>> {
+    pub async fn get(&self, id: HouseId) -> Result<Option<wire::House>> {
         crate::sync::blocking(&self.client.cache, move |c| c.house(id)).await
     }
 

@@ -2,6 +2,7 @@
 
 use rusqlite::Transaction;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
 use crate::cache::Cache;
@@ -19,7 +20,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         }
         (ChangeKind::Device, ChangeOp::Delete) => {
             tx.execute("DELETE FROM readings WHERE device_id = ?1", [c.id])?;
-            if !delete_row(tx, "devices", "id", c.id)?.is_empty() {
+            if !delete_row::<DeviceId>(tx, "devices", "id", c.id)?.is_empty() {
                 out.changed(Event::Devices);
             }
         }
@@ -39,14 +40,14 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 }
 
 /// Removes the devices and readings of a premises (its ownership ended).
-pub(crate) fn purge_premises(tx: &Transaction<'_>, premises: i64) -> Result<()> {
+pub(crate) fn purge_premises(tx: &Transaction<'_>, premises: PremisesId) -> Result<()> {
     tx.execute("DELETE FROM readings WHERE device_id IN (SELECT id FROM devices WHERE premises_id = ?1)", [premises])?;
     tx.execute("DELETE FROM devices WHERE premises_id = ?1", [premises])?;
     Ok(())
 }
 
 /// Removes the devices and readings of a whole house.
-pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM readings WHERE device_id IN (SELECT id FROM devices WHERE house_id = ?1)", [house])?;
     tx.execute("DELETE FROM devices WHERE house_id = ?1", [house])?;
     Ok(())
@@ -54,14 +55,14 @@ pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
 
 impl Cache {
     /// The cached metering devices of a premises.
-    pub fn devices(&self, premises: i64) -> Result<Vec<wire::Device>> {
+    pub fn devices(&self, premises: PremisesId) -> Result<Vec<wire::Device>> {
         self.read(|c| {
             crate::cache::payloads(c, "SELECT payload FROM devices WHERE premises_id = ?1 ORDER BY id", [premises])
         })
     }
 
     /// A device's cached readings, newest period first.
-    pub fn readings(&self, device: i64) -> Result<Vec<wire::Reading>> {
+    pub fn readings(&self, device: DeviceId) -> Result<Vec<wire::Reading>> {
         self.read(|c| {
             crate::cache::payloads(
                 c,

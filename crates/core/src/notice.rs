@@ -2,6 +2,7 @@
 
 use rusqlite::Transaction;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
 use crate::cache::Cache;
@@ -39,7 +40,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 }
 
 /// Removes a house's notices and repair plans.
-pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM notices WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM repair_plans WHERE house_id = ?1", [house])?;
     Ok(())
@@ -47,14 +48,14 @@ pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
 
 impl Cache {
     /// A house's cached notices, newest first.
-    pub fn notices(&self, house: i64) -> Result<Vec<wire::Notice>> {
+    pub fn notices(&self, house: HouseId) -> Result<Vec<wire::Notice>> {
         self.read(|c| {
             crate::cache::payloads(c, "SELECT payload FROM notices WHERE house_id = ?1 ORDER BY id DESC", [house])
         })
     }
 
     /// A house's cached capital-repair plan.
-    pub fn repair_plans(&self, house: i64) -> Result<Vec<wire::RepairPlan>> {
+    pub fn repair_plans(&self, house: HouseId) -> Result<Vec<wire::RepairPlan>> {
         self.read(|c| {
             crate::cache::payloads(c, "SELECT payload FROM repair_plans WHERE house_id = ?1 ORDER BY id", [house])
         })

@@ -4,6 +4,7 @@
 use crate::Client;
 use crate::chat::NewMessage;
 use crate::error::Result;
+use domkom_domain::id::*;
 
 /// A desktop notification to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct Notification {
 
 /// The notification rule: never for one's own message, a muted chat, the chat in view, or
 /// a chat that is not one's own (`muted` is `None` then).
-pub fn should_notify(m: &NewMessage, me: Option<i64>, in_view: Option<i64>, muted: Option<bool>) -> bool {
+pub fn should_notify(m: &NewMessage, me: Option<PersonId>, in_view: Option<CommunityId>, muted: Option<bool>) -> bool {
     me != Some(m.author_id) && in_view != Some(m.community_id) && muted == Some(false)
 }
 
@@ -44,7 +45,7 @@ pub fn window_title(unread: i64) -> String {
 impl Client {
     /// The notification for a message that just arrived, if the rule allows one; `in_view`
     /// is the chat the person is looking at (none when the window is not in front).
-    pub async fn notification_for(&self, m: &NewMessage, in_view: Option<i64>) -> Result<Option<Notification>> {
+    pub async fn notification_for(&self, m: &NewMessage, in_view: Option<CommunityId>) -> Result<Option<Notification>> {
         let me = self.person().await?.map(|p| p.id);
         let chats = self.chats().list().await?;
         let chat = chats.iter().find(|c| c.community_id == m.community_id);

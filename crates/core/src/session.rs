@@ -266,7 +266,7 @@ impl Session {
             // Otherwise the earlier sign-in would stay valid on the server until it expires.
             self.revoke(&previous).await;
         }
-        tracing::info!(person = person.id, "signed in");
+        tracing::info!(person = person.id.get(), "signed in");
         Ok(person)
     }
 

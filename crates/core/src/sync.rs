@@ -14,6 +14,7 @@ use crate::cache::Cache;
 use crate::error::{CoreError, Result};
 use crate::events::{Event, SyncStatus};
 use crate::feed::Applied;
+use domkom_domain::id::*;
 
 /// Changes asked for per page.
 pub const PAGE: usize = 2000;
@@ -128,7 +129,7 @@ impl SyncEngine {
     /// A community joined after the first sync: its history is older than the cursor, so
     /// the newest page is fetched now and the rest on demand; the cache records the gap.
     /// As at a first sync, the history found on joining counts as read.
-    async fn catch_up(&self, community: i64) -> Result<()> {
+    async fn catch_up(&self, community: CommunityId) -> Result<()> {
         let page = self.api.history(community, None, HISTORY_PAGE).await?;
         let newest = page.messages.iter().map(|m| m.id).max();
         blocking(&self.cache, move |c| {
@@ -145,8 +146,8 @@ impl SyncEngine {
     /// cache has a gap there.
     pub async fn messages(
         &self,
-        community: i64,
-        before: Option<i64>,
+        community: CommunityId,
+        before: Option<MessageId>,
         limit: usize,
     ) -> Result<Vec<crate::chat::ChatMessage>> {
         let cached = blocking(&self.cache, move |c| c.messages(community, before, limit)).await?;

@@ -2,6 +2,7 @@
 
 use rusqlite::Transaction;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeOp};
 
 use crate::cache::Cache;
@@ -27,7 +28,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 }
 
 /// Removes a house's tickets (the house left the person's view).
-pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64) -> Result<()> {
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM tickets WHERE house_id = ?1", [house])?;
     Ok(())
 }

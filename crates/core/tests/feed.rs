@@ -38,7 +38,7 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
 
     // Each kind on a copy of the synced cache, since some deletes take others along (an
     // ownership ending takes the flat's meters and bills).
-    for kind in ChangeKind::ALL {
+    for &kind in ChangeKind::ALL {
         let copy = tempfile::tempdir()?;
         for file in ["cache.db", "outbox.db"] {
             std::fs::copy(dir.path().join(file), copy.path().join(file))?;

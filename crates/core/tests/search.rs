@@ -51,7 +51,7 @@ fn finds_russian_and_tatar_words_by_prefix_in_any_case() -> TestResult {
         match expected {
             Some(id) => {
                 assert_eq!(hits.len(), 1, "«{query}» finds one message: {hits:?}");
-                assert_eq!(hits[0].message_id, id, "«{query}»");
+                assert_eq!(hits[0].message_id.get(), id, "«{query}»");
                 assert!(hits[0].snippet.iter().any(|(_, matched)| *matched), "«{query}» highlights the match");
             }
             None => assert!(hits.is_empty(), "«{query}» finds nothing: {hits:?}"),

@@ -10,6 +10,8 @@ use rand::{Rng, SeedableRng};
 
 use domkom_core::Client;
 use domkom_core::cache::Access;
+use domkom_domain::chat::CommunityKind;
+use domkom_domain::id::{CommunityId, MessageId};
 use domkom_testkit::{Fault, FaultProxy, Persona, Seed, TestClient, TestResult, TestServer};
 
 /// The backend with a send limit no test here reaches.
@@ -29,7 +31,7 @@ async fn client(url: &str, person: Persona, timeout: Duration) -> TestResult<Tes
 }
 
 /// The server's view of a chat, oldest first: (id, body).
-async fn server_history(url: &str, token: &str, community: i64) -> TestResult<Vec<(i64, String)>> {
+async fn server_history(url: &str, token: &str, community: CommunityId) -> TestResult<Vec<(i64, String)>> {
     let http = reqwest::Client::new();
     let mut out = Vec::new();
     let mut before: Option<i64> = None;
@@ -53,13 +55,13 @@ async fn server_history(url: &str, token: &str, community: i64) -> TestResult<Ve
 }
 
 /// The client's cached view of a chat, oldest first: (id, body), sent messages only.
-async fn cached_history(c: &Client, community: i64) -> TestResult<Vec<(i64, String)>> {
+async fn cached_history(c: &Client, community: CommunityId) -> TestResult<Vec<(i64, String)>> {
     let mut out: Vec<(i64, String)> = c
         .chats()
         .messages(community, None, 100_000)
         .await?
         .into_iter()
-        .filter_map(|m| m.id.map(|id| (id, m.body)))
+        .filter_map(|m| m.id.map(|id| (id.get(), m.body)))
         .collect();
     out.reverse();
     Ok(out)
@@ -72,8 +74,14 @@ async fn two_people_sending_at_once_converge() -> TestResult {
     let b = client(&server.url, Persona::Chair, Duration::from_secs(10)).await?;
     a.sync(&|_, _| {}).await?;
     b.sync(&|_, _| {}).await?;
-    let community =
-        a.chats().list().await?.iter().find(|c| c.kind == "house_chat").map(|c| c.community_id).ok_or("chat")?;
+    let community = a
+        .chats()
+        .list()
+        .await?
+        .iter()
+        .find(|c| c.kind == CommunityKind::HouseChat)
+        .map(|c| c.community_id)
+        .ok_or("chat")?;
     assert!(b.chats().list().await?.iter().any(|c| c.community_id == community), "the chair shares the chat");
 
     let (a, b) = (Arc::new(a), Arc::new(b));
@@ -155,8 +163,14 @@ async fn two_hundred_random_faults_lose_nothing_and_double_nothing() -> TestResu
     let proxied = proxy.url();
     let c = client(&proxied, Persona::Resident, Duration::from_millis(800)).await?;
     c.sync(&|_, _| {}).await?;
-    let community =
-        c.chats().list().await?.iter().find(|x| x.kind == "house_chat").map(|x| x.community_id).ok_or("chat")?;
+    let community = c
+        .chats()
+        .list()
+        .await?
+        .iter()
+        .find(|x| x.kind == CommunityKind::HouseChat)
+        .map(|x| x.community_id)
+        .ok_or("chat")?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261124);
     let mut failures = 0;
     for i in 0..200 {
@@ -265,7 +279,7 @@ async fn unread_counts_others_messages_after_the_read_mark_up_to_the_cap() -> Te
     c.sync(&|_, _| {}).await?;
     assert_eq!(unread(c.chats().list().await?)?, UNREAD_COUNT_CAP, "a long unread run is counted to the cap");
 
-    let newest: Vec<i64> = c.chats().messages(community, None, 10).await?.iter().filter_map(|m| m.id).collect();
+    let newest: Vec<MessageId> = c.chats().messages(community, None, 10).await?.iter().filter_map(|m| m.id).collect();
     // Read up to the fourth newest: the three after it are unread.
     c.chats().mark_read(community, newest[3]).await?;
     assert_eq!(unread(c.chats().list().await?)?, 3);

@@ -2,33 +2,32 @@
 //! repeated send is the same message. Pure functions over roles and facts the caller looked
 //! up, so every store (and the client, to hide what it may not do) applies the same rules.
 
-use crate::role::{Role, StaffRole};
+use serde::{Deserialize, Serialize};
 
-/// What a community is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommunityKind {
-    /// The official chat of one house (16 or more flats).
-    HouseChat,
-    /// An information channel of a microdistrict: many houses, written by the organisation.
-    Microdistrict,
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::id::*;
+use crate::role::{Role, StaffRole};
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// What a community is.
+    pub enum CommunityKind {
+        /// The official chat of one house (16 or more flats).
+        HouseChat = "house_chat",
+        /// An information channel of a microdistrict: many houses, written by the organisation.
+        Microdistrict = "microdistrict",
+    }
 }
 
-impl CommunityKind {
-    /// The kind's stable name, as stored and sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommunityKind::HouseChat => "house_chat",
-            CommunityKind::Microdistrict => "microdistrict",
-        }
-    }
-
-    /// Parses a stored kind name.
-    pub fn parse(s: &str) -> Option<CommunityKind> {
-        match s {
-            "house_chat" => Some(CommunityKind::HouseChat),
-            "microdistrict" => Some(CommunityKind::Microdistrict),
-            _ => None,
-        }
+vocabulary! {
+    /// Whether the Inspection has granted a managing organisation admin rights over a community.
+    pub enum AdminStatus {
+        /// The organisation named by `admin_org_id` moderates.
+        Granted = "granted",
+        /// No organisation moderates yet: only the Inspection does.
+        Pending = "pending",
     }
 }
 
@@ -118,16 +117,154 @@ pub fn may_join(kind: CommunityKind, holds_premises_in_house: bool) -> Result<()
 /// (same community, same text, or the message was deleted since) gets the stored message
 /// back; anything else reused the key for a different message.
 pub fn resend(
-    stored_community: i64,
+    stored_community: CommunityId,
     stored_body: &str,
     stored_deleted: bool,
-    community: i64,
+    community: CommunityId,
     body: &str,
 ) -> Result<(), Refusal> {
     if stored_community != community || (stored_body != body && !stored_deleted) {
         return Err(Refusal::KeyReused);
     }
     Ok(())
+}
+
+// ---- Wire types ----
+
+/// A community: an official house chat or a microdistrict channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Community {
+    /// Id.
+    pub id: CommunityId,
+    /// `house_chat` or `microdistrict`.
+    pub kind: CommunityKind,
+    /// The house of a house chat.
+    pub house_id: Option<HouseId>,
+    /// Title.
+    pub title: String,
+    /// Always `inspection`: the Inspection owns every community.
+    pub owner: String,
+    /// The organisation holding admin rights.
+    pub admin_org_id: Option<OrgId>,
+    /// `granted` or `pending`.
+    pub admin_status: AdminStatus,
+    /// Created at.
+    pub created_at: String,
+    /// The houses the community covers.
+    pub house_ids: Vec<HouseId>,
+}
+
+/// A person's membership of a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Membership {
+    /// Id.
+    pub id: MembershipId,
+    /// Community.
+    pub community_id: CommunityId,
+    /// Person.
+    pub person_id: PersonId,
+    /// Role in the community.
+    pub role: Role,
+    /// Joined at.
+    pub joined_at: String,
+    /// Left at (a delete change follows).
+    pub left_at: Option<String>,
+}
+
+/// The author of a message as shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Author {
+    /// Person id.
+    pub id: PersonId,
+    /// Name as shown.
+    pub name: String,
+    /// Flat number in the chat's house, if any.
+    pub flat: Option<String>,
+    /// Role in the community.
+    pub role: Role,
+}
+
+/// A chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Message {
+    /// Server id; increases with time within a community.
+    pub id: MessageId,
+    /// Community.
+    pub community_id: CommunityId,
+    /// Author.
+    pub author: Author,
+    /// The idempotency key the sending client made.
+    pub client_key: String,
+    /// Plain text (never HTML); empty once deleted.
+    pub body: String,
+    /// The message replied to.
+    pub reply_to: Option<MessageId>,
+    /// Created at.
+    pub created_at: String,
+    /// Last edited at.
+    pub edited_at: Option<String>,
+    /// Deleted at.
+    pub deleted_at: Option<String>,
+}
+
+/// A page of chat history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessagesPage {
+    /// Messages with ids below `before`, newest first.
+    pub messages: Vec<Message>,
+    /// Whether older messages remain.
+    pub has_more: bool,
+}
+
+/// A new message to send. Unknown fields are refused. The schema states the rules of
+/// [`crate::message::validate_message_body`] for the body, and a hyphenated UUID for the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    /// A UUID the client made for this message; sending it again stores nothing new.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    )]
+    pub client_key: String,
+    /// Plain text, 1 to 4000 characters, with some that are not white space.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
+    pub body: String,
+    /// The message this one replies to, in the same chat.
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub reply_to: Option<MessageId>,
+}
+
+/// A new text for one's own message. Unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditMessage {
+    /// Plain text, 1 to 4000 characters, with some that are not white space.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::body_schema))]
+    pub body: String,
+}
+
+/// A house chat the person may join: ownership is confirmed, not joined yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChatOffer {
+    /// The community to join.
+    pub community_id: CommunityId,
+    /// Its title.
+    pub title: String,
+    /// Its house.
+    pub house_id: HouseId,
+    /// The house's address.
+    pub address: String,
 }
 
 #[cfg(test)]
@@ -189,10 +326,14 @@ mod tests {
 
     #[test]
     fn a_key_sends_one_message() {
-        assert_eq!(resend(1, "привет", false, 1, "привет"), Ok(()));
-        assert_eq!(resend(1, "", true, 1, "привет"), Ok(()), "deleted since: the send is answered, not redone");
-        assert_eq!(resend(1, "привет", false, 1, "пока"), Err(Refusal::KeyReused));
-        assert_eq!(resend(1, "привет", false, 2, "привет"), Err(Refusal::KeyReused));
+        assert_eq!(resend(CommunityId(1), "привет", false, CommunityId(1), "привет"), Ok(()));
+        assert_eq!(
+            resend(CommunityId(1), "", true, CommunityId(1), "привет"),
+            Ok(()),
+            "deleted since: the send is answered, not redone"
+        );
+        assert_eq!(resend(CommunityId(1), "привет", false, CommunityId(1), "пока"), Err(Refusal::KeyReused));
+        assert_eq!(resend(CommunityId(1), "привет", false, CommunityId(2), "привет"), Err(Refusal::KeyReused));
     }
 
     #[test]

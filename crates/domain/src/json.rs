@@ -13,18 +13,20 @@ fn whole(n: &Number) -> Option<i64> {
     n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && (-LIMIT..LIMIT).contains(f)).map(|f| f as i64))
 }
 
-/// Reads a whole number, written with or without a zero fraction.
-pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+/// Reads a whole number, written with or without a zero fraction, as an id or a bare `i64`.
+pub fn integer<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<T, D::Error> {
     let n = Number::deserialize(d)?;
-    whole(&n).ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}")))
+    whole(&n)
+        .map(T::from)
+        .ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}")))
 }
 
-/// Reads an optional whole number (`null` or absent: none).
-pub fn optional_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+/// Reads an optional whole number (`null` or absent: none), as an id or a bare `i64`.
+pub fn optional_integer<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<Option<T>, D::Error> {
     match Option::<Number>::deserialize(d)? {
         None => Ok(None),
         Some(n) => whole(&n)
-            .map(Some)
+            .map(|v| Some(T::from(v)))
             .ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}"))),
     }
 }

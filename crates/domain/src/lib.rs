@@ -1,15 +1,23 @@
-//! Types and rules shared by the Domkom reference backend and the client: roles, money,
-//! message text, meter readings, ticket deadlines, outage limits, and the wire types that
-//! cross HTTP. Pure: no I/O.
+//! Types and rules shared by the Domkom reference backend and the client, one module per
+//! feature, each holding its rules and its wire types (`wire` names them all in one place).
+//! Pure: no I/O.
 
+mod vocab;
+
+pub mod auth;
+pub mod bill;
 pub mod chat;
+pub mod feed;
+pub mod house;
+pub mod id;
 pub mod json;
 pub mod message;
 pub mod meter;
 pub mod money;
-pub mod outage;
+pub mod notice;
 pub mod refusal;
 pub mod role;
+pub mod stats;
 pub mod ticket;
 pub mod wire;
 

@@ -3,6 +3,53 @@
 use std::fmt;
 
 use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::id::*;
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// What a device meters.
+    pub enum Resource {
+        /// Cold water, m³.
+        ColdWater = "cold_water",
+        /// Hot water, m³.
+        HotWater = "hot_water",
+        /// Electricity, kWh.
+        Electricity = "electricity",
+        /// Heat, Gcal.
+        Heating = "heating",
+        /// Gas, m³.
+        Gas = "gas",
+    }
+}
+
+vocabulary! {
+    /// Whose consumption a device meters.
+    pub enum DeviceKind {
+        /// One premises (ИПУ).
+        Apartment = "apartment",
+        /// The whole house (ОДПУ).
+        Collective = "collective",
+        /// One room of a shared flat.
+        Room = "room",
+    }
+}
+
+vocabulary! {
+    /// Who took a reading.
+    pub enum ReadingSource {
+        /// The resident submitted it.
+        Resident = "resident",
+        /// The organisation's staff took it.
+        Organisation = "organisation",
+        /// The device reported it remotely.
+        Remote = "remote",
+    }
+}
 
 /// Digits allowed before the decimal point.
 pub const MAX_INT_DIGITS: usize = 15;
@@ -230,6 +277,66 @@ pub fn check_reading(
 
 fn last_day(month_start: NaiveDate) -> u32 {
     (month_start + Months::new(1)).pred_opt().map(|d| d.day()).unwrap_or(28)
+}
+
+// ---- Wire types ----
+
+/// A metering device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Device {
+    /// Id.
+    pub id: DeviceId,
+    /// House.
+    pub house_id: HouseId,
+    /// Premises (none for a collective meter).
+    pub premises_id: Option<PremisesId>,
+    /// Serial number.
+    pub serial: String,
+    /// Model.
+    pub model: String,
+    /// `cold_water`, `hot_water`, `electricity`, `heating` or `gas`.
+    pub resource: Resource,
+    /// `apartment`, `collective` or `room`.
+    pub kind: DeviceKind,
+    /// Tariff zones: 1, 2 or 3.
+    pub zones: i64,
+    /// Installed on.
+    pub installed_on: String,
+    /// Commissioned on; none if not commissioned.
+    pub commissioned_on: Option<String>,
+    /// Last verification.
+    pub verified_on: String,
+    /// Verification interval, years.
+    pub verification_years: i64,
+    /// Seal number.
+    pub seal: String,
+    /// The device that replaced this one.
+    pub replaced_by: Option<DeviceId>,
+}
+
+/// A meter reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Reading {
+    /// Id.
+    pub id: ReadingId,
+    /// Device.
+    pub device_id: DeviceId,
+    /// Period, `YYYY-MM`.
+    pub period: String,
+    /// Date taken.
+    pub taken_on: String,
+    /// Zone T1 (or the only zone), decimal.
+    pub t1: String,
+    /// Zone T2.
+    pub t2: Option<String>,
+    /// Zone T3.
+    pub t3: Option<String>,
+    /// `resident`, `organisation` or `remote`.
+    pub source: ReadingSource,
+    /// Entered at.
+    pub entered_at: String,
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of roubles held as integer kopecks (may be negative: an advance or a refund).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Kopecks(pub i64);
 

@@ -6,113 +6,65 @@
 use chrono::{Datelike, Duration, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-/// What a ticket is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// A pipe leak or burst.
-    Leak,
-    /// A lift out of order.
-    Lift,
-    /// A blocked garbage chute.
-    GarbageChute,
-    /// Cleaning of entrances and yard.
-    Cleaning,
-    /// Heating.
-    Heating,
-    /// Electricity.
-    Electricity,
-    /// Sewage.
-    Sewage,
-    /// Roof leak.
-    Roof,
-    /// Entrance door or window glass.
-    DoorGlass,
-    /// Anything else.
-    Other,
-}
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
 
-impl Category {
-    /// Every category.
-    pub const ALL: [Category; 10] = [
-        Category::Leak,
-        Category::Lift,
-        Category::GarbageChute,
-        Category::Cleaning,
-        Category::Heating,
-        Category::Electricity,
-        Category::Sewage,
-        Category::Roof,
-        Category::DoorGlass,
-        Category::Other,
-    ];
+use crate::id::*;
+use crate::vocab::vocabulary;
 
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Leak => "leak",
-            Category::Lift => "lift",
-            Category::GarbageChute => "garbage_chute",
-            Category::Cleaning => "cleaning",
-            Category::Heating => "heating",
-            Category::Electricity => "electricity",
-            Category::Sewage => "sewage",
-            Category::Roof => "roof",
-            Category::DoorGlass => "door_glass",
-            Category::Other => "other",
-        }
-    }
-
-    /// Parses a stable name.
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s)
+vocabulary! {
+    /// What a ticket is about.
+    pub enum TicketCategory {
+        /// A pipe leak or burst.
+        Leak = "leak",
+        /// A lift out of order.
+        Lift = "lift",
+        /// A blocked garbage chute.
+        GarbageChute = "garbage_chute",
+        /// Cleaning of entrances and yard.
+        Cleaning = "cleaning",
+        /// Heating.
+        Heating = "heating",
+        /// Electricity.
+        Electricity = "electricity",
+        /// Sewage.
+        Sewage = "sewage",
+        /// Roof leak.
+        Roof = "roof",
+        /// Entrance door or window glass.
+        DoorGlass = "door_glass",
+        /// Anything else.
+        Other = "other",
     }
 }
 
-/// Where a ticket stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TicketStatus))]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Registered, not yet seen.
-    New,
-    /// Accepted by the dispatcher.
-    Accepted,
-    /// Being worked on.
-    InWork,
-    /// Done.
-    Done,
-    /// Rejected, with a reason.
-    Rejected,
-    /// Withdrawn by its author.
-    Withdrawn,
+vocabulary! {
+    /// Where a ticket stands.
+    pub enum TicketStatus {
+        /// Registered, not yet seen.
+        New = "new",
+        /// Accepted by the dispatcher.
+        Accepted = "accepted",
+        /// Being worked on.
+        InWork = "in_work",
+        /// Done.
+        Done = "done",
+        /// Rejected, with a reason.
+        Rejected = "rejected",
+        /// Withdrawn by its author.
+        Withdrawn = "withdrawn",
+    }
 }
 
-impl Status {
-    /// Every status.
-    pub const ALL: [Status; 6] =
-        [Status::New, Status::Accepted, Status::InWork, Status::Done, Status::Rejected, Status::Withdrawn];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Accepted => "accepted",
-            Status::InWork => "in_work",
-            Status::Done => "done",
-            Status::Rejected => "rejected",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-
+impl TicketStatus {
     /// Whether the ticket is closed.
     pub fn is_closed(self) -> bool {
-        matches!(self, Status::Done | Status::Rejected | Status::Withdrawn)
+        matches!(self, TicketStatus::Done | TicketStatus::Rejected | TicketStatus::Withdrawn)
     }
 
     /// Whether a ticket may go from `self` to `next`.
-    pub fn can_become(self, next: Status) -> bool {
-        use Status::*;
+    pub fn can_become(self, next: TicketStatus) -> bool {
+        use TicketStatus::*;
         matches!(
             (self, next),
             (New, Accepted | Rejected | Withdrawn | InWork)
@@ -175,8 +127,60 @@ fn add_counted_minutes(start: NaiveDateTime, mut minutes: i64, from: u32, to: u3
 }
 
 /// Whether a ticket is overdue at `now`.
-pub fn is_overdue(status: Status, deadline: NaiveDateTime, now: NaiveDateTime) -> bool {
+pub fn is_overdue(status: TicketStatus, deadline: NaiveDateTime, now: NaiveDateTime) -> bool {
     !status.is_closed() && now > deadline
+}
+
+// ---- Wire types ----
+
+/// One status change of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketEvent {
+    /// New status.
+    pub status: TicketStatus,
+    /// Who changed it.
+    pub actor_id: PersonId,
+    /// Their name.
+    pub actor_name: String,
+    /// When.
+    pub at: String,
+    /// Comment.
+    pub note: String,
+}
+
+/// A ticket (заявка).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Ticket {
+    /// Id.
+    pub id: TicketId,
+    /// House.
+    pub house_id: HouseId,
+    /// Flat, if the ticket is about one.
+    pub premises_number: Option<String>,
+    /// Author.
+    pub author_id: PersonId,
+    /// Author's name.
+    pub author_name: String,
+    /// What the ticket is about.
+    pub category: TicketCategory,
+    /// Whether it is an emergency.
+    pub emergency: bool,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub body: String,
+    /// Where it stands.
+    pub status: TicketStatus,
+    /// Registered at.
+    pub created_at: String,
+    /// Must be resolved by.
+    pub deadline_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Every status change, oldest first.
+    pub history: Vec<TicketEvent>,
 }
 
 #[cfg(test)]
@@ -213,9 +217,9 @@ mod tests {
 
     #[test]
     fn closed_tickets_are_never_overdue() {
-        assert!(is_overdue(Status::InWork, at(1, 0, 0), at(2, 0, 0)));
-        assert!(!is_overdue(Status::Done, at(1, 0, 0), at(2, 0, 0)));
-        assert!(Status::New.can_become(Status::Accepted));
-        assert!(!Status::Done.can_become(Status::New));
+        assert!(is_overdue(TicketStatus::InWork, at(1, 0, 0), at(2, 0, 0)));
+        assert!(!is_overdue(TicketStatus::Done, at(1, 0, 0), at(2, 0, 0)));
+        assert!(TicketStatus::New.can_become(TicketStatus::Accepted));
+        assert!(!TicketStatus::Done.can_become(TicketStatus::New));
     }
 }

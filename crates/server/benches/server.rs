@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use domkom_domain::id::{CommunityId, PersonId};
 use domkom_server::esia::{TokenPolicy, start_session};
 use domkom_server::seed::Seed;
 use domkom_server::store::{AuthStore, SqliteStore};
@@ -51,12 +52,12 @@ fn bench_seed() -> anyhow::Result<()> {
 }
 
 /// Adds `n` verified people who are members of a community, and gives each a token.
-fn add_members(store: &SqliteStore, community: i64, n: usize) -> anyhow::Result<Vec<String>> {
-    let ids: Vec<i64> = store.with_writer(|c| -> rusqlite::Result<Vec<i64>> {
+fn add_members(store: &SqliteStore, community: CommunityId, n: usize) -> anyhow::Result<Vec<String>> {
+    let ids: Vec<PersonId> = store.with_writer(|c| -> rusqlite::Result<Vec<PersonId>> {
         let tx = c.transaction()?;
         let mut ids = Vec::new();
         for i in 0..n {
-            let id: i64 = tx.query_row(
+            let id: PersonId = tx.query_row(
                 "INSERT INTO persons (oid, full_name, trusted) VALUES (?1, ?2, 1) RETURNING id",
                 rusqlite::params![format!("bench-{community}-{i}"), format!("Житель {i}")],
                 |r| r.get(0),

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::PersonInfo;
 use domkom_domain::{Role, StaffRole, chat};
 
@@ -10,23 +11,23 @@ use domkom_domain::{Role, StaffRole, chat};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
     /// Members of a community.
-    Community(i64),
+    Community(CommunityId),
     /// People related to a house: its owners and tenants, its managing staff.
-    House(i64),
+    House(HouseId),
     /// The holders of a premises: its accounts, meters and bills.
-    Premises(i64),
+    Premises(PremisesId),
     /// One person.
-    Person(i64),
+    Person(PersonId),
 }
 
 impl Scope {
     /// Reads the stored (letter, id) form.
     pub fn from_stored(letter: &str, id: i64) -> Option<Scope> {
         Some(match letter {
-            "c" => Scope::Community(id),
-            "h" => Scope::House(id),
-            "f" => Scope::Premises(id),
-            "p" => Scope::Person(id),
+            "c" => Scope::Community(CommunityId(id)),
+            "h" => Scope::House(HouseId(id)),
+            "f" => Scope::Premises(PremisesId(id)),
+            "p" => Scope::Person(PersonId(id)),
             _ => return None,
         })
     }
@@ -34,10 +35,10 @@ impl Scope {
     /// The stored (letter, id) form.
     pub fn to_stored(self) -> (&'static str, i64) {
         match self {
-            Scope::Community(id) => ("c", id),
-            Scope::House(id) => ("h", id),
-            Scope::Premises(id) => ("f", id),
-            Scope::Person(id) => ("p", id),
+            Scope::Community(id) => ("c", id.get()),
+            Scope::House(id) => ("h", id.get()),
+            Scope::Premises(id) => ("f", id.get()),
+            Scope::Person(id) => ("p", id.get()),
         }
     }
 
@@ -60,15 +61,15 @@ pub struct Viewer {
     /// Staff work, for a dispatcher or an inspector.
     pub staff: Option<StaffRole>,
     /// Staff organisation, for a dispatcher.
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     /// Premises the person owns or rents.
-    pub premises: BTreeSet<i64>,
+    pub premises: BTreeSet<PremisesId>,
     /// Houses the person owns in or whose organisation manages them.
-    pub houses: BTreeSet<i64>,
+    pub houses: BTreeSet<HouseId>,
     /// Houses where the person holds a premises (not through staff work).
-    pub own_houses: BTreeSet<i64>,
+    pub own_houses: BTreeSet<HouseId>,
     /// Communities the person belongs to, with the role.
-    pub communities: BTreeMap<i64, Role>,
+    pub communities: BTreeMap<CommunityId, Role>,
 }
 
 impl Viewer {
@@ -98,7 +99,7 @@ impl Viewer {
     }
 
     /// The person's role in a community, if they may take part in it.
-    pub fn role_in(&self, community: i64) -> Option<Role> {
+    pub fn role_in(&self, community: CommunityId) -> Option<Role> {
         chat::effective_role(self.communities.get(&community).copied(), self.staff)
     }
 }
@@ -109,8 +110,8 @@ mod tests {
 
     #[test]
     fn scopes_parse_only_in_their_documented_form() {
-        assert_eq!(Scope::parse("c:12"), Some(Scope::Community(12)));
-        assert_eq!(Scope::parse("f:9"), Some(Scope::Premises(9)));
+        assert_eq!(Scope::parse("c:12"), Some(Scope::Community(CommunityId(12))));
+        assert_eq!(Scope::parse("f:9"), Some(Scope::Premises(PremisesId(9))));
         for bad in ["c:", "c:+1", "c:-1", "x:1", "c:1234567890123456789", "c:1 ", "c1"] {
             assert_eq!(Scope::parse(bad), None, "{bad}");
         }

@@ -1,10 +1,12 @@
 //! Bulk data for tests and benchmarks: many messages written at once, with the change-log
 //! entries clients sync them by, far faster than sending them through the API.
 
+use domkom_domain::id::{CommunityId, PersonId};
+
 use crate::store::SqliteStore;
 
 /// The oldest chat membership of a demo person (`resident`, `chair`, …): (community, person).
-pub fn demo_member(store: &SqliteStore, demo_key: &str) -> anyhow::Result<(i64, i64)> {
+pub fn demo_member(store: &SqliteStore, demo_key: &str) -> anyhow::Result<(CommunityId, PersonId)> {
     Ok(store.with_writer(|c| {
         c.query_row(
             "SELECT m.community_id, m.person_id FROM memberships m JOIN persons p ON p.id = m.person_id \
@@ -19,8 +21,8 @@ pub fn demo_member(store: &SqliteStore, demo_key: &str) -> anyhow::Result<(i64, 
 /// all created at `created_at` (RFC 3339), in one transaction with their change-log entries.
 pub fn add_messages(
     store: &SqliteStore,
-    community: i64,
-    author: i64,
+    community: CommunityId,
+    author: PersonId,
     n: u64,
     created_at: &str,
     mut body: impl FnMut(u64) -> String,

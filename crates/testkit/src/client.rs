@@ -8,6 +8,8 @@ use std::time::Duration;
 use domkom_core::secrets::{Keyring, SecretStore};
 use domkom_core::session::REFRESH_TOKEN;
 use domkom_core::{Client, Options};
+use domkom_domain::chat::CommunityKind;
+use domkom_domain::id::CommunityId;
 
 use crate::{Persona, TestResult, TestServer};
 
@@ -119,8 +121,12 @@ impl TestClient {
     }
 
     /// The community of the persona's house chat.
-    pub async fn house_chat(&self) -> TestResult<i64> {
+    pub async fn house_chat(&self) -> TestResult<CommunityId> {
         let chats = self.client.chats().list().await?;
-        chats.iter().find(|c| c.kind == "house_chat").map(|c| c.community_id).ok_or_else(|| "no house chat".into())
+        chats
+            .iter()
+            .find(|c| c.kind == CommunityKind::HouseChat)
+            .map(|c| c.community_id)
+            .ok_or_else(|| "no house chat".into())
     }
 }

@@ -2,6 +2,7 @@
 
 use domkom_core::Written;
 use domkom_core::chat::{ChatMessage, ChatSummary};
+use domkom_domain::id::{CommunityId, MessageId};
 use domkom_domain::wire::ChatOffer;
 use tauri::{AppHandle, State};
 
@@ -25,7 +26,7 @@ pub async fn offers(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec
 
 /// Joins an offered house chat.
 #[tauri::command]
-pub async fn join(app: AppHandle, state: State<'_, AppState>, community_id: i64) -> CmdResult<()> {
+pub async fn join(app: AppHandle, state: State<'_, AppState>, community_id: CommunityId) -> CmdResult<()> {
     state.signed_in(&app).await?.chats().join(community_id).await.map_err(tagged)
 }
 
@@ -34,8 +35,8 @@ pub async fn join(app: AppHandle, state: State<'_, AppState>, community_id: i64)
 pub async fn messages(
     app: AppHandle,
     state: State<'_, AppState>,
-    community_id: i64,
-    before: Option<i64>,
+    community_id: CommunityId,
+    before: Option<MessageId>,
     limit: usize,
 ) -> CmdResult<Vec<ChatMessage>> {
     let client = state.signed_in(&app).await?;
@@ -47,22 +48,22 @@ pub async fn messages(
 pub async fn send(
     app: AppHandle,
     state: State<'_, AppState>,
-    community_id: i64,
+    community_id: CommunityId,
     body: String,
-    reply_to: Option<i64>,
+    reply_to: Option<MessageId>,
 ) -> CmdResult<Written> {
     state.signed_in(&app).await?.chats().send(community_id, &body, reply_to).await.map_err(tagged)
 }
 
 /// Edits one's own message.
 #[tauri::command]
-pub async fn edit(app: AppHandle, state: State<'_, AppState>, message_id: i64, body: String) -> CmdResult<()> {
+pub async fn edit(app: AppHandle, state: State<'_, AppState>, message_id: MessageId, body: String) -> CmdResult<()> {
     state.signed_in(&app).await?.chats().edit(message_id, &body).await.map_err(tagged)
 }
 
 /// Deletes a message.
 #[tauri::command]
-pub async fn delete_message(app: AppHandle, state: State<'_, AppState>, message_id: i64) -> CmdResult<()> {
+pub async fn delete_message(app: AppHandle, state: State<'_, AppState>, message_id: MessageId) -> CmdResult<()> {
     state.signed_in(&app).await?.chats().delete(message_id).await.map_err(tagged)
 }
 
@@ -85,19 +86,29 @@ pub async fn discard(app: AppHandle, state: State<'_, AppState>, client_key: Str
 
 /// Marks a chat read up to a message.
 #[tauri::command]
-pub async fn mark_read(app: AppHandle, state: State<'_, AppState>, community_id: i64, up_to: i64) -> CmdResult<()> {
+pub async fn mark_read(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: CommunityId,
+    up_to: MessageId,
+) -> CmdResult<()> {
     state.signed_in(&app).await?.chats().mark_read(community_id, up_to).await.map_err(tagged)
 }
 
 /// Turns a chat's notifications off or on.
 #[tauri::command]
-pub async fn set_muted(app: AppHandle, state: State<'_, AppState>, community_id: i64, muted: bool) -> CmdResult<()> {
+pub async fn set_muted(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: CommunityId,
+    muted: bool,
+) -> CmdResult<()> {
     state.signed_in(&app).await?.chats().set_muted(community_id, muted).await.map_err(tagged)
 }
 
 /// Which chat the person has open (none: null), so it is not notified of.
 #[tauri::command]
-pub fn set_chat_in_view(state: State<'_, AppState>, community_id: Option<i64>) {
+pub fn set_chat_in_view(state: State<'_, AppState>, community_id: Option<CommunityId>) {
     if let Ok(mut in_view) = state.chat_in_view.lock() {
         *in_view = community_id;
     }

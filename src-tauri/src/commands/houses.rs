@@ -1,5 +1,6 @@
 //! House passports.
 
+use domkom_domain::id::HouseId;
 use domkom_domain::wire::House;
 use tauri::{AppHandle, State};
 
@@ -8,6 +9,6 @@ use crate::state::AppState;
 
 /// A cached house's passport.
 #[tauri::command]
-pub async fn house(app: AppHandle, state: State<'_, AppState>, house_id: i64) -> CmdResult<Option<House>> {
+pub async fn house(app: AppHandle, state: State<'_, AppState>, house_id: HouseId) -> CmdResult<Option<House>> {
     state.signed_in(&app).await?.houses().get(house_id).await.map_err(tagged)
 }

@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
 use crate::cache::Cache;
@@ -15,11 +16,11 @@ use crate::feed::{Applied, decode};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewMessage {
     /// Community.
-    pub community_id: i64,
+    pub community_id: CommunityId,
     /// Message id.
-    pub id: i64,
+    pub id: MessageId,
     /// Author's person id.
-    pub author_id: i64,
+    pub author_id: PersonId,
     /// Author's name.
     pub author_name: String,
     /// The text.
@@ -54,7 +55,7 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
 }
 
 /// Removes everything of a community from the cache.
-fn purge_community(tx: &Transaction<'_>, community: i64) -> Result<()> {
+fn purge_community(tx: &Transaction<'_>, community: CommunityId) -> Result<()> {
     for sql in [
         "DELETE FROM messages WHERE community_id = ?1",
         "DELETE FROM history_gaps WHERE community_id = ?1",
@@ -68,8 +69,8 @@ fn purge_community(tx: &Transaction<'_>, community: i64) -> Result<()> {
 }
 
 /// Removes the chats of a house that left the person's view.
-pub(crate) fn purge_house(tx: &Transaction<'_>, house: i64, out: &mut Applied) -> Result<()> {
-    let chats: Vec<i64> = tx
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId, out: &mut Applied) -> Result<()> {
+    let chats: Vec<CommunityId> = tx
         .prepare("SELECT id FROM communities WHERE house_id = ?1")?
         .query_map([house], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -89,7 +90,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             let newest = match out.newest_before.get(&m.community_id) {
                 Some(&n) => n,
                 None => {
-                    let n: i64 = tx.query_row(
+                    let n: MessageId = tx.query_row(
                         "SELECT coalesce(max(id), 0) FROM messages WHERE community_id = ?1",
                         [m.community_id],
                         |r| r.get(0),
@@ -114,7 +115,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             out.changed(Event::Chats);
         }
         (ChangeKind::Message, ChangeOp::Delete) => {
-            let community: Option<i64> =
+            let community: Option<CommunityId> =
                 tx.query_row("SELECT community_id FROM messages WHERE id = ?1", [c.id], |r| r.get(0)).optional()?;
             tx.execute("DELETE FROM messages WHERE id = ?1", [c.id])?;
             if let Some(community_id) = community {
@@ -133,8 +134,8 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             out.changed(Event::Chats);
         }
         (ChangeKind::Community, ChangeOp::Delete) => {
-            purge_community(tx, c.id)?;
-            out.changed(Event::Chat { community_id: c.id });
+            purge_community(tx, CommunityId(c.id))?;
+            out.changed(Event::Chat { community_id: CommunityId(c.id) });
             out.changed(Event::Chats);
         }
         (ChangeKind::Membership, ChangeOp::Upsert) => {
@@ -152,7 +153,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         }
         (ChangeKind::Membership, ChangeOp::Delete) => {
             // The membership ended: nothing of that community may stay on this machine.
-            let community: Option<i64> =
+            let community: Option<CommunityId> =
                 tx.query_row("SELECT community_id FROM memberships WHERE id = ?1", [c.id], |r| r.get(0)).optional()?;
             if let Some(community) = community {
                 purge_community(tx, community)?;
@@ -168,7 +169,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
 
 impl Cache {
     /// Stores a page of history fetched on demand, and moves the chat's gap below it.
-    pub fn apply_history(&self, community: i64, page: &wire::MessagesPage) -> Result<()> {
+    pub fn apply_history(&self, community: CommunityId, page: &wire::MessagesPage) -> Result<()> {
         self.write(|tx| {
             for m in &page.messages {
                 store_message(tx, m)?;

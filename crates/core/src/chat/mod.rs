@@ -10,6 +10,8 @@ pub(crate) use apply::{apply, purge_house, store_message};
 pub use read::{ChatMessage, ChatSummary, MessageState};
 pub use search::{SearchHit, fts_query};
 
+use domkom_domain::chat::CommunityKind;
+use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
 use domkom_domain::wire::ChatOffer;
 
@@ -43,12 +45,12 @@ impl Chats<'_> {
     }
 
     /// Resolves what a person typed as a chat: a community id or the id of a house with a chat.
-    pub async fn resolve(&self, id: i64) -> Result<i64> {
+    pub async fn resolve(&self, id: i64) -> Result<CommunityId> {
         let chats = self.list().await?;
         chats
             .iter()
-            .find(|c| c.community_id == id)
-            .or_else(|| chats.iter().find(|c| c.house_id == Some(id) && c.kind == "house_chat"))
+            .find(|c| c.community_id.get() == id)
+            .or_else(|| chats.iter().find(|c| c.house_id == Some(HouseId(id)) && c.kind == CommunityKind::HouseChat))
             .map(|c| c.community_id)
             .ok_or_else(|| {
                 CoreError::invalid(
@@ -60,12 +62,17 @@ impl Chats<'_> {
     }
 
     /// A page of a chat, newest first (local echoes first), scrolling back on demand.
-    pub async fn messages(&self, community: i64, before: Option<i64>, limit: usize) -> Result<Vec<ChatMessage>> {
+    pub async fn messages(
+        &self,
+        community: CommunityId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>> {
         self.client.engine.messages(community, before, limit).await
     }
 
     /// Queues a message (shown at once) and tries to send it.
-    pub async fn send(&self, community: i64, body: &str, reply_to: Option<i64>) -> Result<Written> {
+    pub async fn send(&self, community: CommunityId, body: &str, reply_to: Option<MessageId>) -> Result<Written> {
         let body = checked_body(body)?.to_owned();
         self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to }).await
     }
@@ -95,14 +102,14 @@ impl Chats<'_> {
     }
 
     /// Marks a chat read up to a message.
-    pub async fn mark_read(&self, community: i64, up_to: i64) -> Result<()> {
+    pub async fn mark_read(&self, community: CommunityId, up_to: MessageId) -> Result<()> {
         blocking(&self.client.cache, move |c| c.mark_read(community, up_to)).await?;
         self.client.emit(Event::Chats);
         Ok(())
     }
 
     /// Turns a chat's notifications off or on.
-    pub async fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+    pub async fn set_muted(&self, community: CommunityId, muted: bool) -> Result<()> {
         blocking(&self.client.cache, move |c| c.set_muted(community, muted)).await?;
         self.client.emit(Event::Chats);
         Ok(())
@@ -114,14 +121,14 @@ impl Chats<'_> {
     }
 
     /// Joins an offered house chat and syncs, so it shows at once.
-    pub async fn join(&self, community: i64) -> Result<()> {
+    pub async fn join(&self, community: CommunityId) -> Result<()> {
         self.client.api.join(community).await?;
         self.client.engine.sync(&|_, _| {}).await?;
         Ok(())
     }
 
     /// Edits one's own sent message (needs the server).
-    pub async fn edit(&self, message: i64, body: &str) -> Result<()> {
+    pub async fn edit(&self, message: MessageId, body: &str) -> Result<()> {
         let m = self.client.api.edit(message, checked_body(body)?).await?;
         let community = m.community_id;
         blocking(&self.client.cache, move |c| c.store_message(&m)).await?;
@@ -130,7 +137,7 @@ impl Chats<'_> {
     }
 
     /// Deletes a sent message (needs the server; moderators may delete others').
-    pub async fn delete(&self, message: i64) -> Result<()> {
+    pub async fn delete(&self, message: MessageId) -> Result<()> {
         let m = self.client.api.delete(message).await?;
         let community = m.community_id;
         blocking(&self.client.cache, move |c| c.store_message(&m)).await?;

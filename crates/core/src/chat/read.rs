@@ -5,6 +5,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use domkom_domain::Role;
+use domkom_domain::chat::CommunityKind;
+use domkom_domain::id::*;
 
 use crate::cache::Cache;
 use crate::error::Result;
@@ -16,13 +18,13 @@ use crate::outbox::OutboxState;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatSummary {
     /// The community.
-    pub community_id: i64,
-    /// `house_chat` or `microdistrict`.
-    pub kind: String,
+    pub community_id: CommunityId,
+    /// A house chat or a microdistrict channel.
+    pub kind: CommunityKind,
     /// Its title.
     pub title: String,
     /// Its house, for a house chat.
-    pub house_id: Option<i64>,
+    pub house_id: Option<HouseId>,
     /// The house's address, when cached.
     pub address: Option<String>,
     /// The person's role in it.
@@ -63,13 +65,13 @@ fn role(text: &str) -> Role {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatMessage {
     /// Server id; None for an item still in the outbox.
-    pub id: Option<i64>,
+    pub id: Option<MessageId>,
     /// The idempotency key.
     pub client_key: String,
     /// Community.
-    pub community_id: i64,
+    pub community_id: CommunityId,
     /// Author's person id (None for the person's own pending item).
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     /// Author's name.
     pub author_name: String,
     /// Author's flat.
@@ -79,7 +81,7 @@ pub struct ChatMessage {
     /// Plain text.
     pub body: String,
     /// Replied-to message.
-    pub reply_to: Option<i64>,
+    pub reply_to: Option<MessageId>,
     /// Created at.
     pub created_at: String,
     /// Edited at.
@@ -109,7 +111,7 @@ impl Cache {
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
                  ORDER BY last.id DESC NULLS LAST, cm.id",
             )?;
-            let rows = stmt.query_map([me, domkom_domain::message::UNREAD_COUNT_CAP], |r| {
+            let rows = stmt.query_map(params![me, domkom_domain::message::UNREAD_COUNT_CAP], |r| {
                 let role = role(&r.get::<_, String>(5)?);
                 Ok(ChatSummary {
                     community_id: r.get(0)?,
@@ -130,7 +132,12 @@ impl Cache {
     }
 
     /// A page of a chat, newest first; the first page starts with the outbox's local echoes.
-    pub fn messages(&self, community: i64, before: Option<i64>, limit: usize) -> Result<Vec<ChatMessage>> {
+    pub fn messages(
+        &self,
+        community: CommunityId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>> {
         self.read(|c| {
             let mut out = Vec::new();
             if before.is_none() {
@@ -169,24 +176,25 @@ impl Cache {
                 "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
                  edited_at, deleted_at FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
             )?;
-            let rows = stmt.query_map(params![community, before.unwrap_or(i64::MAX), limit as i64], |r| {
-                Ok(ChatMessage {
-                    id: Some(r.get(0)?),
-                    client_key: r.get(1)?,
-                    community_id: community,
-                    author_id: Some(r.get(2)?),
-                    author_name: r.get(3)?,
-                    author_flat: r.get(4)?,
-                    author_role: role(&r.get::<_, String>(5)?),
-                    body: r.get(6)?,
-                    reply_to: r.get(7)?,
-                    created_at: r.get(8)?,
-                    edited_at: r.get(9)?,
-                    deleted_at: r.get(10)?,
-                    state: MessageState::Sent,
-                    error: None,
-                })
-            })?;
+            let rows =
+                stmt.query_map(params![community, before.unwrap_or(MessageId(i64::MAX)), limit as i64], |r| {
+                    Ok(ChatMessage {
+                        id: Some(r.get(0)?),
+                        client_key: r.get(1)?,
+                        community_id: community,
+                        author_id: Some(r.get(2)?),
+                        author_name: r.get(3)?,
+                        author_flat: r.get(4)?,
+                        author_role: role(&r.get::<_, String>(5)?),
+                        body: r.get(6)?,
+                        reply_to: r.get(7)?,
+                        created_at: r.get(8)?,
+                        edited_at: r.get(9)?,
+                        deleted_at: r.get(10)?,
+                        state: MessageState::Sent,
+                        error: None,
+                    })
+                })?;
             for row in rows {
                 out.push(row?);
             }
@@ -195,7 +203,7 @@ impl Cache {
     }
 
     /// The id below which a chat's cached history may be missing messages, if any.
-    pub fn gap_below(&self, community: i64) -> Result<Option<i64>> {
+    pub fn gap_below(&self, community: CommunityId) -> Result<Option<MessageId>> {
         self.read(|c| {
             Ok(c.query_row("SELECT below_id FROM history_gaps WHERE community_id = ?1", [community], |r| r.get(0))
                 .optional()?)
@@ -203,7 +211,7 @@ impl Cache {
     }
 
     /// Marks a chat read up to a message.
-    pub fn mark_read(&self, community: i64, up_to: i64) -> Result<()> {
+    pub fn mark_read(&self, community: CommunityId, up_to: MessageId) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO read_state (community_id, last_read_id) VALUES (?1, ?2) \
@@ -215,7 +223,7 @@ impl Cache {
     }
 
     /// Turns a chat's notifications off or on.
-    pub fn set_muted(&self, community: i64, muted: bool) -> Result<()> {
+    pub fn set_muted(&self, community: CommunityId, muted: bool) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO chat_settings (community_id, muted) VALUES (?1, ?2) \

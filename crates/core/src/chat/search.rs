@@ -6,15 +6,16 @@ use serde::Serialize;
 
 use crate::cache::Cache;
 use crate::error::Result;
+use domkom_domain::id::*;
 
 /// A search result: the message and its text split into plain and matching pieces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// Message id.
-    pub message_id: i64,
+    pub message_id: MessageId,
     /// Community.
-    pub community_id: i64,
+    pub community_id: CommunityId,
     /// Community title.
     pub title: String,
     /// Author.
@@ -98,7 +99,7 @@ impl Cache {
             )?;
             let page = if exact { limit } else { (limit * 4).max(64) };
             let mut out = Vec::new();
-            let mut below = i64::MAX;
+            let mut below = MessageId(i64::MAX);
             loop {
                 let rows = stmt.query_map(params![query, page as i64, below], |r| {
                     let snippet: String = r.get(5)?;

@@ -5,6 +5,7 @@
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
+use domkom_domain::id::*;
 use domkom_domain::wire;
 
 use crate::api::Api;
@@ -19,11 +20,11 @@ pub enum Request {
     /// A message to a chat.
     SendMessage {
         /// The community.
-        community_id: i64,
+        community_id: CommunityId,
         /// The text, already checked by the message rules.
         body: String,
         /// The message replied to.
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
     },
 }
 

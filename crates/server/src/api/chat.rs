@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use domkom_domain::id::{CommunityId, MessageId};
 use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, SendMessage};
 
 use super::error::{Error, Result, doc};
@@ -25,7 +26,7 @@ use super::{AppState, Auth, Json};
 pub async fn community(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<CommunityId>,
 ) -> Result<Json<Community>> {
     Ok(Json(state.run(move |s| s.community(&viewer, id)).await?))
 }
@@ -35,7 +36,7 @@ pub async fn community(
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Only messages with ids below this (absent: the newest).
-    before: Option<i64>,
+    before: Option<MessageId>,
     /// At most this many (default 50).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
@@ -54,7 +55,7 @@ pub struct HistoryQuery {
 pub async fn history(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<CommunityId>,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Json<MessagesPage>> {
     let limit = page_limit(q.limit, 50, 200)?;
@@ -84,7 +85,7 @@ fn is_client_key(key: &str) -> bool {
 pub async fn send(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<CommunityId>,
     Json(req): Json<SendMessage>,
 ) -> Result<(StatusCode, Json<Message>)> {
     if !is_client_key(&req.client_key) {
@@ -113,7 +114,7 @@ pub async fn send(
 pub async fn edit(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<MessageId>,
     Json(req): Json<EditMessage>,
 ) -> Result<Json<Message>> {
     Ok(Json(state.run(move |s| s.edit_message(&viewer, id, &req.body)).await?))
@@ -128,7 +129,11 @@ pub async fn edit(
         doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
-pub async fn delete(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Message>> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<MessageId>,
+) -> Result<Json<Message>> {
     Ok(Json(state.run(move |s| s.delete_message(&viewer, id)).await?))
 }
 
@@ -144,7 +149,11 @@ pub async fn delete(State(state): State<AppState>, Auth(viewer): Auth, Path(id):
         doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
-pub async fn join(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Membership>> {
+pub async fn join(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<CommunityId>,
+) -> Result<Json<Membership>> {
     Ok(Json(state.run(move |s| s.join(&viewer, id)).await?))
 }
 
@@ -156,7 +165,11 @@ pub async fn join(State(state): State<AppState>, Auth(viewer): Auth, Path(id): P
         doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
-pub async fn leave(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<StatusCode> {
+pub async fn leave(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<CommunityId>,
+) -> Result<StatusCode> {
     state.run(move |s| s.leave(&viewer, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -33,7 +33,7 @@ use super::{auth, chat, feed, house, registry, services, stats};
             domkom_domain::wire::Ticket, domkom_domain::wire::Device, domkom_domain::wire::Reading,
             domkom_domain::wire::Account, domkom_domain::wire::Bill, domkom_domain::wire::BillReading,
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
-            domkom_domain::ticket::Status,
+            domkom_domain::ticket::TicketStatus,
         ),
     ),
     modifiers(&SignIn),

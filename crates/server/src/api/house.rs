@@ -4,7 +4,8 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use domkom_domain::ticket::Status;
+use domkom_domain::id::{HouseId, TicketId};
+use domkom_domain::ticket::TicketStatus;
 use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan, Ticket};
 
 use super::error::{Error, Result, doc};
@@ -55,7 +56,7 @@ pub async fn houses(
         doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
-pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<House>> {
+pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<HouseId>) -> Result<Json<House>> {
     Ok(Json(state.run(move |s| s.house(&viewer, id)).await?))
 }
 
@@ -72,7 +73,7 @@ pub async fn house(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
 pub async fn premises(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Premises>>> {
     Ok(Json(state.run(move |s| s.premises(&viewer, id)).await?))
 }
@@ -82,7 +83,7 @@ pub async fn premises(
 #[into_params(parameter_in = Query)]
 pub struct TicketsQuery {
     /// Only tickets in this status.
-    #[param(value_type = Option<Status>)]
+    #[param(value_type = Option<TicketStatus>)]
     status: Option<String>,
     /// Only tickets with ids above this (the last id of the previous page).
     after: Option<i64>,
@@ -104,12 +105,12 @@ pub struct TicketsQuery {
 pub async fn tickets(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseId>,
     Query(q): Query<TicketsQuery>,
 ) -> Result<Json<Vec<Ticket>>> {
     let status = match q.status.as_deref() {
         None => None,
-        Some(text) => Some(Status::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+        Some(text) => Some(TicketStatus::parse(text).ok_or_else(|| {
             Error::bad_request(
                 "bad_status",
                 "status должен быть одним из: new, accepted, in_work, done, rejected, withdrawn.",
@@ -131,7 +132,7 @@ pub async fn tickets(
 pub async fn notices(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Notice>>> {
     Ok(Json(state.run(move |s| s.notices(&viewer, id)).await?))
 }
@@ -147,7 +148,7 @@ pub async fn notices(
 pub async fn repairs(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<RepairPlan>>> {
     Ok(Json(state.run(move |s| s.repairs(&viewer, id)).await?))
 }
@@ -165,7 +166,7 @@ pub async fn repairs(
 pub async fn devices(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Device>>> {
     Ok(Json(state.run(move |s| s.house_devices(&viewer, id)).await?))
 }
@@ -178,6 +179,10 @@ pub async fn devices(
         doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
-pub async fn ticket(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Ticket>> {
+pub async fn ticket(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<TicketId>,
+) -> Result<Json<Ticket>> {
     Ok(Json(state.run(move |s| s.ticket(&viewer, id)).await?))
 }

@@ -4,11 +4,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use domkom_domain::id::PersonId;
+
 /// A token bucket per person: `burst` sends at once, refilled at `per_minute`.
 pub struct SendLimit {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<i64, (f64, Instant)>>,
+    buckets: Mutex<HashMap<PersonId, (f64, Instant)>>,
 }
 
 impl SendLimit {
@@ -22,7 +24,7 @@ impl SendLimit {
     }
 
     /// Takes one send for a person, or says how many seconds to wait.
-    pub fn take(&self, person: i64) -> Result<(), u64> {
+    pub fn take(&self, person: PersonId) -> Result<(), u64> {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let (tokens, at) = buckets.entry(person).or_insert((self.burst, now));
@@ -44,10 +46,10 @@ mod tests {
     #[test]
     fn allows_a_burst_then_asks_to_wait() {
         let limit = SendLimit::new(3, 60);
-        assert!(limit.take(1).is_ok());
-        assert!(limit.take(1).is_ok());
-        assert!(limit.take(1).is_ok());
-        assert_eq!(limit.take(1), Err(1));
-        assert!(limit.take(2).is_ok(), "another person has their own bucket");
+        assert!(limit.take(PersonId(1)).is_ok());
+        assert!(limit.take(PersonId(1)).is_ok());
+        assert!(limit.take(PersonId(1)).is_ok());
+        assert_eq!(limit.take(PersonId(1)), Err(1));
+        assert!(limit.take(PersonId(2)).is_ok(), "another person has their own bucket");
     }
 }

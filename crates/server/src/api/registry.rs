@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use domkom_domain::id::{PersonId, PremisesId};
+
 use super::error::{Error, Result, doc};
 use super::{AppState, Auth, Json};
 
@@ -14,10 +16,10 @@ use super::{AppState, Auth, Json};
 pub struct EndOwnership {
     /// The former owner.
     #[serde(deserialize_with = "domkom_domain::json::integer")]
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// The premises sold.
     #[serde(deserialize_with = "domkom_domain::json::integer")]
-    pub premises_id: i64,
+    pub premises_id: PremisesId,
 }
 
 /// Records in the emulated registry that a person no longer holds a premises (Inspection only);

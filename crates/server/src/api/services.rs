@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 
+use domkom_domain::id::{AccountId, DeviceId, PremisesId};
 use domkom_domain::wire::{Account, Bill, Device, Reading};
 
 use super::error::{Result, doc};
@@ -30,7 +31,11 @@ pub async fn accounts(State(state): State<AppState>, Auth(viewer): Auth) -> Resu
         doc::Malformed, doc::Refused, doc::Missing,
     ),
     security(("bearer" = [])))]
-pub async fn bills(State(state): State<AppState>, Auth(viewer): Auth, Path(id): Path<i64>) -> Result<Json<Vec<Bill>>> {
+pub async fn bills(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<AccountId>,
+) -> Result<Json<Vec<Bill>>> {
     Ok(Json(state.run(move |s| s.bills(&viewer, id)).await?))
 }
 
@@ -47,7 +52,7 @@ pub async fn bills(State(state): State<AppState>, Auth(viewer): Auth, Path(id): 
 pub async fn premises_devices(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PremisesId>,
 ) -> Result<Json<Vec<Device>>> {
     Ok(Json(state.run(move |s| s.premises_devices(&viewer, id)).await?))
 }
@@ -63,7 +68,7 @@ pub async fn premises_devices(
 pub async fn readings(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<DeviceId>,
 ) -> Result<Json<Vec<Reading>>> {
     Ok(Json(state.run(move |s| s.readings(&viewer, id)).await?))
 }

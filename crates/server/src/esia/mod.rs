@@ -12,6 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::store::{AuthCode, Refresh, Store, StoreError, TokenHashes};
+use domkom_domain::id::PersonId;
 use domkom_domain::wire::TokenResponse;
 
 /// The one client this emulator knows: the Domkom desktop app and CLI.
@@ -151,7 +152,7 @@ fn now() -> i64 {
 }
 
 /// Issues an authorization code for a person who picked themselves on the sign-in page.
-pub fn issue_code(store: &dyn Store, person_id: i64, redirect_uri: &str, challenge: &str) -> Result<String> {
+pub fn issue_code(store: &dyn Store, person_id: PersonId, redirect_uri: &str, challenge: &str) -> Result<String> {
     let code = new_token();
     store.save_auth_code(
         &hash_token(&code),
@@ -174,7 +175,7 @@ struct Fresh {
     hashes: TokenHashes,
 }
 
-fn fresh_pair(policy: TokenPolicy, person_id: i64, family: &str) -> Fresh {
+fn fresh_pair(policy: TokenPolicy, person_id: PersonId, family: &str) -> Fresh {
     let access = new_token();
     let refresh = new_token();
     let t = now();
@@ -204,7 +205,7 @@ fn response(store: &dyn Store, policy: TokenPolicy, fresh: Fresh) -> Result<Toke
 }
 
 /// Starts a new session (token family) for a person.
-pub fn start_session(store: &dyn Store, policy: TokenPolicy, person_id: i64) -> Result<TokenResponse> {
+pub fn start_session(store: &dyn Store, policy: TokenPolicy, person_id: PersonId) -> Result<TokenResponse> {
     let fresh = fresh_pair(policy, person_id, &new_token());
     store.save_tokens(&fresh.hashes)?;
     response(store, policy, fresh)
@@ -258,12 +259,12 @@ pub fn refresh(store: &dyn Store, policy: TokenPolicy, refresh_token: &str) -> R
 }
 
 /// Who an access token belongs to, if it is live.
-pub fn authenticate(store: &dyn Store, access_token: &str) -> Result<i64> {
+pub fn authenticate(store: &dyn Store, access_token: &str) -> Result<PersonId> {
     authenticate_until(store, access_token).map(|(person, _)| person)
 }
 
 /// Who a live access token belongs to, and until when (Unix seconds).
-pub fn authenticate_until(store: &dyn Store, access_token: &str) -> Result<(i64, i64)> {
+pub fn authenticate_until(store: &dyn Store, access_token: &str) -> Result<(PersonId, i64)> {
     match store.access_token(&hash_token(access_token))? {
         Some((person, expires_at)) if expires_at > now() => Ok((person, expires_at)),
         Some(_) => Err(SignInError::TokenExpired),

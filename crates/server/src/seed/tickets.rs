@@ -3,7 +3,7 @@
 //! are overdue and some are emergencies.
 
 use chrono::{Duration, NaiveDateTime};
-use domkom_domain::ticket::{DeadlineRule, Status};
+use domkom_domain::ticket::{DeadlineRule, TicketStatus};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Transaction, params};
@@ -223,12 +223,12 @@ struct Draft {
     body: &'static str,
     created: NaiveDateTime,
     deadline: NaiveDateTime,
-    events: Vec<(Status, i64, NaiveDateTime, String)>,
+    events: Vec<(TicketStatus, i64, NaiveDateTime, String)>,
 }
 
 /// A ticket the demo house must hold: status, template, age, author.
 struct Forced {
-    status: Status,
+    status: TicketStatus,
     template: usize,
     hours_ago: i64,
     author: Option<&'static str>,
@@ -291,7 +291,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     )?;
     for (k, d) in drafts.iter().enumerate() {
         let id = k as i64 + 1;
-        let (status, _, updated, _) = d.events.last().map_or((Status::New, 0, d.created, String::new()), |e| e.clone());
+        let (status, _, updated, _) =
+            d.events.last().map_or((TicketStatus::New, 0, d.created, String::new()), |e| e.clone());
         ticket.execute(params![
             id,
             d.house_id,
@@ -315,16 +316,16 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
 
 /// The demo house holds every status, overdue tickets and emergencies, some by the demo resident.
 const DEMO_TICKETS: &[Forced] = &[
-    Forced { status: Status::New, template: 14, hours_ago: 2, author: Some("resident") },
-    Forced { status: Status::InWork, template: 3, hours_ago: 50, author: Some("resident") },
-    Forced { status: Status::Done, template: 7, hours_ago: 24 * 40, author: Some("resident") },
-    Forced { status: Status::Accepted, template: 5, hours_ago: 24 * 5, author: None },
-    Forced { status: Status::Accepted, template: 9, hours_ago: 20, author: None },
-    Forced { status: Status::Rejected, template: 1, hours_ago: 24 * 20, author: None },
-    Forced { status: Status::Withdrawn, template: 16, hours_ago: 24 * 9, author: Some("multi-owner") },
-    Forced { status: Status::Done, template: 0, hours_ago: 24 * 12, author: None },
-    Forced { status: Status::InWork, template: 8, hours_ago: 1, author: None },
-    Forced { status: Status::Done, template: 4, hours_ago: 24 * 3, author: Some("chair") },
+    Forced { status: TicketStatus::New, template: 14, hours_ago: 2, author: Some("resident") },
+    Forced { status: TicketStatus::InWork, template: 3, hours_ago: 50, author: Some("resident") },
+    Forced { status: TicketStatus::Done, template: 7, hours_ago: 24 * 40, author: Some("resident") },
+    Forced { status: TicketStatus::Accepted, template: 5, hours_ago: 24 * 5, author: None },
+    Forced { status: TicketStatus::Accepted, template: 9, hours_ago: 20, author: None },
+    Forced { status: TicketStatus::Rejected, template: 1, hours_ago: 24 * 20, author: None },
+    Forced { status: TicketStatus::Withdrawn, template: 16, hours_ago: 24 * 9, author: Some("multi-owner") },
+    Forced { status: TicketStatus::Done, template: 0, hours_ago: 24 * 12, author: None },
+    Forced { status: TicketStatus::InWork, template: 8, hours_ago: 1, author: None },
+    Forced { status: TicketStatus::Done, template: 4, hours_ago: 24 * 3, author: Some("chair") },
 ];
 
 fn choose(rng: &mut StdRng, h: &HouseSpec) -> usize {
@@ -343,21 +344,33 @@ fn choose(rng: &mut StdRng, h: &HouseSpec) -> usize {
 }
 
 /// Older tickets are mostly closed; fresh ones are still in the queue.
-fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> Status {
+fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> TicketStatus {
     let age = now() - created;
-    let table: &[(Status, u32)] = if age > Duration::days(7) {
-        &[(Status::Done, 82), (Status::Rejected, 8), (Status::Withdrawn, 7), (Status::InWork, 2), (Status::Accepted, 1)]
+    let table: &[(TicketStatus, u32)] = if age > Duration::days(7) {
+        &[
+            (TicketStatus::Done, 82),
+            (TicketStatus::Rejected, 8),
+            (TicketStatus::Withdrawn, 7),
+            (TicketStatus::InWork, 2),
+            (TicketStatus::Accepted, 1),
+        ]
     } else if age > Duration::days(1) {
         &[
-            (Status::Done, 65),
-            (Status::InWork, 12),
-            (Status::Accepted, 6),
-            (Status::Rejected, 6),
-            (Status::Withdrawn, 6),
-            (Status::New, 5),
+            (TicketStatus::Done, 65),
+            (TicketStatus::InWork, 12),
+            (TicketStatus::Accepted, 6),
+            (TicketStatus::Rejected, 6),
+            (TicketStatus::Withdrawn, 6),
+            (TicketStatus::New, 5),
         ]
     } else {
-        &[(Status::New, 35), (Status::Accepted, 30), (Status::InWork, 20), (Status::Done, 10), (Status::Withdrawn, 5)]
+        &[
+            (TicketStatus::New, 35),
+            (TicketStatus::Accepted, 30),
+            (TicketStatus::InWork, 20),
+            (TicketStatus::Done, 10),
+            (TicketStatus::Withdrawn, 5),
+        ]
     };
     weighted(rng, table)
 }
@@ -366,13 +379,13 @@ fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> Status {
 fn history(
     rng: &mut StdRng,
     t: &Template,
-    target: Status,
+    target: TicketStatus,
     created: NaiveDateTime,
     deadline: NaiveDateTime,
     author: i64,
     dispatcher: i64,
-) -> Vec<(Status, i64, NaiveDateTime, String)> {
-    let mut events = vec![(Status::New, author, created, "Заявка подана через приложение".to_owned())];
+) -> Vec<(TicketStatus, i64, NaiveDateTime, String)> {
+    let mut events = vec![(TicketStatus::New, author, created, "Заявка подана через приложение".to_owned())];
     let quick = t.emergency;
     let mut at = created;
     let step = |rng: &mut StdRng, at: &mut NaiveDateTime, lo: i64, hi: i64| {
@@ -381,21 +394,21 @@ fn history(
     };
     let accept_notes =
         ["Заявка принята, передана мастеру", "Принято в работу диспетчером", "Принято, мастер свяжется с вами"];
-    let path: &[Status] = match target {
-        Status::New => &[],
-        Status::Accepted => &[Status::Accepted],
-        Status::InWork => &[Status::Accepted, Status::InWork],
-        Status::Done => &[Status::Accepted, Status::InWork, Status::Done],
-        Status::Rejected => &[Status::Rejected],
-        Status::Withdrawn => &[Status::Accepted, Status::Withdrawn],
+    let path: &[TicketStatus] = match target {
+        TicketStatus::New => &[],
+        TicketStatus::Accepted => &[TicketStatus::Accepted],
+        TicketStatus::InWork => &[TicketStatus::Accepted, TicketStatus::InWork],
+        TicketStatus::Done => &[TicketStatus::Accepted, TicketStatus::InWork, TicketStatus::Done],
+        TicketStatus::Rejected => &[TicketStatus::Rejected],
+        TicketStatus::Withdrawn => &[TicketStatus::Accepted, TicketStatus::Withdrawn],
     };
     for &s in path {
         let (when, actor, note) = match s {
-            Status::Accepted => {
+            TicketStatus::Accepted => {
                 let w = if quick { step(rng, &mut at, 2, 10) } else { step(rng, &mut at, 5, 90) };
                 (w, dispatcher, pick(rng, &accept_notes).to_owned())
             }
-            Status::InWork => {
+            TicketStatus::InWork => {
                 let w = if quick { step(rng, &mut at, 5, 15) } else { step(rng, &mut at, 30, 600) };
                 let note = if quick {
                     "Аварийная бригада на месте"
@@ -404,7 +417,7 @@ fn history(
                 };
                 (w, dispatcher, note.to_owned())
             }
-            Status::Done => {
+            TicketStatus::Done => {
                 // Most are done in time, some late.
                 let left = (deadline - at).num_minutes().max(20);
                 let w = if rng.random_bool(0.85) {
@@ -414,7 +427,7 @@ fn history(
                 };
                 (w, dispatcher, pick(rng, t.done).to_owned())
             }
-            Status::Rejected => {
+            TicketStatus::Rejected => {
                 let note = if t.reject.is_empty() {
                     "Отклонено: дубль заявки, работы уже выполняются по другой заявке"
                 } else {
@@ -422,12 +435,12 @@ fn history(
                 };
                 (step(rng, &mut at, 20, 240), dispatcher, note.to_owned())
             }
-            Status::Withdrawn => {
+            TicketStatus::Withdrawn => {
                 let note =
                     pick(rng, &["Отозвана: проблема решилась сама", "Отозвана: подана по ошибке", "Отозвана автором"]);
                 (step(rng, &mut at, 30, 600), author, note.to_owned())
             }
-            Status::New => continue,
+            TicketStatus::New => continue,
         };
         if when >= now() - Duration::minutes(1) {
             break;

@@ -16,6 +16,7 @@ use std::any::Any;
 use std::collections::BTreeSet;
 
 use domkom_domain::chat::Refusal;
+use domkom_domain::id::*;
 use domkom_domain::wire::{Change, ChangeKind, ChangeOp};
 
 use super::{ChatError, Page, Scope, Store, StoreError, TicketFilter, Viewer, What};
@@ -78,7 +79,7 @@ fn viewer(store: &dyn Store, key: &str) -> Result<Viewer, Failure> {
 }
 
 /// The first of a set, or a failure naming what was missing.
-fn first(set: &BTreeSet<i64>, what: &str) -> Result<i64, Failure> {
+fn first<T: Copy>(set: &BTreeSet<T>, what: &str) -> Result<T, Failure> {
     Ok(*set.iter().next().ok_or_else(|| format!("no {what}"))?)
 }
 
@@ -219,13 +220,13 @@ pub fn authorisation_matrix(store: &dyn Store) -> Outcome {
         "inspector: no flat's reading in the feed",
     )?;
 
-    assert_missing(store.house(&inspector, i64::MAX), "house")?;
-    assert_missing(store.ticket(&inspector, -1), "ticket")?;
-    assert_missing(store.community(&inspector, i64::MAX), "community")?;
-    assert_missing(store.premises(&inspector, i64::MAX), "premises of a missing house")?;
-    assert_missing(store.bills(&resident, i64::MAX), "account")?;
-    assert_missing(store.readings(&resident, i64::MAX), "device")?;
-    match store.history(&resident, i64::MAX, None, 10) {
+    assert_missing(store.house(&inspector, HouseId(i64::MAX)), "house")?;
+    assert_missing(store.ticket(&inspector, TicketId(-1)), "ticket")?;
+    assert_missing(store.community(&inspector, CommunityId(i64::MAX)), "community")?;
+    assert_missing(store.premises(&inspector, HouseId(i64::MAX)), "premises of a missing house")?;
+    assert_missing(store.bills(&resident, AccountId(i64::MAX)), "account")?;
+    assert_missing(store.readings(&resident, DeviceId(i64::MAX)), "device")?;
+    match store.history(&resident, CommunityId(i64::MAX), None, 10) {
         Err(ChatError::Store(StoreError::NotFound(What::Community))) => Ok(()),
         other => Err(format!("history of a missing chat: {other:?}").into()),
     }
@@ -240,7 +241,7 @@ pub fn staff_see_only_their_organisations_houses(store: &dyn Store) -> Outcome {
     let all = store.houses(&inspector, Page { after: 0, limit: 1000 })?;
     let (ours, theirs): (Vec<_>, Vec<_>) = all.iter().partition(|h| h.org.as_ref().is_some_and(|o| o.id == org));
     ensure(!ours.is_empty() && !theirs.is_empty(), "the seed has houses of this and of other organisations")?;
-    let listed: BTreeSet<i64> =
+    let listed: BTreeSet<HouseId> =
         store.houses(&dispatcher, Page { after: 0, limit: 1000 })?.into_iter().map(|h| h.id).collect();
     for h in &ours {
         ensure(listed.contains(&h.id), "the dispatcher lists their organisation's houses")?;
@@ -266,7 +267,7 @@ pub fn staff_see_only_their_organisations_houses(store: &dyn Store) -> Outcome {
 pub fn feed_is_ordered_and_resumes_from_any_cursor(store: &dyn Store) -> Outcome {
     let resident = viewer(store, "resident")?;
     let community = *resident.communities.keys().next().ok_or("no chat")?;
-    let mut edited = 0;
+    let mut edited = MessageId(0);
     for i in 0..6 {
         let key = format!("00000000-0000-7000-8000-00000000000{i}");
         let sent = store.send_message(&resident, community, &key, &format!("Сообщение {i}"), None)?;
@@ -286,7 +287,7 @@ pub fn feed_is_ordered_and_resumes_from_any_cursor(store: &dyn Store) -> Outcome
     keys.dedup();
     ensure(keys.len() == n, "each entity once")?;
     let last = all.last().ok_or("an empty feed")?;
-    ensure(last.kind == ChangeKind::Message && last.id == edited, "the edit is the newest change")?;
+    ensure(last.kind == ChangeKind::Message && last.id == edited.get(), "the edit is the newest change")?;
     ensure(last.data["body"] == "Сообщение 2, исправлено", "with its new text")?;
 
     for (i, &cursor) in seqs.iter().enumerate().step_by(11) {
@@ -333,8 +334,13 @@ pub fn a_key_sends_one_message(store: &dyn Store) -> Outcome {
     store.delete_message(&resident, first.message.id)?;
     let after_delete = store.send_message(&resident, community, key, "Когда дадут воду?", None)?;
     ensure(!after_delete.created && after_delete.message.id == first.message.id, "a deleted send is not redone")?;
-    match store.send_message(&resident, community, "01900000-0000-7000-8000-0000000000ab", "ответ", Some(i64::MAX))
-    {
+    match store.send_message(
+        &resident,
+        community,
+        "01900000-0000-7000-8000-0000000000ab",
+        "ответ",
+        Some(MessageId(i64::MAX)),
+    ) {
         Err(ChatError::ReplyToUnknown) => Ok(()),
         other => Err(format!("a reply to nothing: {other:?}").into()),
     }
@@ -369,7 +375,7 @@ pub fn chat_rules_hold(store: &dyn Store) -> Outcome {
     assert_refused(store.edit_message(&resident, mine.id, "снова"), Refusal::MessageDeleted, "edit after delete")?;
     let inspector = viewer(store, "inspector")?;
     store.delete_message(&inspector, theirs.id)?;
-    match store.edit_message(&resident, i64::MAX, "нет такого") {
+    match store.edit_message(&resident, MessageId(i64::MAX), "нет такого") {
         Err(ChatError::Store(StoreError::NotFound(What::Message))) => Ok(()),
         other => Err(format!("edit of a missing message: {other:?}").into()),
     }

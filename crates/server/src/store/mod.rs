@@ -10,8 +10,9 @@ mod sqlite;
 pub use sqlite::{SqliteStore, changelog, db_path, migrate, open_connection};
 
 use domkom_domain::chat::Refusal;
+use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
-use domkom_domain::ticket::Status;
+use domkom_domain::ticket::TicketStatus;
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
     Notice, Premises, Reading, RepairPlan, Ticket,
@@ -114,7 +115,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct AuthCode {
     /// Person who signed in.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Client it was issued to.
     pub client_id: String,
     /// Redirect URI it was issued for.
@@ -131,7 +132,7 @@ pub struct AuthCode {
 #[derive(Debug, Clone)]
 pub struct TokenHashes {
     /// Person.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Refresh-token family: every rotation stays in it.
     pub family: String,
     /// SHA-256 of the access token.
@@ -168,7 +169,7 @@ pub struct Sent {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketFilter {
     /// Only tickets in this status.
-    pub status: Option<Status>,
+    pub status: Option<TicketStatus>,
     /// Only tickets with ids above this.
     pub after: i64,
     /// At most this many.
@@ -189,7 +190,7 @@ pub trait AuthStore {
     /// The demo persons offered on the sign-in page.
     fn demo_persons(&self) -> StoreResult<Vec<DemoPerson>>;
     /// A demo person's id by their short key.
-    fn person_by_demo_key(&self, key: &str) -> StoreResult<Option<i64>>;
+    fn person_by_demo_key(&self, key: &str) -> StoreResult<Option<PersonId>>;
     /// Stores an authorization code by its hash.
     fn save_auth_code(&self, code_hash: &str, code: &AuthCode) -> StoreResult<()>;
     /// Reads an authorization code and marks it used, in one step.
@@ -201,14 +202,14 @@ pub trait AuthStore {
         &self,
         refresh_hash: &str,
         now: i64,
-        next: &dyn Fn(i64, &str) -> TokenHashes,
+        next: &dyn Fn(PersonId, &str) -> TokenHashes,
     ) -> StoreResult<Refresh>;
     /// Revokes the family of a refresh or access token (sign-out); false if unknown.
     fn revoke_family(&self, token_hash: &str) -> StoreResult<bool>;
     /// The person and expiry of a stored access token.
-    fn access_token(&self, access_hash: &str) -> StoreResult<Option<(i64, i64)>>;
+    fn access_token(&self, access_hash: &str) -> StoreResult<Option<(PersonId, i64)>>;
     /// What a person may see now; none for an unknown person.
-    fn viewer(&self, person_id: i64) -> StoreResult<Option<Viewer>>;
+    fn viewer(&self, person_id: PersonId) -> StoreResult<Option<Viewer>>;
     /// The caller, their houses, communities and offers to join.
     fn me(&self, viewer: &Viewer) -> StoreResult<Me>;
 }
@@ -225,32 +226,32 @@ pub trait FeedStore {
 /// Communities and their chats.
 pub trait ChatStore {
     /// A community the viewer may see.
-    fn community(&self, viewer: &Viewer, id: i64) -> StoreResult<Community>;
+    fn community(&self, viewer: &Viewer, id: CommunityId) -> StoreResult<Community>;
     /// A page of a community's messages below `before` (none: the newest), newest first.
     fn history(
         &self,
         viewer: &Viewer,
-        community: i64,
-        before: Option<i64>,
+        community: CommunityId,
+        before: Option<MessageId>,
         limit: usize,
     ) -> Result<MessagesPage, ChatError>;
     /// Sends a message; the same (author, key) twice stores it once.
     fn send_message(
         &self,
         viewer: &Viewer,
-        community: i64,
+        community: CommunityId,
         client_key: &str,
         body: &str,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
     ) -> Result<Sent, ChatError>;
     /// Edits one's own message.
-    fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message, ChatError>;
+    fn edit_message(&self, viewer: &Viewer, id: MessageId, body: &str) -> Result<Message, ChatError>;
     /// Deletes one's own message (or, for a moderator, anyone's).
-    fn delete_message(&self, viewer: &Viewer, id: i64) -> Result<Message, ChatError>;
+    fn delete_message(&self, viewer: &Viewer, id: MessageId) -> Result<Message, ChatError>;
     /// Joins a house chat offered to the person, with its microdistrict channels.
-    fn join(&self, viewer: &Viewer, community: i64) -> Result<Membership, ChatError>;
+    fn join(&self, viewer: &Viewer, community: CommunityId) -> Result<Membership, ChatError>;
     /// Leaves a community.
-    fn leave(&self, viewer: &Viewer, community: i64) -> Result<(), ChatError>;
+    fn leave(&self, viewer: &Viewer, community: CommunityId) -> Result<(), ChatError>;
 }
 
 /// Houses: passports, premises, tickets, notices, repair plans and collective meters.
@@ -258,19 +259,19 @@ pub trait HouseStore {
     /// The viewer's houses with ids in the page (the Inspection pages through all).
     fn houses(&self, viewer: &Viewer, page: Page) -> StoreResult<Vec<House>>;
     /// A house's passport.
-    fn house(&self, viewer: &Viewer, id: i64) -> StoreResult<House>;
+    fn house(&self, viewer: &Viewer, id: HouseId) -> StoreResult<House>;
     /// A house's premises.
-    fn premises(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Premises>>;
+    fn premises(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Premises>>;
     /// A house's tickets, filtered and paged by id.
-    fn tickets(&self, viewer: &Viewer, house: i64, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
+    fn tickets(&self, viewer: &Viewer, house: HouseId, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
     /// A ticket with its status history.
-    fn ticket(&self, viewer: &Viewer, id: i64) -> StoreResult<Ticket>;
+    fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket>;
     /// A house's notices.
-    fn notices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Notice>>;
+    fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>>;
     /// A house's capital-repair plan.
-    fn repairs(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<RepairPlan>>;
+    fn repairs(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<RepairPlan>>;
     /// A house's collective (ОДПУ) meters.
-    fn house_devices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Device>>;
+    fn house_devices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Device>>;
 }
 
 /// A premises' services: accounts, bills, meters and readings (its holders' only).
@@ -278,17 +279,17 @@ pub trait ServicesStore {
     /// The viewer's personal accounts.
     fn accounts(&self, viewer: &Viewer) -> StoreResult<Vec<Account>>;
     /// An account's bills, newest first.
-    fn bills(&self, viewer: &Viewer, account: i64) -> StoreResult<Vec<Bill>>;
+    fn bills(&self, viewer: &Viewer, account: AccountId) -> StoreResult<Vec<Bill>>;
     /// A premises' meters.
-    fn premises_devices(&self, viewer: &Viewer, premises: i64) -> StoreResult<Vec<Device>>;
+    fn premises_devices(&self, viewer: &Viewer, premises: PremisesId) -> StoreResult<Vec<Device>>;
     /// A meter's readings, newest first.
-    fn readings(&self, viewer: &Viewer, device: i64) -> StoreResult<Vec<Reading>>;
+    fn readings(&self, viewer: &Viewer, device: DeviceId) -> StoreResult<Vec<Reading>>;
 }
 
 /// The emulated housing registry's changes.
 pub trait RegistryStore {
     /// Ends a person's ownership of a premises (a sale), with the memberships it carried.
-    fn end_ownership(&self, person_id: i64, premises_id: i64) -> StoreResult<()>;
+    fn end_ownership(&self, person_id: PersonId, premises_id: PremisesId) -> StoreResult<()>;
 }
 
 /// The city's figures.

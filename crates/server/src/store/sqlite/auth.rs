@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use domkom_domain::StaffRole;
+use domkom_domain::id::*;
 use domkom_domain::wire::{ChatOffer, DemoPerson, Me, PersonInfo};
-use domkom_domain::{Role, StaffRole};
 
 use super::{SqliteStore, ids};
 use crate::store::{AuthCode, AuthStore, Refresh, StoreResult, TokenHashes, Viewer};
@@ -28,7 +29,7 @@ impl AuthStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn person_by_demo_key(&self, key: &str) -> StoreResult<Option<i64>> {
+    fn person_by_demo_key(&self, key: &str) -> StoreResult<Option<PersonId>> {
         let c = self.reader()?;
         Ok(c.query_row("SELECT id FROM persons WHERE demo_key = ?1", [key], |r| r.get(0)).optional()?)
     }
@@ -84,10 +85,10 @@ impl AuthStore for SqliteStore {
         &self,
         refresh_hash: &str,
         now: i64,
-        next: &dyn Fn(i64, &str) -> TokenHashes,
+        next: &dyn Fn(PersonId, &str) -> TokenHashes,
     ) -> StoreResult<Refresh> {
         self.write(|tx| {
-            let row: Option<(i64, String, i64, Option<i64>, i64, i64)> = tx
+            let row: Option<(PersonId, String, i64, Option<i64>, i64, i64)> = tx
                 .query_row(
                     "SELECT person_id, family, used, used_at, revoked, expires_at FROM refresh_tokens \
                      WHERE token_hash = ?1",
@@ -147,19 +148,19 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn access_token(&self, access_hash: &str) -> StoreResult<Option<(i64, i64)>> {
+    fn access_token(&self, access_hash: &str) -> StoreResult<Option<(PersonId, i64)>> {
         let c = self.reader()?;
         Ok(c.prepare_cached("SELECT person_id, expires_at FROM access_tokens WHERE token_hash = ?1")?
             .query_row([access_hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     }
 
-    fn viewer(&self, person_id: i64) -> StoreResult<Option<Viewer>> {
+    fn viewer(&self, person_id: PersonId) -> StoreResult<Option<Viewer>> {
         let c = self.reader()?;
         let Some((person, org_id)) = person_info(&c, person_id)? else {
             return Ok(None);
         };
-        let staff = person.staff_role.as_deref().and_then(StaffRole::parse);
+        let staff = person.staff_role;
         // Unverified accounts see nothing of any house, whatever the registry says.
         if !person.trusted {
             return Ok(Some(Viewer {
@@ -172,11 +173,11 @@ impl AuthStore for SqliteStore {
                 communities: BTreeMap::new(),
             }));
         }
-        let premises: BTreeSet<i64> =
+        let premises: BTreeSet<PremisesId> =
             ids(&c, "SELECT premises_id FROM ownerships WHERE person_id = ?1 AND until IS NULL", person_id)?
                 .into_iter()
                 .collect();
-        let own_houses: BTreeSet<i64> = ids(
+        let own_houses: BTreeSet<HouseId> = ids(
             &c,
             "SELECT DISTINCT p.house_id FROM ownerships o JOIN premises p ON p.id = o.premises_id \
              WHERE o.person_id = ?1 AND o.until IS NULL",
@@ -188,7 +189,7 @@ impl AuthStore for SqliteStore {
         if staff == Some(StaffRole::Dispatcher)
             && let Some(org) = org_id
         {
-            houses.extend(ids(
+            houses.extend(ids::<HouseId>(
                 &c,
                 "SELECT house_id FROM management_periods WHERE org_id = ?1 AND to_date IS NULL",
                 org,
@@ -197,10 +198,10 @@ impl AuthStore for SqliteStore {
         let mut communities = BTreeMap::new();
         let mut stmt =
             c.prepare_cached("SELECT community_id, role FROM memberships WHERE person_id = ?1 AND left_at IS NULL")?;
-        let rows = stmt.query_map([person_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in rows {
             let (id, role) = row?;
-            communities.insert(id, Role::parse(&role).unwrap_or(Role::Resident));
+            communities.insert(id, role);
         }
         Ok(Some(Viewer { person, staff, org_id, premises, houses, own_houses, communities }))
     }
@@ -232,7 +233,7 @@ impl AuthStore for SqliteStore {
     }
 }
 
-fn person_info(conn: &Connection, person_id: i64) -> rusqlite::Result<Option<(PersonInfo, Option<i64>)>> {
+fn person_info(conn: &Connection, person_id: PersonId) -> rusqlite::Result<Option<(PersonInfo, Option<OrgId>)>> {
     conn.query_row(
         "SELECT id, oid, full_name, trusted, staff_role, org_id FROM persons WHERE id = ?1",
         [person_id],

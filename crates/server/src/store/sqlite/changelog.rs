@@ -26,7 +26,8 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
 }
 
 /// Records the current state of one entity as its newest change.
-pub fn record(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite::Result<()> {
+pub fn record(conn: &Connection, kind: ChangeKind, id: impl Into<i64>) -> rusqlite::Result<()> {
+    let id: i64 = id.into();
     conn.execute("DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2", params![kind.as_str(), id])?;
     conn.execute(
         &format!(
@@ -40,7 +41,8 @@ pub fn record(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite::Result<
 }
 
 /// Records that an entity is gone for the audiences that saw it, as a tombstone.
-pub fn record_removal(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite::Result<()> {
+pub fn record_removal(conn: &Connection, kind: ChangeKind, id: impl Into<i64>) -> rusqlite::Result<()> {
+    let id: i64 = id.into();
     let scopes: Vec<(String, i64)> = conn
         .prepare("SELECT scope, scope_id FROM changes WHERE kind = ?1 AND entity_id = ?2")?
         .query_map(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -58,7 +60,7 @@ pub fn record_removal(conn: &Connection, kind: ChangeKind, id: i64) -> rusqlite:
 
 /// Records every entity of every kind, in dependency order; used by the seed.
 pub fn record_all(conn: &Connection) -> rusqlite::Result<()> {
-    for kind in ChangeKind::ALL {
+    for &kind in ChangeKind::ALL {
         conn.execute(
             &format!(
                 "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \

@@ -5,14 +5,15 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use domkom_domain::Role;
 use domkom_domain::chat::{self, CommunityKind, Refusal};
+use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
 use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
 
-use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows, unreadable};
+use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows};
 use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
 
 /// A message as the feed renders it.
-fn message_of(conn: &Connection, id: i64) -> StoreResult<Message> {
+fn message_of(conn: &Connection, id: MessageId) -> StoreResult<Message> {
     let payload: Option<String> = conn
         .prepare_cached("SELECT payload FROM feed_message WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -21,7 +22,7 @@ fn message_of(conn: &Connection, id: i64) -> StoreResult<Message> {
 }
 
 /// A message and the viewer's role in its community, refused when they have none.
-fn visible_message(conn: &Connection, viewer: &Viewer, id: i64) -> Result<(Message, Role), ChatError> {
+fn visible_message(conn: &Connection, viewer: &Viewer, id: MessageId) -> Result<(Message, Role), ChatError> {
     let message = message_of(conn, id)?;
     let role = viewer.role_in(message.community_id);
     chat::may_read(role)?;
@@ -29,31 +30,32 @@ fn visible_message(conn: &Connection, viewer: &Viewer, id: i64) -> Result<(Messa
 }
 
 /// A community's kind and house, or not found.
-fn community_kind(conn: &Connection, community: i64) -> StoreResult<(CommunityKind, Option<i64>)> {
+fn community_kind(conn: &Connection, community: CommunityId) -> StoreResult<(CommunityKind, Option<HouseId>)> {
     let row = conn
         .prepare_cached("SELECT kind, house_id FROM communities WHERE id = ?1")?
-        .query_row([community], |r| {
-            let kind: String = r.get(0)?;
-            let parsed = CommunityKind::parse(&kind).ok_or_else(|| unreadable(0, format!("community kind {kind}")))?;
-            Ok((parsed, r.get(1)?))
-        })
+        .query_row([community], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.ok_or(StoreError::NotFound(What::Community))
 }
 
 /// Upserts an active membership and records it.
-fn activate_membership(tx: &Transaction<'_>, community: i64, person: i64, role: Role) -> rusqlite::Result<i64> {
-    let id: i64 = tx.query_row(
+fn activate_membership(
+    tx: &Transaction<'_>,
+    community: CommunityId,
+    person: PersonId,
+    role: Role,
+) -> rusqlite::Result<MembershipId> {
+    let id: MembershipId = tx.query_row(
         "INSERT INTO memberships (community_id, person_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (community_id, person_id) DO UPDATE SET left_at = NULL, joined_at = \
          iif(memberships.left_at IS NULL, memberships.joined_at, excluded.joined_at) RETURNING id",
-        params![community, person, role.as_str(), now_rfc3339()],
+        params![community, person, role, now_rfc3339()],
         |r| r.get(0),
     )?;
-    changelog::record(tx, ChangeKind::Membership, id)?;
+    changelog::record(tx, ChangeKind::Membership, id.get())?;
     // The community's entry is older than a joining client's cursor: record it again so
     // the new member's next sync brings the chat itself (its history comes by pages).
-    changelog::record(tx, ChangeKind::Community, community)?;
+    changelog::record(tx, ChangeKind::Community, community.get())?;
     Ok(id)
 }
 
@@ -67,15 +69,15 @@ pub(super) fn end_membership(tx: &Transaction<'_>, membership_id: i64) -> rusqli
 }
 
 impl ChatStore for SqliteStore {
-    fn community(&self, viewer: &Viewer, id: i64) -> StoreResult<Community> {
+    fn community(&self, viewer: &Viewer, id: CommunityId) -> StoreResult<Community> {
         one(&*self.reader()?, viewer, ChangeKind::Community, id, What::Community)
     }
 
     fn history(
         &self,
         viewer: &Viewer,
-        community: i64,
-        before: Option<i64>,
+        community: CommunityId,
+        before: Option<MessageId>,
         limit: usize,
     ) -> Result<MessagesPage, ChatError> {
         let c = self.reader()?;
@@ -87,7 +89,7 @@ impl ChatStore for SqliteStore {
             ChangeKind::Message,
             "id IN (SELECT id FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3) \
              ORDER BY id DESC",
-            params![community, before.unwrap_or(i64::MAX), fetch],
+            params![community, before.unwrap_or(MessageId(i64::MAX)), fetch],
         )?
         .into_iter()
         .map(|(_, m)| m)
@@ -100,16 +102,16 @@ impl ChatStore for SqliteStore {
     fn send_message(
         &self,
         viewer: &Viewer,
-        community: i64,
+        community: CommunityId,
         client_key: &str,
         body: &str,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
     ) -> Result<Sent, ChatError> {
         let body = validate_message_body(body)?;
         self.write(|tx| {
             let (kind, _) = community_kind(tx, community)?;
             chat::may_post(kind, viewer.role_in(community))?;
-            let existing: Option<(i64, String)> = tx
+            let existing: Option<(MessageId, String)> = tx
                 .query_row(
                     "SELECT id, body FROM messages WHERE author_id = ?1 AND client_key = ?2",
                     params![viewer.person.id, client_key],
@@ -122,14 +124,14 @@ impl ChatStore for SqliteStore {
                 return Ok(Sent { message, created: false });
             }
             if let Some(parent) = reply_to {
-                let parent_community: Option<i64> = tx
+                let parent_community: Option<CommunityId> = tx
                     .query_row("SELECT community_id FROM messages WHERE id = ?1", [parent], |r| r.get(0))
                     .optional()?;
                 if parent_community != Some(community) {
                     return Err(ChatError::ReplyToUnknown);
                 }
             }
-            let id: i64 = tx.query_row(
+            let id: MessageId = tx.query_row(
                 "INSERT INTO messages (community_id, author_id, client_key, body, reply_to, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                 params![community, viewer.person.id, client_key, body, reply_to, now_rfc3339()],
@@ -140,7 +142,7 @@ impl ChatStore for SqliteStore {
         })
     }
 
-    fn edit_message(&self, viewer: &Viewer, id: i64, body: &str) -> Result<Message, ChatError> {
+    fn edit_message(&self, viewer: &Viewer, id: MessageId, body: &str) -> Result<Message, ChatError> {
         let body = validate_message_body(body)?;
         self.write(|tx| {
             let (message, role) = visible_message(tx, viewer, id)?;
@@ -154,7 +156,7 @@ impl ChatStore for SqliteStore {
         })
     }
 
-    fn delete_message(&self, viewer: &Viewer, id: i64) -> Result<Message, ChatError> {
+    fn delete_message(&self, viewer: &Viewer, id: MessageId) -> Result<Message, ChatError> {
         self.write(|tx| {
             let (message, role) = visible_message(tx, viewer, id)?;
             chat::may_delete(Some(role), message.author.id == viewer.person.id)?;
@@ -167,7 +169,7 @@ impl ChatStore for SqliteStore {
         })
     }
 
-    fn join(&self, viewer: &Viewer, community: i64) -> Result<Membership, ChatError> {
+    fn join(&self, viewer: &Viewer, community: CommunityId) -> Result<Membership, ChatError> {
         self.write(|tx| {
             let (kind, house) = community_kind(tx, community)?;
             let holds = house.is_some_and(|h| viewer.own_houses.contains(&h));
@@ -190,7 +192,7 @@ impl ChatStore for SqliteStore {
         })
     }
 
-    fn leave(&self, viewer: &Viewer, community: i64) -> Result<(), ChatError> {
+    fn leave(&self, viewer: &Viewer, community: CommunityId) -> Result<(), ChatError> {
         self.write(|tx| {
             let id: Option<i64> = tx
                 .query_row(

@@ -3,13 +3,14 @@
 
 use rusqlite::{Connection, params};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{ChangeKind, Device, House, Notice, Premises, RepairPlan, Ticket};
 
 use super::{SqliteStore, gate, one, rows, visible};
 use crate::store::{HouseStore, Page, StoreResult, TicketFilter, Viewer, What};
 
 /// Checks that a house exists and the viewer sees it.
-fn house_gate(conn: &Connection, viewer: &Viewer, house: i64) -> StoreResult<()> {
+fn house_gate(conn: &Connection, viewer: &Viewer, house: HouseId) -> StoreResult<()> {
     gate(conn, viewer, "SELECT 'h', id FROM houses WHERE id = ?1", house, What::House)
 }
 
@@ -17,7 +18,7 @@ fn house_gate(conn: &Connection, viewer: &Viewer, house: i64) -> StoreResult<()>
 fn of_house<T: serde::de::DeserializeOwned>(
     store: &SqliteStore,
     viewer: &Viewer,
-    house: i64,
+    house: HouseId,
     kind: ChangeKind,
 ) -> StoreResult<Vec<T>> {
     let c = store.reader()?;
@@ -43,17 +44,17 @@ impl HouseStore for SqliteStore {
             return Ok(visible(viewer, found));
         }
         let mut out = Vec::new();
-        for &id in viewer.houses.range(page.after.saturating_add(1)..).take(page.limit) {
+        for &id in viewer.houses.range(HouseId(page.after.saturating_add(1))..).take(page.limit) {
             out.extend(visible(viewer, rows(&c, ChangeKind::House, "id = ?1", [id])?));
         }
         Ok(out)
     }
 
-    fn house(&self, viewer: &Viewer, id: i64) -> StoreResult<House> {
+    fn house(&self, viewer: &Viewer, id: HouseId) -> StoreResult<House> {
         one(&*self.reader()?, viewer, ChangeKind::House, id, What::House)
     }
 
-    fn premises(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Premises>> {
+    fn premises(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Premises>> {
         let c = self.reader()?;
         house_gate(&c, viewer, house)?;
         let mut stmt = c.prepare_cached(
@@ -73,7 +74,7 @@ impl HouseStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn tickets(&self, viewer: &Viewer, house: i64, filter: TicketFilter) -> StoreResult<Vec<Ticket>> {
+    fn tickets(&self, viewer: &Viewer, house: HouseId, filter: TicketFilter) -> StoreResult<Vec<Ticket>> {
         let c = self.reader()?;
         house_gate(&c, viewer, house)?;
         // Filtered and paged by the (house_id, status) index, not in memory.
@@ -87,19 +88,19 @@ impl HouseStore for SqliteStore {
         Ok(visible(viewer, found))
     }
 
-    fn ticket(&self, viewer: &Viewer, id: i64) -> StoreResult<Ticket> {
+    fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket> {
         one(&*self.reader()?, viewer, ChangeKind::Ticket, id, What::Ticket)
     }
 
-    fn notices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Notice>> {
+    fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>> {
         of_house(self, viewer, house, ChangeKind::Notice)
     }
 
-    fn repairs(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<RepairPlan>> {
+    fn repairs(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<RepairPlan>> {
         of_house(self, viewer, house, ChangeKind::RepairPlan)
     }
 
-    fn house_devices(&self, viewer: &Viewer, house: i64) -> StoreResult<Vec<Device>> {
+    fn house_devices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Device>> {
         of_house(self, viewer, house, ChangeKind::Device)
     }
 }

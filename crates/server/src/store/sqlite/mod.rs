@@ -14,7 +14,8 @@ mod stats;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-use rusqlite::{Connection, Params, Transaction, TransactionBehavior};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, Params, ToSql, Transaction, TransactionBehavior};
 use serde::de::DeserializeOwned;
 
 use domkom_domain::wire::ChangeKind;
@@ -183,7 +184,7 @@ fn one<T: DeserializeOwned>(
     conn: &Connection,
     viewer: &Viewer,
     kind: ChangeKind,
-    id: i64,
+    id: impl ToSql,
     what: What,
 ) -> StoreResult<T> {
     let found = rows::<T>(conn, kind, "id = ?1", [id])?;
@@ -195,7 +196,7 @@ fn one<T: DeserializeOwned>(
 
 /// Checks that a row exists (`sql` selects its audience as (letter, id)) and that the viewer
 /// sees it.
-fn gate(conn: &Connection, viewer: &Viewer, sql: &str, id: i64, what: What) -> StoreResult<()> {
+fn gate(conn: &Connection, viewer: &Viewer, sql: &str, id: impl ToSql, what: What) -> StoreResult<()> {
     use rusqlite::OptionalExtension;
     let scope = conn.prepare_cached(sql)?.query_row([id], |r| stored_scope(r, 0)).optional()?;
     let scope = scope.ok_or(StoreError::NotFound(what))?;
@@ -203,7 +204,7 @@ fn gate(conn: &Connection, viewer: &Viewer, sql: &str, id: i64, what: What) -> S
 }
 
 /// Ids selected by a one-parameter query.
-fn ids(conn: &Connection, sql: &str, param: i64) -> rusqlite::Result<Vec<i64>> {
+fn ids<T: FromSql>(conn: &Connection, sql: &str, param: impl ToSql) -> rusqlite::Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([param], |r| r.get(0))?;
     rows.collect()

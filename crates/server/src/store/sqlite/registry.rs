@@ -2,13 +2,14 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use domkom_domain::id::*;
 use domkom_domain::wire::ChangeKind;
 
 use super::{SqliteStore, changelog, chat::end_membership};
 use crate::store::{RegistryStore, StoreError, StoreResult, What};
 
 impl RegistryStore for SqliteStore {
-    fn end_ownership(&self, person_id: i64, premises_id: i64) -> StoreResult<()> {
+    fn end_ownership(&self, person_id: PersonId, premises_id: PremisesId) -> StoreResult<()> {
         self.write(|tx| {
             let found: Option<(i64, i64)> = tx
                 .query_row(

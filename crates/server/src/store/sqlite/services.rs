@@ -2,6 +2,7 @@
 
 use rusqlite::params;
 
+use domkom_domain::id::*;
 use domkom_domain::wire::{Account, Bill, ChangeKind, Device, Reading};
 
 use super::{SqliteStore, gate, rows, visible};
@@ -20,7 +21,7 @@ impl ServicesStore for SqliteStore {
         Ok(out)
     }
 
-    fn bills(&self, viewer: &Viewer, account: i64) -> StoreResult<Vec<Bill>> {
+    fn bills(&self, viewer: &Viewer, account: AccountId) -> StoreResult<Vec<Bill>> {
         let c = self.reader()?;
         gate(&c, viewer, "SELECT 'f', premises_id FROM accounts WHERE id = ?1", account, What::Account)?;
         let found = rows(
@@ -32,7 +33,7 @@ impl ServicesStore for SqliteStore {
         Ok(visible(viewer, found))
     }
 
-    fn premises_devices(&self, viewer: &Viewer, premises: i64) -> StoreResult<Vec<Device>> {
+    fn premises_devices(&self, viewer: &Viewer, premises: PremisesId) -> StoreResult<Vec<Device>> {
         // Only a holder learns whether a premises has meters, or exists at all.
         if !viewer.sees(Scope::Premises(premises)) {
             return Err(StoreError::NotVisible(What::Premises));
@@ -42,7 +43,7 @@ impl ServicesStore for SqliteStore {
         Ok(visible(viewer, found))
     }
 
-    fn readings(&self, viewer: &Viewer, device: i64) -> StoreResult<Vec<Reading>> {
+    fn readings(&self, viewer: &Viewer, device: DeviceId) -> StoreResult<Vec<Reading>> {
         let c = self.reader()?;
         gate(
             &c,

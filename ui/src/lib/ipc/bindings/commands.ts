@@ -5,8 +5,11 @@ import type { AppInfo } from './AppInfo';
 import type { ChatMessage } from './ChatMessage';
 import type { ChatOffer } from './ChatOffer';
 import type { ChatSummary } from './ChatSummary';
+import type { CommunityId } from './CommunityId';
 import type { DemoPerson } from './DemoPerson';
 import type { House } from './House';
+import type { HouseId } from './HouseId';
+import type { MessageId } from './MessageId';
 import type { PersonInfo } from './PersonInfo';
 import type { SearchHit } from './SearchHit';
 import type { Status } from './Status';
@@ -19,27 +22,27 @@ export const commands = {
   /** House chats the person may join (needs the server). */
   offers: () => call<ChatOffer[]>('offers'),
   /** Joins an offered house chat. */
-  join: (communityId: number) => call<null>('join', { communityId }),
+  join: (communityId: CommunityId) => call<null>('join', { communityId }),
   /** A page of a chat, newest first; `before` pages back from a message id. */
-  messages: (communityId: number, before: number | null, limit: number) => call<ChatMessage[]>('messages', { communityId, before, limit }),
+  messages: (communityId: CommunityId, before: MessageId | null, limit: number) => call<ChatMessage[]>('messages', { communityId, before, limit }),
   /** Queues a message (shown at once) and sends it when it can. */
-  send: (communityId: number, body: string, replyTo: number | null) => call<Written>('send', { communityId, body, replyTo }),
+  send: (communityId: CommunityId, body: string, replyTo: MessageId | null) => call<Written>('send', { communityId, body, replyTo }),
   /** Edits one's own message. */
-  edit: (messageId: number, body: string) => call<null>('edit', { messageId, body }),
+  edit: (messageId: MessageId, body: string) => call<null>('edit', { messageId, body }),
   /** Deletes a message. */
-  deleteMessage: (messageId: number) => call<null>('delete_message', { messageId }),
+  deleteMessage: (messageId: MessageId) => call<null>('delete_message', { messageId }),
   /** Retries a failed message, optionally with new text. */
   retry: (clientKey: string, body: string | null) => call<null>('retry', { clientKey, body }),
   /** Discards an unsent message. */
   discard: (clientKey: string) => call<boolean>('discard', { clientKey }),
   /** Marks a chat read up to a message. */
-  markRead: (communityId: number, upTo: number) => call<null>('mark_read', { communityId, upTo }),
+  markRead: (communityId: CommunityId, upTo: MessageId) => call<null>('mark_read', { communityId, upTo }),
   /** Turns a chat's notifications off or on. */
-  setMuted: (communityId: number, muted: boolean) => call<null>('set_muted', { communityId, muted }),
+  setMuted: (communityId: CommunityId, muted: boolean) => call<null>('set_muted', { communityId, muted }),
   /** Which chat the person has open (none: null), so it is not notified of. */
-  setChatInView: (communityId: number | null) => call<null>('set_chat_in_view', { communityId }),
+  setChatInView: (communityId: CommunityId | null) => call<null>('set_chat_in_view', { communityId }),
   /** A cached house's passport. */
-  house: (houseId: number) => call<House | null>('house', { houseId }),
+  house: (houseId: HouseId) => call<House | null>('house', { houseId }),
   /** Opens an http(s) link in the system browser. */
   openLink: (url: string) => call<null>('open_link', { url }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */

@@ -1,6 +1,35 @@
 //! Outage notices and the limits residents may check them against.
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::id::*;
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// What a notice is.
+    pub enum NoticeKind {
+        /// A utility is off or limited.
+        Outage = "outage",
+        /// Information for residents.
+        Info = "info",
+    }
+}
+
+vocabulary! {
+    /// How far an outage goes (regulation 354, section IX).
+    pub enum OutageType {
+        /// A planned pause.
+        Pause = "pause",
+        /// A limitation of supply.
+        Limitation = "limitation",
+        /// A suspension.
+        Suspension = "suspension",
+    }
+}
 
 /// ГИС ЖКХ service codes of an outage.
 pub const SERVICES: [(i64, &str); 7] = [
@@ -55,6 +84,38 @@ pub fn check_outage(
     } else {
         None
     }
+}
+
+// ---- Wire types ----
+
+/// An outage or information notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Notice {
+    /// Id.
+    pub id: NoticeId,
+    /// The house this copy is for (a notice covering many houses comes once per house).
+    pub house_id: HouseId,
+    /// `outage` or `info`.
+    pub kind: NoticeKind,
+    /// `pause`, `limitation` or `suspension`.
+    pub outage_type: Option<OutageType>,
+    /// ГИС ЖКХ service code 1–7.
+    pub service: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Reason.
+    pub reason: String,
+    /// Starts at.
+    pub starts_at: Option<String>,
+    /// Ends at.
+    pub ends_at: Option<String>,
+    /// Publishing organisation.
+    pub org_id: Option<OrgId>,
+    /// Created at.
+    pub created_at: String,
+    /// How many houses it affects.
+    pub house_count: i64,
 }
 
 #[cfg(test)]

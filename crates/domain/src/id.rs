@@ -1,0 +1,38 @@
+//! The registry's ids, one type per kind of entity.
+
+use crate::vocab::ids;
+
+ids! {
+    /// A managing organisation.
+    OrgId;
+    /// A house.
+    HouseId;
+    /// A flat or non-residential premises.
+    PremisesId;
+    /// A lift.
+    LiftId;
+    /// A person.
+    PersonId;
+    /// A community: a house chat or a microdistrict channel.
+    CommunityId;
+    /// A person's membership of a community.
+    MembershipId;
+    /// A person's ownership or tenancy of a premises.
+    OwnershipId;
+    /// A chat message.
+    MessageId;
+    /// A ticket.
+    TicketId;
+    /// A metering device.
+    DeviceId;
+    /// A meter reading.
+    ReadingId;
+    /// A personal account.
+    AccountId;
+    /// A unified payment document.
+    BillId;
+    /// A notice.
+    NoticeId;
+    /// An item of the capital-repair plan.
+    RepairPlanId;
+}
