@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use domkom_core::cache::{Access, Cache};
 use domkom_core::secrets::Keyring;
 use domkom_core::{Client, Options};
+use domkom_domain::chat::CommunityKind;
 use serde_json::json;
 use support::{App, Display, Launch, Persona, TestResult, TestServer, fail};
 
@@ -33,7 +34,7 @@ async fn filled_cache(server: &str, data: &Path) -> TestResult<i64> {
     client.login_demo(Persona::Resident.key()).await?;
     client.sync(&|_, _| {}).await?;
     let chats = client.chats().list().await?;
-    let Some(house) = chats.iter().find(|c| c.kind == "house_chat") else {
+    let Some(house) = chats.iter().find(|c| c.kind == CommunityKind::HouseChat) else {
         return fail("the resident has no house chat");
     };
     let community = house.community_id;
@@ -46,7 +47,7 @@ async fn filled_cache(server: &str, data: &Path) -> TestResult<i64> {
              VALUES (?1, ?2, 1, 'Житель', 'resident', ?3, ?4, ?5)",
         )?;
         for i in 0..IN_CACHE {
-            let chat = if i < IN_HOUSE { community } else { 900_000 + (i % 40) as i64 };
+            let chat = if i < IN_HOUSE { community.get() } else { 900_000 + (i % 40) as i64 };
             // Oldest first, a minute apart, all before the seed's own messages.
             let at = chrono_like(i);
             st.execute(rusqlite::params![
@@ -63,7 +64,7 @@ async fn filled_cache(server: &str, data: &Path) -> TestResult<i64> {
         "app: {IN_CACHE} messages cached ({IN_HOUSE} in the house chat) in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    Ok(community)
+    Ok(community.get())
 }
 
 /// A timestamp `i` minutes after 2020-01-01, as RFC 3339.

@@ -86,7 +86,7 @@ fn add_messages(dir: &Path, n: u64) -> TestResult<i64> {
     testing::add_messages(&store, community, chair, n, "2026-01-01T00:00:00Z", |i| {
         format!("Архивное сообщение {i} о ремонте кровли")
     })?;
-    Ok(community)
+    Ok(community.get())
 }
 
 #[tokio::test(flavor = "multi_thread")]

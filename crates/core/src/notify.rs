@@ -67,17 +67,23 @@ mod tests {
     use super::*;
 
     fn msg(author_id: i64, community_id: i64) -> NewMessage {
-        NewMessage { community_id, id: 1, author_id, author_name: "Анна".into(), body: "Привет".into() }
+        NewMessage {
+            community_id: CommunityId(community_id),
+            id: MessageId(1),
+            author_id: PersonId(author_id),
+            author_name: "Анна".into(),
+            body: "Привет".into(),
+        }
     }
 
     #[test]
     fn notifies_only_for_others_in_unmuted_chats_not_in_view() {
-        assert!(should_notify(&msg(2, 10), Some(1), None, Some(false)));
-        assert!(should_notify(&msg(2, 10), Some(1), Some(11), Some(false)));
-        assert!(!should_notify(&msg(1, 10), Some(1), None, Some(false)), "own message");
-        assert!(!should_notify(&msg(2, 10), Some(1), Some(10), Some(false)), "chat in view");
-        assert!(!should_notify(&msg(2, 10), Some(1), None, Some(true)), "muted");
-        assert!(!should_notify(&msg(2, 10), Some(1), None, None), "not a chat of ours");
+        assert!(should_notify(&msg(2, 10), Some(PersonId(1)), None, Some(false)));
+        assert!(should_notify(&msg(2, 10), Some(PersonId(1)), Some(CommunityId(11)), Some(false)));
+        assert!(!should_notify(&msg(1, 10), Some(PersonId(1)), None, Some(false)), "own message");
+        assert!(!should_notify(&msg(2, 10), Some(PersonId(1)), Some(CommunityId(10)), Some(false)), "chat in view");
+        assert!(!should_notify(&msg(2, 10), Some(PersonId(1)), None, Some(true)), "muted");
+        assert!(!should_notify(&msg(2, 10), Some(PersonId(1)), None, None), "not a chat of ours");
     }
 
     #[test]

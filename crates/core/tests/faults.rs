@@ -135,7 +135,9 @@ async fn a_directory_from_before_profiles_is_not_set_aside_for_a_wrong_address()
     let keyring = domkom_testkit::TestKeyring::with_profile(&legacy_profile_id(dir.path(), "http://127.0.0.1:8640"));
     let (cache, _) = Cache::open(&domkom_core::cache_path(dir.path()), keyring.keyring.as_ref(), Access::ReadWrite)?;
     cache.enqueue(&Request::SendMessage {
-        community_id: 1, body: "Написано до обновления".into(), reply_to: None
+        community_id: domkom_domain::id::CommunityId(1),
+        body: "Написано до обновления".into(),
+        reply_to: None,
     })?;
     drop(cache);
 

@@ -4,6 +4,7 @@
 use domkom_core::cache::{Access, Cache, KEY_NAME};
 use domkom_core::outbox::{OutboxState, Request};
 use domkom_core::secrets::SecretStore;
+use domkom_domain::id::{CommunityId, MessageId};
 use domkom_testkit::{TestKeyring, TestResult};
 
 #[test]
@@ -41,12 +42,18 @@ fn messages_queued_before_the_typed_outbox_are_kept() -> TestResult {
     assert_eq!(items[0].client_key, "0190a1b2-0000-7000-8000-000000000001", "with its idempotency key");
     assert_eq!(
         items[0].request,
-        Request::SendMessage { community_id: 7, body: "Лифт опять стоит".into(), reply_to: None }
+        Request::SendMessage {
+            community_id: CommunityId(7), body: "Лифт опять стоит".into(), reply_to: None
+        }
     );
     assert_eq!((items[0].state, items[0].attempts), (OutboxState::Pending, 2));
     assert_eq!(
         items[1].request,
-        Request::SendMessage { community_id: 7, body: "Ответ соседу".into(), reply_to: Some(41) }
+        Request::SendMessage {
+            community_id: CommunityId(7),
+            body: "Ответ соседу".into(),
+            reply_to: Some(MessageId(41))
+        }
     );
     assert_eq!(items[1].state, OutboxState::Failed);
     assert_eq!(items[1].error_code.as_deref(), Some("not_member"), "the server's reason stays");
@@ -57,7 +64,7 @@ fn messages_queued_before_the_typed_outbox_are_kept() -> TestResult {
     assert_eq!(due.iter().map(|i| i.client_key.as_str()).collect::<Vec<_>>(), ["0190a1b2-0000-7000-8000-000000000001"]);
     assert_eq!(next, Some(9_999_999_999_999));
     // And the echo of a queued message still shows in its chat.
-    let page = cache.messages(7, None, 10)?;
+    let page = cache.messages(CommunityId(7), None, 10)?;
     assert_eq!(page.iter().filter(|m| m.id.is_none()).count(), 2);
     Ok(())
 }
