@@ -1,7 +1,10 @@
 //! Closed vocabularies and ids, each declared once with the name it is stored and sent by.
 //!
 //! `vocabulary!` makes an enum that travels as its snake_case name (serde, OpenAPI and
-//! TypeScript alike) with `ALL`, `as_str` and `parse`; `ids!` makes an id newtype that
+//! TypeScript alike) with `ALL`, `as_str` and `parse`. The wire name comes from the
+//! container's `rename_all` (which utoipa and ts-rs read; a per-variant rename made inside a
+//! macro is lost on utoipa), so each stored name must be its variant's snake_case: a test
+//! checks every vocabulary; `ids!` makes an id newtype that
 //! travels as a bare integer, so a house id cannot be passed where a ticket id is wanted.
 
 /// Declares a closed vocabulary: `Variant = "stored_name"`, each with its doc comment.
@@ -10,9 +13,10 @@ macro_rules! vocabulary {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        #[serde(rename_all = "snake_case")]
         $(#[$meta])*
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+            $($(#[$vmeta])* $variant,)+
         }
 
         impl $name {

@@ -34,3 +34,53 @@ pub struct ApiError {
     /// What was wrong and what to do, for a person.
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Role, StaffRole};
+
+    /// Each value's wire name (what serde, OpenAPI and TypeScript say) is the name it is
+    /// stored and parsed by.
+    fn agrees<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug + Copy>(
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) {
+        for &v in all {
+            let json = serde_json::to_value(v).unwrap_or_default();
+            assert_eq!(json, serde_json::Value::String(name(v).to_owned()), "{v:?}");
+            assert_eq!(serde_json::from_value::<T>(json).ok(), Some(v), "{v:?} reads back");
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_travels_by_its_stored_name() {
+        agrees(Role::ALL, Role::as_str);
+        agrees(StaffRole::ALL, StaffRole::as_str);
+        agrees(ChangeKind::ALL, ChangeKind::as_str);
+        agrees(CommunityKind::ALL, CommunityKind::as_str);
+        agrees(AdminStatus::ALL, AdminStatus::as_str);
+        agrees(OrgKind::ALL, OrgKind::as_str);
+        agrees(ManagementType::ALL, ManagementType::as_str);
+        agrees(HouseState::ALL, HouseState::as_str);
+        agrees(RepairFund::ALL, RepairFund::as_str);
+        agrees(LiftKind::ALL, LiftKind::as_str);
+        agrees(PremisesKind::ALL, PremisesKind::as_str);
+        agrees(Relation::ALL, Relation::as_str);
+        agrees(RepairStatus::ALL, RepairStatus::as_str);
+        agrees(TicketCategory::ALL, TicketCategory::as_str);
+        agrees(TicketStatus::ALL, TicketStatus::as_str);
+        agrees(Resource::ALL, Resource::as_str);
+        agrees(DeviceKind::ALL, DeviceKind::as_str);
+        agrees(ReadingSource::ALL, ReadingSource::as_str);
+        agrees(VolumeMethod::ALL, VolumeMethod::as_str);
+        agrees(NoticeKind::ALL, NoticeKind::as_str);
+        agrees(OutageType::ALL, OutageType::as_str);
+    }
+
+    #[test]
+    fn an_unknown_name_is_refused() {
+        assert!(serde_json::from_str::<Resource>("\"steam\"").is_err());
+        assert_eq!(Resource::parse("steam"), None);
+    }
+}

@@ -123,4 +123,19 @@ mod tests {
             .collect();
         assert!(ids.contains(&"get_house") && ids.contains(&"send_message"), "the targets exist: {ids:?}");
     }
+
+    #[test]
+    fn vocabularies_are_documented_by_their_wire_names() {
+        let doc: Value = serde_json::from_str(document()).unwrap_or_default();
+        let schemas = &doc["components"]["schemas"];
+        for (name, values) in [
+            ("VolumeMethod", domkom_domain::wire::VolumeMethod::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+            ("OrgKind", domkom_domain::wire::OrgKind::ALL.iter().map(|v| v.as_str()).collect()),
+            ("TicketStatus", domkom_domain::wire::TicketStatus::ALL.iter().map(|v| v.as_str()).collect()),
+        ] {
+            let listed: Vec<&str> =
+                schemas[name]["enum"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            assert_eq!(listed, values, "{name}");
+        }
+    }
 }
