@@ -22,7 +22,7 @@ pub struct PersonInfo {
     pub name: String,
     /// Whether the account is verified (only verified accounts use house chats).
     pub trusted: bool,
-    /// `dispatcher` or `inspector` for staff.
+    /// The staff work, for staff.
     pub staff_role: Option<StaffRole>,
 }
 

@@ -60,7 +60,7 @@ pub struct ChargeLine {
     pub unit: String,
     /// Individual volume, decimal.
     pub volume: String,
-    /// How the individual volume was found: `meter`, `average`, `norm`, `area` or `none`.
+    /// How the individual volume was found.
     pub volume_method: VolumeMethod,
     /// Common-property (ОДН) volume, decimal.
     pub common_volume: String,

@@ -137,7 +137,7 @@ pub fn resend(
 pub struct Community {
     /// Id.
     pub id: CommunityId,
-    /// `house_chat` or `microdistrict`.
+    /// A house chat or a microdistrict channel.
     pub kind: CommunityKind,
     /// The house of a house chat.
     pub house_id: Option<HouseId>,
@@ -147,7 +147,7 @@ pub struct Community {
     pub owner: String,
     /// The organisation holding admin rights.
     pub admin_org_id: Option<OrgId>,
-    /// `granted` or `pending`.
+    /// Whether an organisation holds admin rights.
     pub admin_status: AdminStatus,
     /// Created at.
     pub created_at: String,

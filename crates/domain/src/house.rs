@@ -112,7 +112,7 @@ pub struct Org {
     pub id: OrgId,
     /// Full name.
     pub name: String,
-    /// `uk`, `tszh`, `zhsk` or `temporary`.
+    /// What kind of organisation.
     pub kind: OrgKind,
     /// 13-digit primary state registration number.
     pub ogrn: String,
@@ -156,7 +156,7 @@ pub struct Lift {
     pub entrance: i64,
     /// Factory number.
     pub factory_number: String,
-    /// `passenger` or `freight`.
+    /// What it carries.
     pub kind: LiftKind,
     /// Year installed.
     pub year_installed: i64,
@@ -191,13 +191,13 @@ pub struct House {
     pub floors: i64,
     /// Floors below ground.
     pub underground_floors: i64,
-    /// `good`, `dilapidated` or `emergency`.
+    /// Technical state.
     pub state: HouseState,
-    /// `uk`, `tszh`, `zhsk` or `direct`.
+    /// How the owners chose to manage it.
     pub management_type: ManagementType,
     /// Whether the house is a cultural-heritage site.
     pub heritage: bool,
-    /// `regional_operator` or `special_account`.
+    /// Where capital-repair contributions go.
     pub repair_fund: RepairFund,
     /// Number of flats.
     pub flats: i64,
@@ -227,7 +227,7 @@ pub struct Premises {
     pub id: PremisesId,
     /// Flat or premises number.
     pub number: String,
-    /// `flat` or `nonresidential`.
+    /// Flat or non-residential.
     pub kind: PremisesKind,
     /// Entrance.
     pub entrance: i64,
@@ -253,7 +253,7 @@ pub struct Ownership {
     pub house_id: HouseId,
     /// Flat number.
     pub premises_number: String,
-    /// `owner` or `tenant`.
+    /// Owner or tenant.
     pub relation: Relation,
     /// Share numerator.
     pub share_num: i64,
@@ -279,6 +279,6 @@ pub struct RepairPlan {
     pub year_from: i64,
     /// Last year.
     pub year_to: i64,
-    /// `planned`, `in_progress`, `done` or `postponed`.
+    /// Where the work stands.
     pub status: RepairStatus,
 }

@@ -295,9 +295,9 @@ pub struct Device {
     pub serial: String,
     /// Model.
     pub model: String,
-    /// `cold_water`, `hot_water`, `electricity`, `heating` or `gas`.
+    /// What it meters.
     pub resource: Resource,
-    /// `apartment`, `collective` or `room`.
+    /// Whose use it meters.
     pub kind: DeviceKind,
     /// Tariff zones: 1, 2 or 3.
     pub zones: i64,
@@ -333,7 +333,7 @@ pub struct Reading {
     pub t2: Option<String>,
     /// Zone T3.
     pub t3: Option<String>,
-    /// `resident`, `organisation` or `remote`.
+    /// Who took it.
     pub source: ReadingSource,
     /// Entered at.
     pub entered_at: String,

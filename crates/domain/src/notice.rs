@@ -96,9 +96,9 @@ pub struct Notice {
     pub id: NoticeId,
     /// The house this copy is for (a notice covering many houses comes once per house).
     pub house_id: HouseId,
-    /// `outage` or `info`.
+    /// Outage or information.
     pub kind: NoticeKind,
-    /// `pause`, `limitation` or `suspension`.
+    /// For an outage, how far it goes.
     pub outage_type: Option<OutageType>,
     /// ГИС ЖКХ service code 1–7.
     pub service: Option<i64>,

@@ -61,11 +61,11 @@ floors: number,
  */
 underground_floors: number, 
 /**
- * `good`, `dilapidated` or `emergency`.
+ * Technical state.
  */
 state: HouseState, 
 /**
- * `uk`, `tszh`, `zhsk` or `direct`.
+ * How the owners chose to manage it.
  */
 management_type: ManagementType, 
 /**
@@ -73,7 +73,7 @@ management_type: ManagementType,
  */
 heritage: boolean, 
 /**
- * `regional_operator` or `special_account`.
+ * Where capital-repair contributions go.
  */
 repair_fund: RepairFund, 
 /**

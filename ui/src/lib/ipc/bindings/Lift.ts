@@ -19,7 +19,7 @@ entrance: number,
  */
 factory_number: string, 
 /**
- * `passenger` or `freight`.
+ * What it carries.
  */
 kind: LiftKind, 
 /**

@@ -15,7 +15,7 @@ id: OrgId,
  */
 name: string, 
 /**
- * `uk`, `tszh`, `zhsk` or `temporary`.
+ * What kind of organisation.
  */
 kind: OrgKind, 
 /**

@@ -23,6 +23,6 @@ name: string,
  */
 trusted: boolean, 
 /**
- * `dispatcher` or `inspector` for staff.
+ * The staff work, for staff.
  */
 staff_role: StaffRole | null, };
