@@ -19,6 +19,7 @@ pub mod refusal;
 pub mod role;
 pub mod stats;
 pub mod ticket;
+pub mod time;
 pub mod wire;
 
 pub use money::Kopecks;

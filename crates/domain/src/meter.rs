@@ -129,6 +129,9 @@ pub enum ReadingError {
     /// The device is not commissioned.
     #[error("the meter is not commissioned yet: ask the management organisation to commission it")]
     NotCommissioned,
+    /// The device was replaced: the new one keeps its own history.
+    #[error("this meter was replaced by meter {0}: submit the reading for that one")]
+    Replaced(String),
     /// Far above the device's usual use: allowed only after an explicit confirmation.
     #[error("zone {zone}: the use of {used} is over ten times the usual {usual}; check the digits and confirm")]
     NeedsConfirmation { zone: u8, used: String, usual: String },
@@ -145,6 +148,7 @@ impl crate::Coded for ReadingError {
             ReadingError::OutsideWindow { .. } => "reading_outside_window",
             ReadingError::VerificationExpired(_) => "reading_verification_expired",
             ReadingError::NotCommissioned => "reading_not_commissioned",
+            ReadingError::Replaced(_) => "reading_device_replaced",
             ReadingError::NeedsConfirmation { .. } => "reading_needs_confirmation",
         }
     }
@@ -166,6 +170,7 @@ impl crate::Coded for ReadingError {
             ],
             ReadingError::VerificationExpired(on) => vec![("expired_on", on.to_string())],
             ReadingError::NotCommissioned => Vec::new(),
+            ReadingError::Replaced(serial) => vec![("serial", serial.clone())],
             ReadingError::NeedsConfirmation { zone, used, usual } => {
                 vec![("zone", zone.to_string()), ("used", used.clone()), ("usual", usual.clone())]
             }
@@ -184,6 +189,26 @@ pub struct DeviceFacts {
     pub verified_on: NaiveDate,
     /// Verification interval in years.
     pub verification_years: u32,
+    /// The serial number of the meter that replaced this one, if it was replaced.
+    pub replaced_by: Option<String>,
+}
+
+impl DeviceFacts {
+    /// The facts of a device as the wire carries it (dates `YYYY-MM-DD`); `replacement` is
+    /// the serial of the device that replaced it. None when the stored dates are unreadable.
+    pub fn of(device: &Device, replacement: Option<String>) -> Option<DeviceFacts> {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        Some(DeviceFacts {
+            zones: u8::try_from(device.zones).ok()?,
+            commissioned_on: match &device.commissioned_on {
+                Some(d) => Some(date(d)?),
+                None => None,
+            },
+            verified_on: date(&device.verified_on)?,
+            verification_years: u32::try_from(device.verification_years).ok()?,
+            replaced_by: replacement,
+        })
+    }
 }
 
 /// The house's submission window, days of the month inclusive.
@@ -206,6 +231,41 @@ pub struct Submission {
     pub confirmed_high: bool,
 }
 
+impl Submission {
+    /// Reads a submission's values as typed (a malformed value is refused here).
+    pub fn read(req: &SubmitReading, on: NaiveDate) -> Result<Submission, ReadingError> {
+        let value = |text: &Option<String>| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => MeterValue::parse(t).map(Some),
+        };
+        Ok(Submission {
+            zones: [Some(MeterValue::parse(req.t1.trim())?), value(&req.t2)?, value(&req.t3)?],
+            on,
+            confirmed_high: req.confirm,
+        })
+    }
+}
+
+/// The period (`YYYY-MM`) a reading taken on `day` belongs to.
+pub fn period_of(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// What the rules compare a reading of `period` with: the device's accepted readings of
+/// earlier periods, oldest first, the newest of each period (a correction replaces the
+/// reading it corrects). Unreadable stored values count as absent.
+pub fn history_before(readings: &[Reading], period: &str) -> Vec<[Option<MeterValue>; 3]> {
+    let mut newest: std::collections::BTreeMap<&str, &Reading> = std::collections::BTreeMap::new();
+    for r in readings.iter().filter(|r| r.period.as_str() < period) {
+        let slot = newest.entry(r.period.as_str()).or_insert(r);
+        if r.id > slot.id {
+            *slot = r;
+        }
+    }
+    let value = |t: &Option<String>| t.as_deref().and_then(|v| MeterValue::parse(v).ok());
+    newest.values().map(|r| [MeterValue::parse(&r.t1).ok(), value(&r.t2), value(&r.t3)]).collect()
+}
+
 /// Checks a submission against the rules of DOMAIN.md, in the order a person fixes them.
 /// `history` holds the device's accepted readings, oldest first (one entry per month).
 pub fn check_reading(
@@ -214,6 +274,9 @@ pub fn check_reading(
     history: &[[Option<MeterValue>; 3]],
     sub: &Submission,
 ) -> Result<(), ReadingError> {
+    if let Some(serial) = &device.replaced_by {
+        return Err(ReadingError::Replaced(serial.clone()));
+    }
     let Some(commissioned) = device.commissioned_on else {
         return Err(ReadingError::NotCommissioned);
     };
@@ -337,6 +400,36 @@ pub struct Reading {
     pub source: ReadingSource,
     /// Entered at.
     pub entered_at: String,
+    /// The reading of the same period this one corrects (both stay in the history).
+    #[serde(default)]
+    pub replaces: Option<ReadingId>,
+}
+
+/// A reading as a person submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitReading {
+    /// A UUID the client made for this submission: sending it again stores it once.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    )]
+    pub client_key: String,
+    /// Zone T1 (or the only zone): up to 15 digits, a point or comma, up to 7 decimals.
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub t1: String,
+    /// Zone T2, for two- and three-zone meters only.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub t2: Option<String>,
+    /// Zone T3, for three-zone meters only.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub t3: Option<String>,
+    /// The person confirms a use far above the meter's usual (rule 6).
+    #[serde(default)]
+    pub confirm: bool,
 }
 
 #[cfg(test)]
@@ -355,6 +448,7 @@ mod tests {
             commissioned_on: Some(date(1, 1) - Months::new(24)),
             verified_on: date(1, 1) - Months::new(24),
             verification_years: 6,
+            replaced_by: None,
         }
     }
     const WINDOW: Window = Window { from: 15, to: 25 };

@@ -33,6 +33,10 @@ pub struct ApiError {
     pub code: String,
     /// What was wrong and what to do, for a person.
     pub message: String,
+    /// The values the message names (a previous reading, a window's dates…), so that a
+    /// client can word the refusal in its own language.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 #[cfg(test)]

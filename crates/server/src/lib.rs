@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod clock;
 pub mod esia;
 pub mod seed;
 pub mod store;
@@ -39,6 +40,8 @@ pub struct Config {
     pub send_per_minute: u32,
     /// How often the push stream pings its client and checks its session is still live.
     pub push_ping: std::time::Duration,
+    /// The backend's clock: the system's, or pinned with `--now`.
+    pub clock: clock::Clock,
 }
 
 impl Config {
@@ -52,6 +55,7 @@ impl Config {
             send_burst: 20,
             send_per_minute: 60,
             push_ping: std::time::Duration::from_secs(25),
+            clock: clock::Clock::system(),
         }
     }
 }
@@ -89,7 +93,7 @@ impl Server {
     /// Opens (and if empty seeds) the data directory, binds and starts serving.
     pub async fn start(config: Config) -> anyhow::Result<Server> {
         let (data_dir, seed) = (config.data_dir.clone(), config.seed);
-        let store = tokio::task::spawn_blocking(move || open_store(&data_dir, seed)).await??;
+        let store = tokio::task::spawn_blocking(move || open_store(&data_dir, seed)).await??.with_clock(config.clock);
         let listener =
             TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -107,6 +111,7 @@ impl Server {
             changes,
             stopping: stopping.clone(),
             push_ping: config.push_ping,
+            clock: config.clock,
         };
         let app = api::router(state);
         let mut until_stop = stopping;

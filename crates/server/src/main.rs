@@ -32,6 +32,10 @@ struct Cli {
     /// Messages a person may send per minute on average.
     #[arg(long, default_value_t = 60)]
     send_per_minute: u32,
+    /// Pin the clock to this moment (RFC 3339, e.g. 2026-11-22T12:00:00+03:00); it runs on
+    /// from there. Reading windows, outages and deadlines are judged by this clock.
+    #[arg(long, value_parser = parse_moment)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -47,6 +51,13 @@ enum Command {
         #[arg(long)]
         person: String,
     },
+}
+
+/// Reads `--now`.
+fn parse_moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("«{text}» is not an RFC 3339 moment such as 2026-11-22T12:00:00+03:00 ({e})"))
 }
 
 fn default_data_dir() -> anyhow::Result<PathBuf> {
@@ -80,6 +91,10 @@ async fn main() -> anyhow::Result<()> {
     config.tokens = tokens;
     config.send_burst = cli.send_burst;
     config.send_per_minute = cli.send_per_minute;
+    if let Some(at) = cli.now {
+        tracing::info!(now = %at, "the clock is pinned");
+        config.clock = domkom_server::clock::Clock::pinned_at(at);
+    }
     let mut server = Server::start(config).await?;
     // The URL is the first line on stdout, so scripts and tests can read it.
     println!("{}", server.url());

@@ -71,7 +71,14 @@ impl TestServer {
     /// Starts it again on the same data directory and the same address, so clients that
     /// know its URL find it back.
     pub async fn restart(&mut self) -> TestResult {
+        self.restart_with(|_| {}).await
+    }
+
+    /// Restarts it as [`TestServer::restart`] does, with its configuration adjusted (say,
+    /// its clock pinned to another moment).
+    pub async fn restart_with(&mut self, adjust: impl FnOnce(&mut Config)) -> TestResult {
         self.stop().await?;
+        adjust(&mut self.config);
         let mut config = self.config.clone();
         config.listen = self.addr;
         // The port was just freed and is bound again at once; a few tries cover the moment

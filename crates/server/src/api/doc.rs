@@ -21,7 +21,7 @@ use super::{auth, chat, feed, house, registry, services, stats};
         feed::changes, feed::stream,
         house::houses, house::house, house::premises, house::tickets, house::notices, house::repairs,
         house::devices, house::ticket,
-        services::accounts, services::bills, services::premises_devices, services::readings,
+        services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
         chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,
         registry::end_ownership,
     ),

@@ -5,12 +5,14 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use domkom_domain::Coded;
 use domkom_domain::chat::Refusal;
 use domkom_domain::message::{MAX_MESSAGE_CHARS, MessageError};
+use domkom_domain::meter::ReadingError;
 use domkom_domain::wire::ApiError;
 
 use crate::esia::SignInError;
-use crate::store::{ChatError, StoreError, What};
+use crate::store::{ChatError, ReadingRefusal, StoreError, What};
 
 /// An error answer of the API.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,8 @@ pub struct Error {
     pub message: String,
     /// Seconds to wait before retrying (429).
     pub retry_after: Option<u64>,
+    /// The values the message names, for clients that word it themselves.
+    pub params: Vec<(&'static str, String)>,
 }
 
 /// Shorthand for results of the service.
@@ -32,7 +36,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Error {
-        Error { status, code, message: message.into(), retry_after: None }
+        Error { status, code, message: message.into(), retry_after: None, params: Vec::new() }
     }
 
     /// 400: the request itself is wrong.
@@ -78,7 +82,11 @@ impl Error {
 
     /// The body sent to the caller.
     pub fn body(&self) -> ApiError {
-        ApiError { code: self.code.to_owned(), message: self.message.clone() }
+        ApiError {
+            code: self.code.to_owned(),
+            message: self.message.clone(),
+            params: self.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        }
     }
 }
 
@@ -166,6 +174,69 @@ impl From<MessageError> for Error {
             }
         };
         Error::invalid("invalid_message", text)
+    }
+}
+
+/// A date as people in Russia write it: 25.11.2026.
+fn ru_date(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+impl From<ReadingError> for Error {
+    fn from(e: ReadingError) -> Error {
+        let text = match &e {
+            ReadingError::Malformed(v) => {
+                format!("«{v}» — не показание счётчика. Введите цифры и, если нужно, одну запятую: 123,45.")
+            }
+            ReadingError::TooManyDigits(v) => {
+                format!("В «{v}» слишком много цифр: не больше 15 до запятой и 7 после.")
+            }
+            ReadingError::BelowPrevious { zone, value, previous } => format!(
+                "Т{zone}: {value} меньше предыдущего показания {previous}. Проверьте цифры; если счётчик заменили, \
+                 передайте показания нового."
+            ),
+            ReadingError::ZoneMissing { zone, zones } => {
+                format!("У этого счётчика {zones} тарифные зоны: введите и показание Т{zone}.")
+            }
+            ReadingError::ZoneForbidden { zone, zones } => {
+                format!("У этого счётчика зон: {zones}. Зоны Т{zone} у него нет — оставьте её пустой.")
+            }
+            ReadingError::OutsideWindow { from, to, next_from, next_to } => format!(
+                "Показания принимаются с {from} по {to} число месяца. Следующий приём: с {} по {}.",
+                ru_date(*next_from),
+                ru_date(*next_to)
+            ),
+            ReadingError::VerificationExpired(on) => format!(
+                "Срок поверки счётчика истёк {}: показания не принимаются. Закажите поверку или замену счётчика.",
+                ru_date(*on)
+            ),
+            ReadingError::NotCommissioned => {
+                "Счётчик ещё не введён в эксплуатацию. Обратитесь в управляющую организацию.".to_owned()
+            }
+            ReadingError::Replaced(serial) => {
+                format!("Этот счётчик заменён на счётчик № {serial}: передайте показания нового.")
+            }
+            ReadingError::NeedsConfirmation { zone, used, usual } => format!(
+                "Т{zone}: расход {used} — больше чем в десять раз выше обычного ({usual} в месяц). Проверьте цифры; \
+                 если всё верно, подтвердите."
+            ),
+        };
+        let mut error = Error::invalid(e.code(), text);
+        error.params = e.params();
+        error
+    }
+}
+
+impl From<ReadingRefusal> for Error {
+    fn from(e: ReadingRefusal) -> Error {
+        match e {
+            ReadingRefusal::Rule(r) => r.into(),
+            ReadingRefusal::KeyReused => Error::conflict(
+                "idempotency_key_reused",
+                "Этот client_key уже использован для других показаний. Создайте новый UUID для новых показаний.",
+            ),
+            ReadingRefusal::Store(s) => s.into(),
+        }
     }
 }
 
@@ -318,7 +389,7 @@ pub mod doc {
         /// `invalid_message` or `reply_to_unknown`.
         #[response(
             status = 422,
-            description = "Well-formed, but breaks a rule: `invalid_message`, `reply_to_unknown`."
+            description = "Well-formed, but breaks a rule: `invalid_message`, `reply_to_unknown`, or a reading rule (`reading_below_previous`, `reading_zone_missing`, `reading_zone_forbidden`, `reading_outside_window`, `reading_verification_expired`, `reading_not_commissioned`, `reading_device_replaced`, `reading_needs_confirmation`, `reading_malformed`, `reading_too_many_digits`) with the values it names in `params`."
         )]
         Invalid(ApiError),
     }

@@ -155,3 +155,29 @@ impl FromRequestParts<AppState> for AnyAuth {
         Ok(AnyAuth(viewer_of(parts, state).await?.0))
     }
 }
+
+/// Refuses an idempotency key not in the documented form: a hyphenated UUID, 36 characters
+/// (the other forms the uuid crate reads are not what the schema promises).
+pub fn check_client_key(key: &str) -> Result<(), Error> {
+    if key.len() == 36 && uuid::Uuid::try_parse(key).is_ok() {
+        return Ok(());
+    }
+    Err(Error::bad_request(
+        "invalid_client_key",
+        "client_key должен быть UUID (лучше UUIDv7), созданным клиентом для этой записи.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_keys_are_hyphenated_uuids_only() {
+        assert!(check_client_key("0192f3c4-5b6a-7c8d-9e0f-1a2b3c4d5e6f").is_ok());
+        assert!(check_client_key("0192F3C4-5B6A-7C8D-9E0F-1A2B3C4D5E6F").is_ok());
+        assert!(check_client_key("0192f3c45b6a7c8d9e0f1a2b3c4d5e6f").is_err(), "the simple form is not documented");
+        assert!(check_client_key("{0192f3c4-5b6a-7c8d-9e0f-1a2b3c4d5e6f}").is_err());
+        assert!(check_client_key("abc").is_err());
+    }
+}

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, patch, post};
 use tokio::sync::{broadcast, watch};
 
@@ -47,6 +48,8 @@ pub struct AppState {
     pub stopping: watch::Receiver<bool>,
     /// How often the push stream pings and checks its session.
     pub push_ping: std::time::Duration,
+    /// The backend's clock, whose time every answer carries in its `Date` header.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -88,7 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts", get(services::accounts))
         .route("/accounts/{id}/bills", get(services::bills))
         .route("/premises/{id}/devices", get(services::premises_devices))
-        .route("/devices/{id}/readings", get(services::readings))
+        .route("/devices/{id}/readings", get(services::readings).post(services::submit_reading))
         .route("/communities/{id}", get(chat::community))
         .route("/communities/{id}/messages", get(chat::history).post(chat::send))
         .route("/communities/{id}/join", post(chat::join))
@@ -113,5 +116,14 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response_with_state(state.clone(), dated))
         .with_state(state)
+}
+
+/// Stamps an answer with the backend's time, from which clients learn their clock's offset.
+async fn dated(axum::extract::State(state): axum::extract::State<AppState>, mut answer: Response) -> Response {
+    if let Ok(value) = axum::http::HeaderValue::from_str(&state.clock.http_date()) {
+        answer.headers_mut().insert(axum::http::header::DATE, value);
+    }
+    answer
 }

@@ -12,6 +12,7 @@ pub use sqlite::{SqliteStore, changelog, db_path, migrate, open_connection};
 use domkom_domain::chat::Refusal;
 use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
+use domkom_domain::meter::{ReadingError, SubmitReading};
 use domkom_domain::ticket::TicketStatus;
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
@@ -106,6 +107,35 @@ impl From<rusqlite::Error> for ChatError {
     fn from(e: rusqlite::Error) -> ChatError {
         ChatError::Store(StoreError::Sqlite(e))
     }
+}
+
+/// Why a reading was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadingRefusal {
+    /// A rule of the domain refused it (see [`domkom_domain::meter::check_reading`]).
+    #[error(transparent)]
+    Rule(#[from] ReadingError),
+    /// The idempotency key was already used for another reading.
+    #[error("the idempotency key was already used for another reading")]
+    KeyReused,
+    /// Something was missing or hidden, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ReadingRefusal {
+    fn from(e: rusqlite::Error) -> ReadingRefusal {
+        ReadingRefusal::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// A reading write's outcome.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    /// The reading as stored.
+    pub reading: Reading,
+    /// False when the idempotency key had been seen and nothing new was stored.
+    pub created: bool,
 }
 
 /// Shorthand for storage results.
@@ -284,6 +314,11 @@ pub trait ServicesStore {
     fn premises_devices(&self, viewer: &Viewer, premises: PremisesId) -> StoreResult<Vec<Device>>;
     /// A meter's readings, newest first.
     fn readings(&self, viewer: &Viewer, device: DeviceId) -> StoreResult<Vec<Reading>>;
+    /// Takes a holder's reading of their flat's meter, by the rules of the domain and the
+    /// store's clock in the house's time zone; inside the window a second reading of the
+    /// same period corrects the first, and both stay. The same (person, key) twice stores
+    /// it once.
+    fn submit_reading(&self, viewer: &Viewer, device: DeviceId, req: &SubmitReading) -> Result<Taken, ReadingRefusal>;
 }
 
 /// The emulated housing registry's changes.

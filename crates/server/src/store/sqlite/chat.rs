@@ -9,7 +9,7 @@ use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
 use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
 
-use super::{SqliteStore, changelog, decode, ids, now_rfc3339, one, rows};
+use super::{SqliteStore, changelog, decode, ids, one, rows};
 use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
 
 /// A message as the feed renders it.
@@ -44,12 +44,13 @@ fn activate_membership(
     community: CommunityId,
     person: PersonId,
     role: Role,
+    at: &str,
 ) -> rusqlite::Result<MembershipId> {
     let id: MembershipId = tx.query_row(
         "INSERT INTO memberships (community_id, person_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (community_id, person_id) DO UPDATE SET left_at = NULL, joined_at = \
          iif(memberships.left_at IS NULL, memberships.joined_at, excluded.joined_at) RETURNING id",
-        params![community, person, role, now_rfc3339()],
+        params![community, person, role, at],
         |r| r.get(0),
     )?;
     changelog::record(tx, ChangeKind::Membership, id.get())?;
@@ -60,11 +61,8 @@ fn activate_membership(
 }
 
 /// Ends a membership and tells its holder, whose client then purges the community.
-pub(super) fn end_membership(tx: &Transaction<'_>, membership_id: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE memberships SET left_at = ?2 WHERE id = ?1 AND left_at IS NULL",
-        params![membership_id, now_rfc3339()],
-    )?;
+pub(super) fn end_membership(tx: &Transaction<'_>, membership_id: i64, at: &str) -> rusqlite::Result<()> {
+    tx.execute("UPDATE memberships SET left_at = ?2 WHERE id = ?1 AND left_at IS NULL", params![membership_id, at])?;
     changelog::record_removal(tx, ChangeKind::Membership, membership_id)
 }
 
@@ -134,7 +132,7 @@ impl ChatStore for SqliteStore {
             let id: MessageId = tx.query_row(
                 "INSERT INTO messages (community_id, author_id, client_key, body, reply_to, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![community, viewer.person.id, client_key, body, reply_to, now_rfc3339()],
+                params![community, viewer.person.id, client_key, body, reply_to, self.now_rfc3339()],
                 |r| r.get(0),
             )?;
             changelog::record(tx, ChangeKind::Message, id)?;
@@ -149,7 +147,7 @@ impl ChatStore for SqliteStore {
             chat::may_edit(Some(role), message.author.id == viewer.person.id, message.deleted_at.is_some())?;
             tx.execute(
                 "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
-                params![id, body, now_rfc3339()],
+                params![id, body, self.now_rfc3339()],
             )?;
             changelog::record(tx, ChangeKind::Message, id)?;
             Ok(message_of(tx, id)?)
@@ -162,7 +160,10 @@ impl ChatStore for SqliteStore {
             chat::may_delete(Some(role), message.author.id == viewer.person.id)?;
             if message.deleted_at.is_none() {
                 // The text is erased, not hidden: a deleted message keeps no words.
-                tx.execute("UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1", params![id, now_rfc3339()])?;
+                tx.execute(
+                    "UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1",
+                    params![id, self.now_rfc3339()],
+                )?;
                 changelog::record(tx, ChangeKind::Message, id)?;
             }
             Ok(message_of(tx, id)?)
@@ -176,7 +177,7 @@ impl ChatStore for SqliteStore {
             chat::may_join(kind, holds)?;
             let house = house.ok_or(Refusal::NotJoinable)?;
             let role = viewer.communities.get(&community).copied().unwrap_or(Role::Resident);
-            let id = activate_membership(tx, community, viewer.person.id, role)?;
+            let id = activate_membership(tx, community, viewer.person.id, role, &self.now_rfc3339())?;
             let channels = ids(
                 tx,
                 "SELECT c.id FROM communities c JOIN community_houses ch ON ch.community_id = c.id \
@@ -184,7 +185,7 @@ impl ChatStore for SqliteStore {
                 house,
             )?;
             for channel in channels {
-                activate_membership(tx, channel, viewer.person.id, Role::Resident)?;
+                activate_membership(tx, channel, viewer.person.id, Role::Resident, &self.now_rfc3339())?;
             }
             let payload: String =
                 tx.query_row("SELECT payload FROM feed_membership WHERE id = ?1", [id], |r| r.get(0))?;
@@ -201,7 +202,7 @@ impl ChatStore for SqliteStore {
                     |r| r.get(0),
                 )
                 .optional()?;
-            end_membership(tx, id.ok_or(Refusal::NotMember)?)?;
+            end_membership(tx, id.ok_or(Refusal::NotMember)?, &self.now_rfc3339())?;
             Ok(())
         })
     }

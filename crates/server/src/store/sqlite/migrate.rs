@@ -12,6 +12,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("004_sync_auth", include_str!("../../../migrations/004_sync_auth.sql")),
     ("005_feed_views", include_str!("../../../migrations/005_feed_views.sql")),
     ("006_deadline_rules", include_str!("../../../migrations/006_deadline_rules.sql")),
+    ("007_reading_submissions", include_str!("../../../migrations/007_reading_submissions.sql")),
 ];
 
 /// The schema version this build writes.

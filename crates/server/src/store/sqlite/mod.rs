@@ -20,6 +20,8 @@ use serde::de::DeserializeOwned;
 
 use domkom_domain::wire::ChangeKind;
 
+use crate::clock::Clock;
+
 use super::{ChangeHook, Scope, StoreError, StoreResult, Viewer, What};
 
 /// Opens (creating if needed) a database file with the settings every connection uses.
@@ -43,6 +45,7 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     hook: RwLock<Option<ChangeHook>>,
+    clock: Clock,
 }
 
 /// A pooled reader that goes back to the pool when dropped.
@@ -78,11 +81,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The time as stored: RFC 3339 UTC with milliseconds.
-fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl SqliteStore {
     /// Opens the store in a file, migrating it to the latest schema.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -93,7 +91,19 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             hook: RwLock::new(None),
+            clock: Clock::system(),
         })
+    }
+
+    /// The store with its writes stamped by `clock` (the server's, which `--now` may pin).
+    pub fn with_clock(mut self, clock: Clock) -> SqliteStore {
+        self.clock = clock;
+        self
+    }
+
+    /// The time as stored: RFC 3339 UTC with milliseconds, by the store's clock.
+    fn now_rfc3339(&self) -> String {
+        self.clock.now_rfc3339()
     }
 
     /// Sets the function told of every committed change.

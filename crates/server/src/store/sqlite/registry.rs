@@ -37,7 +37,7 @@ impl RegistryStore for SqliteStore {
                     .query_map(params![house, person_id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 for m in memberships {
-                    end_membership(tx, m)?;
+                    end_membership(tx, m, &self.now_rfc3339())?;
                 }
             }
             Ok(())
