@@ -223,6 +223,7 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                         status: 0,
                         code: i.error_code.unwrap_or_default(),
                         message: i.error_message.unwrap_or_default(),
+                        params: i.error_params,
                     });
                 }
                 Some(_) => {

@@ -8,7 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use domkom_domain::id::*;
-use domkom_domain::wire::{ChangesPage, Community, Me, Membership, Message, MessagesPage, SendMessage};
+use domkom_domain::meter::SubmitReading;
+use domkom_domain::wire::{ChangesPage, Community, Me, Membership, Message, MessagesPage, Reading, SendMessage};
 
 use crate::error::{CoreError, Result};
 use crate::http::{Http, read_answer, transport};
@@ -25,7 +26,7 @@ impl Api {
         Api { session }
     }
 
-    fn http(&self) -> &Http {
+    pub(crate) fn http(&self) -> &Http {
         self.session.http()
     }
 
@@ -43,6 +44,7 @@ impl Api {
                 req = req.json(b);
             }
             let resp = req.send().await.map_err(transport)?;
+            self.http().clock().learn(resp.headers());
             match read_answer(resp).await {
                 // The token may have expired between checking and using it: refresh once.
                 Err(CoreError::SignedOut(_)) if attempt == 0 => self.session.invalidate_access().await,
@@ -105,6 +107,11 @@ impl Api {
     ) -> Result<Message> {
         let req = SendMessage { client_key: client_key.to_owned(), body: body.to_owned(), reply_to };
         self.call(Method::POST, &format!("v1/communities/{community}/messages"), Some(&req)).await
+    }
+
+    /// Submits a meter reading with its idempotency key.
+    pub async fn submit_reading(&self, device: DeviceId, req: &SubmitReading) -> Result<Reading> {
+        self.call(Method::POST, &format!("v1/devices/{device}/readings"), Some(req)).await
     }
 
     /// Edits one's own message.

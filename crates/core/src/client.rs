@@ -100,11 +100,16 @@ impl Client {
         let path = cache_path(data_dir);
         let s = secrets.clone();
         let access = options.access;
-        let (cache, opened) = tokio::task::spawn_blocking(move || Cache::open(&path, s.as_ref(), access))
-            .await
-            .map_err(|e| CoreError::Io { reason: "the cache did not open".into(), source: Some(Box::new(e)) })??;
+        let (cache, opened, offset) = tokio::task::spawn_blocking(move || {
+            let (cache, opened) = Cache::open(&path, s.as_ref(), access)?;
+            let offset = cache.server_offset_ms()?;
+            Ok::<_, CoreError>((cache, opened, offset))
+        })
+        .await
+        .map_err(|e| CoreError::Io { reason: "the cache did not open".into(), source: Some(Box::new(e)) })??;
         let cache = Arc::new(cache);
         let http = Http::new(server.clone(), options.request_timeout)?;
+        http.clock().set_offset_ms(offset);
         let session = Arc::new(Session::with_http(http, secrets.clone()));
         let api = Arc::new(Api::new(session.clone()));
         let (events, _) = broadcast::channel(1024);

@@ -31,6 +31,8 @@ pub enum CoreError {
         code: String,
         /// The server's message for people (Russian).
         message: String,
+        /// The values the server's message names, for wording it in the person's language.
+        params: BTreeMap<String, String>,
     },
     /// The server asks to slow down.
     #[error("too many requests: retry in {retry_after_secs} s")]
@@ -222,8 +224,10 @@ impl CoreError {
     fn code_and_params(&self) -> (Option<String>, BTreeMap<String, String>) {
         let params = |pairs: &[(&str, String)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
         match self {
-            CoreError::Refused { code, message, .. } => {
-                (Some(code.clone()), params(&[("server_message", message.clone())]))
+            CoreError::Refused { code, message, params: named, .. } => {
+                let mut all: BTreeMap<String, String> = named.clone();
+                all.insert("server_message".into(), message.clone());
+                (Some(code.clone()), all)
             }
             CoreError::Invalid(invalid) => (Some(invalid.code.clone()), invalid.params.clone()),
             CoreError::RateLimited { retry_after_secs } => {

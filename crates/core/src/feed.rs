@@ -112,6 +112,19 @@ impl Cache {
         self.read(|c| Ok(c.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
     }
 
+    /// The server's clock offset as of the last sync (server minus machine, ms).
+    pub fn server_offset_ms(&self) -> Result<Option<i64>> {
+        self.read(|c| Ok(c.query_row("SELECT server_offset_ms FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
+    }
+
+    /// Keeps the server's clock offset for the offline checks.
+    pub fn set_server_offset_ms(&self, ms: Option<i64>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE sync_state SET server_offset_ms = ?1 WHERE id = 1", [ms])?;
+            Ok(())
+        })
+    }
+
     /// Remembers who this cache belongs to.
     pub fn set_person(&self, person: &wire::PersonInfo) -> Result<()> {
         let json = serde_json::to_string(person).map_err(|e| CoreError::cache(e.to_string()))?;

@@ -9,6 +9,7 @@ use url::Url;
 
 use domkom_domain::wire::ApiError;
 
+use crate::clock::ServerClock;
 use crate::error::{CoreError, Result};
 
 /// How long to wait after a 429 that names no `Retry-After`.
@@ -19,6 +20,7 @@ pub const DEFAULT_RETRY_AFTER_SECS: u64 = 5;
 pub struct Http {
     client: reqwest::Client,
     base: Url,
+    clock: std::sync::Arc<ServerClock>,
 }
 
 impl Http {
@@ -39,12 +41,17 @@ impl Http {
             .user_agent(concat!("domkom-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(transport)?;
-        Ok(Http { client, base })
+        Ok(Http { client, base, clock: Default::default() })
     }
 
     /// The server's base URL (ending in a slash).
     pub fn base(&self) -> &Url {
         &self.base
+    }
+
+    /// The server's clock as its answers told it.
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
     }
 
     /// The reqwest client, for requests built by hand.
@@ -112,7 +119,7 @@ pub async fn error_from(answer: reqwest::Response) -> CoreError {
         }
         (StatusCode::UNAUTHORIZED, Some(api)) => CoreError::SignedOut(api.message),
         (s, Some(api)) if s.is_client_error() => {
-            CoreError::Refused { status: s.as_u16(), code: api.code, message: api.message }
+            CoreError::Refused { status: s.as_u16(), code: api.code, message: api.message, params: api.params }
         }
         (s, Some(api)) => CoreError::network(format!("the server answered {}: {}", s.as_u16(), api.message)),
         // A 4xx without the API's error body comes from something in between (a proxy, a

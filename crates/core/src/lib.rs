@@ -12,6 +12,7 @@ pub mod bill;
 pub mod cache;
 pub mod chat;
 mod client;
+pub mod clock;
 pub mod error;
 pub mod events;
 pub mod feed;

@@ -421,7 +421,9 @@ impl PendingLogin {
         drop(listener);
         let outcome = match callback {
             Callback::Code(code) => session.exchange_code(&code, &verifier, &redirect_uri).await,
-            Callback::Error { code, message } => Err(CoreError::Refused { status: 400, code, message }),
+            Callback::Error { code, message } => {
+                Err(CoreError::Refused { status: 400, code, message, params: Default::default() })
+            }
         };
         let page = match &outcome {
             Ok(_) => page_signed_in(),

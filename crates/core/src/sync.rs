@@ -122,6 +122,8 @@ impl SyncEngine {
             blocking(&self.cache, |c| c.mark_all_read_if_new()).await?;
             self.emit(Event::Chats);
         }
+        let offset = self.api.http().clock().offset_ms();
+        blocking(&self.cache, move |c| c.set_server_offset_ms(offset)).await?;
         self.emit(Event::Sync(SyncStatus::Live { cursor: report.cursor }));
         Ok(report)
     }
@@ -188,9 +190,9 @@ impl SyncEngine {
                         .await?;
                     next = Some(next.map_or(delay, |n| n.min(delay)));
                 }
-                Err(CoreError::Refused { code, message, .. }) => {
+                Err(CoreError::Refused { code, message, params, .. }) => {
                     let id = item.id;
-                    blocking(&self.cache, move |c| c.outbox_fail(id, &code, &message)).await?;
+                    blocking(&self.cache, move |c| c.outbox_fail(id, &code, &message, &params)).await?;
                     self.emit(item.request.event());
                 }
                 Err(e) if e.is_transient() => {

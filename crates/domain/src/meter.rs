@@ -194,6 +194,11 @@ pub struct DeviceFacts {
 }
 
 impl DeviceFacts {
+    /// The day the verification runs out: readings are refused from then on.
+    pub fn verification_expires(&self) -> NaiveDate {
+        self.verified_on.checked_add_months(Months::new(self.verification_years * 12)).unwrap_or(self.verified_on)
+    }
+
     /// The facts of a device as the wire carries it (dates `YYYY-MM-DD`); `replacement` is
     /// the serial of the device that replaced it. None when the stored dates are unreadable.
     pub fn of(device: &Device, replacement: Option<String>) -> Option<DeviceFacts> {
@@ -212,12 +217,42 @@ impl DeviceFacts {
 }
 
 /// The house's submission window, days of the month inclusive.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     /// First day.
     pub from: u32,
     /// Last day.
     pub to: u32,
+}
+
+impl Window {
+    /// Whether readings are taken on `day`.
+    pub fn is_open(&self, day: NaiveDate) -> bool {
+        (self.from..=self.to).contains(&day.day())
+    }
+
+    /// The window's first and last day this month (a window to the 31st ends with the month).
+    fn in_month(&self, month_start: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let last = last_day(month_start);
+        let day = |d: u32| month_start.with_day(d.min(last)).unwrap_or(month_start);
+        (day(self.from), day(self.to))
+    }
+
+    /// The next window that opens after `day` (this month's, if it is still to come).
+    pub fn next_opening(&self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let month_start = day.with_day(1).unwrap_or(day);
+        let month = if day.day() < self.from { month_start } else { month_start + Months::new(1) };
+        self.in_month(month)
+    }
+
+    /// Days left to submit, today included, while the window is open.
+    pub fn days_left(&self, day: NaiveDate) -> Option<u32> {
+        if !self.is_open(day) {
+            return None;
+        }
+        let (_, to) = self.in_month(day.with_day(1).unwrap_or(day));
+        Some((to - day).num_days().max(0) as u32 + 1)
+    }
 }
 
 /// A submitted reading: one value per zone.
@@ -283,10 +318,7 @@ pub fn check_reading(
     if sub.on < commissioned {
         return Err(ReadingError::NotCommissioned);
     }
-    let expires = device
-        .verified_on
-        .checked_add_months(Months::new(device.verification_years * 12))
-        .unwrap_or(device.verified_on);
+    let expires = device.verification_expires();
     if sub.on >= expires {
         return Err(ReadingError::VerificationExpired(expires));
     }
@@ -299,13 +331,8 @@ pub fn check_reading(
             return Err(ReadingError::ZoneForbidden { zone, zones: device.zones });
         }
     }
-    let day = sub.on.day();
-    if day < window.from || day > window.to {
-        let month_start = sub.on.with_day(1).unwrap_or(sub.on);
-        let next_month = if day < window.from { month_start } else { month_start + Months::new(1) };
-        let next_from = next_month.with_day(window.from).unwrap_or(next_month);
-        let last = last_day(next_month);
-        let next_to = next_month.with_day(window.to.min(last)).unwrap_or(next_month);
+    if !window.is_open(sub.on) {
+        let (next_from, next_to) = window.next_opening(sub.on);
         return Err(ReadingError::OutsideWindow { from: window.from, to: window.to, next_from, next_to });
     }
     for zone in 0..usize::from(device.zones) {
@@ -347,6 +374,7 @@ fn last_day(month_start: NaiveDate) -> u32 {
 /// A metering device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Device {
     /// Id.
     pub id: DeviceId,
@@ -381,6 +409,7 @@ pub struct Device {
 /// A meter reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reading {
     /// Id.
     pub id: ReadingId,
@@ -454,6 +483,48 @@ mod tests {
     const WINDOW: Window = Window { from: 15, to: 25 };
     fn sub(zones: [Option<MeterValue>; 3], on: NaiveDate) -> Submission {
         Submission { zones, on, confirmed_high: false }
+    }
+
+    #[test]
+    fn a_window_says_when_it_is_open_and_when_next() {
+        let w = Window { from: 15, to: 25 };
+        assert!(
+            !w.is_open(date(11, 14)) && w.is_open(date(11, 15)) && w.is_open(date(11, 25)) && !w.is_open(date(11, 26))
+        );
+        assert_eq!(w.days_left(date(11, 22)), Some(4));
+        assert_eq!(w.days_left(date(11, 25)), Some(1));
+        assert_eq!(w.days_left(date(11, 26)), None);
+        assert_eq!(w.next_opening(date(11, 3)), (date(11, 15), date(11, 25)));
+        assert_eq!(w.next_opening(date(11, 26)), (date(12, 15), date(12, 25)));
+        let to_the_end = Window { from: 20, to: 31 };
+        assert_eq!(to_the_end.next_opening(date(1, 31)), (date(2, 20), date(2, 28)));
+        assert_eq!(to_the_end.days_left(date(2, 27)), Some(2));
+    }
+
+    #[test]
+    fn the_history_holds_the_newest_reading_of_each_earlier_period() {
+        let r = |id: i64, period: &str, t1: &str| Reading {
+            id: ReadingId(id),
+            device_id: DeviceId(1),
+            period: period.into(),
+            taken_on: format!("{period}-20"),
+            t1: t1.into(),
+            t2: None,
+            t3: None,
+            source: ReadingSource::Resident,
+            entered_at: String::new(),
+            replaces: None,
+        };
+        let readings = [r(3, "2026-10", "120"), r(1, "2026-09", "100"), r(2, "2026-10", "110"), r(4, "2026-11", "130")];
+        assert_eq!(history_before(&readings, "2026-11"), vec![[v("100"), None, None], [v("120"), None, None]]);
+    }
+
+    #[test]
+    fn a_replaced_meter_takes_no_readings() {
+        let mut d = device(1);
+        d.replaced_by = Some("ХВС-2".into());
+        let r = check_reading(&d, WINDOW, &[], &sub([v("1"), None, None], date(3, 20)));
+        assert_eq!(r, Err(ReadingError::Replaced("ХВС-2".into())));
     }
 
     #[test]

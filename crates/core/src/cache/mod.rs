@@ -18,12 +18,14 @@ use crate::secrets::SecretStore;
 const OUTBOX_MIGRATIONS: &[(&str, &str)] = &[
     ("001_outbox", include_str!("../../migrations/outbox/001_outbox.sql")),
     ("002_typed_requests", include_str!("../../migrations/outbox/002_typed_requests.sql")),
+    ("003_error_params", include_str!("../../migrations/outbox/003_error_params.sql")),
 ];
 
 /// The cache's migrations; the index + 1 is the schema version.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("001_cache", include_str!("../../migrations/001_cache.sql")),
     ("002_chat_settings", include_str!("../../migrations/002_chat_settings.sql")),
+    ("003_server_clock", include_str!("../../migrations/003_server_clock.sql")),
 ];
 
 /// The name of the cache key in the secret store.

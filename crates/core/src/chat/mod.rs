@@ -86,6 +86,8 @@ impl Chats<'_> {
                     body.clone_from(new);
                 }
             }
+            // Not a message: retried as it was.
+            Request::SubmitReading { .. } => {}
         };
         self.client.retry(client_key, Some(Box::new(edit))).await
     }

@@ -53,12 +53,14 @@ pub struct OutboxItem {
     pub error_code: Option<String>,
     /// The server's reason when it failed, or why the last attempt did not get through.
     pub error_message: Option<String>,
+    /// The values the server's reason names, for wording it in the person's language.
+    pub error_params: std::collections::BTreeMap<String, String>,
     /// When it was written.
     pub created_at: String,
 }
 
 const COLUMNS: &str =
-    "id, client_key, payload, state, attempts, next_attempt_at, error_code, error_message, created_at";
+    "id, client_key, payload, state, attempts, next_attempt_at, error_code, error_message, created_at, error_params";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
     let payload: String = r.get(2)?;
@@ -74,6 +76,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
         error_code: r.get(6)?,
         error_message: r.get(7)?,
         created_at: r.get(8)?,
+        error_params: r.get::<_, Option<String>>(9)?.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default(),
     })
 }
 
@@ -142,12 +145,19 @@ impl Cache {
     }
 
     /// Records a refusal: the item waits, failed, for the person to retry, edit or discard.
-    pub fn outbox_fail(&self, id: i64, code: &str, message: &str) -> Result<()> {
+    pub fn outbox_fail(
+        &self,
+        id: i64,
+        code: &str,
+        message: &str,
+        named: &std::collections::BTreeMap<String, String>,
+    ) -> Result<()> {
+        let named = (!named.is_empty()).then(|| serde_json::to_string(named).unwrap_or_default());
         self.write(|tx| {
             tx.execute(
                 "UPDATE outbox.requests SET state = 'failed', attempts = attempts + 1, rate_limited = 0, \
-                 error_code = ?2, error_message = ?3 WHERE id = ?1",
-                params![id, code, message],
+                 error_code = ?2, error_message = ?3, error_params = ?4 WHERE id = ?1",
+                params![id, code, message, named],
             )?;
             Ok(())
         })
@@ -169,7 +179,7 @@ impl Cache {
             let key = if request == item.request { item.client_key.clone() } else { uuid::Uuid::now_v7().to_string() };
             tx.execute(
                 "UPDATE outbox.requests SET payload = ?2, client_key = ?3, state = 'pending', next_attempt_at = 0, \
-                 rate_limited = 0, error_code = NULL, error_message = NULL WHERE id = ?1",
+                 rate_limited = 0, error_code = NULL, error_message = NULL, error_params = NULL WHERE id = ?1",
                 params![item.id, to_json(&request)?, key],
             )?;
             Ok(tx.query_row(&format!("SELECT {COLUMNS} FROM outbox.requests WHERE id = ?1"), [item.id], row)?)

@@ -6,6 +6,7 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use domkom_domain::id::*;
+use domkom_domain::meter::SubmitReading;
 use domkom_domain::wire;
 
 use crate::api::Api;
@@ -26,6 +27,19 @@ pub enum Request {
         /// The message replied to.
         reply_to: Option<MessageId>,
     },
+    /// A meter reading, already checked by the reading rules against the cache.
+    SubmitReading {
+        /// The meter.
+        device_id: DeviceId,
+        /// Zone T1 (or the only zone), as entered.
+        t1: String,
+        /// Zone T2.
+        t2: Option<String>,
+        /// Zone T3.
+        t3: Option<String>,
+        /// The person confirmed a use far above the usual.
+        confirm: bool,
+    },
 }
 
 /// What the server made of a request.
@@ -33,6 +47,8 @@ pub enum Request {
 pub enum Done {
     /// The stored message.
     Message(wire::Message),
+    /// The reading taken, with the key it was submitted under.
+    Reading(wire::Reading, String),
 }
 
 impl Request {
@@ -40,6 +56,7 @@ impl Request {
     pub fn kind(&self) -> &'static str {
         match self {
             Request::SendMessage { .. } => "send_message",
+            Request::SubmitReading { .. } => "submit_reading",
         }
     }
 
@@ -47,6 +64,7 @@ impl Request {
     pub fn event(&self) -> Event {
         match self {
             Request::SendMessage { community_id, .. } => Event::Chat { community_id: *community_id },
+            Request::SubmitReading { device_id, .. } => Event::Readings { device_id: *device_id },
         }
     }
 
@@ -55,6 +73,16 @@ impl Request {
         match self {
             Request::SendMessage { community_id, body, reply_to } => {
                 Ok(Done::Message(api.send(*community_id, client_key, body, *reply_to).await?))
+            }
+            Request::SubmitReading { device_id, t1, t2, t3, confirm } => {
+                let req = SubmitReading {
+                    client_key: client_key.to_owned(),
+                    t1: t1.clone(),
+                    t2: t2.clone(),
+                    t3: t3.clone(),
+                    confirm: *confirm,
+                };
+                Ok(Done::Reading(api.submit_reading(*device_id, &req).await?, client_key.to_owned()))
             }
         }
     }
@@ -65,6 +93,10 @@ impl Done {
     pub fn store(&self, tx: &Transaction<'_>) -> Result<()> {
         match self {
             Done::Message(m) => crate::chat::store_message(tx, m).map(|_| ()),
+            Done::Reading(r, client_key) => {
+                crate::meter::store_reading(tx, r)?;
+                crate::outbox::delivered(tx, client_key).map(|_| ())
+            }
         }
     }
 
@@ -72,6 +104,7 @@ impl Done {
     pub fn event(&self) -> Event {
         match self {
             Done::Message(m) => Event::Chat { community_id: m.community_id },
+            Done::Reading(r, _) => Event::Readings { device_id: r.device_id },
         }
     }
 }

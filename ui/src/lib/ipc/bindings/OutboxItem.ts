@@ -39,6 +39,10 @@ error_code: string | null,
  */
 error_message: string | null, 
 /**
+ * The values the server's reason names, for wording it in the person's language.
+ */
+error_params: { [key in string]: string }, 
+/**
  * When it was written.
  */
 created_at: string, };

@@ -1,0 +1,292 @@
+//! Meter readings from the client: one table of cases, each judged both by the client's
+//! offline pre-check and by the server, which must agree on every boundary of every rule;
+//! and a reading queued offline that is delivered exactly once when the link is back.
+
+use std::time::Duration;
+
+use domkom_core::Client;
+use domkom_domain::id::DeviceId;
+use domkom_domain::wire::Reading;
+use domkom_server::clock::Clock;
+use domkom_server::store::changelog;
+use domkom_testkit::{ApiClient, Persona, Seed, TestClient, TestResult, TestServer};
+use serde_json::json;
+
+fn at(moment: &str) -> TestResult<Clock> {
+    Ok(Clock::pinned_at(chrono::DateTime::parse_from_rfc3339(moment)?.to_utc()))
+}
+
+/// A data directory on the small seed whose demo flat also has a meter past its
+/// verification and one not commissioned: (expired, uncommissioned).
+fn prepared(dir: &std::path::Path) -> TestResult<(i64, i64)> {
+    let store = domkom_server::open_store(dir, Seed::Small)?;
+    Ok(store.with_writer(|c| -> rusqlite::Result<(i64, i64)> {
+        let tx = c.transaction()?;
+        let (house, premises): (i64, i64) = tx.query_row(
+            "SELECT p.house_id, p.id FROM ownerships o JOIN persons s ON s.id = o.person_id \
+             JOIN premises p ON p.id = o.premises_id WHERE s.demo_key = 'resident' AND o.until IS NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let add = |serial: &str, commissioned: Option<&str>, verified: &str| -> rusqlite::Result<i64> {
+            let id: i64 = tx.query_row(
+                "INSERT INTO devices (house_id, premises_id, serial, model, resource, kind, zones, installed_on, \
+                 commissioned_on, verified_on, verification_years, seal) \
+                 VALUES (?1, ?2, ?3, 'СГВ-15', 'hot_water', 'apartment', 1, '2018-03-01', ?4, ?5, 4, 'П-1') RETURNING id",
+                rusqlite::params![house, premises, serial, commissioned, verified],
+                |r| r.get(0),
+            )?;
+            changelog::record(&tx, domkom_domain::wire::ChangeKind::Device, id)?;
+            Ok(id)
+        };
+        let expired = add("ГВС-ПРОСРОЧ", Some("2018-03-05"), "2018-03-05")?;
+        let uncommissioned = add("ГВС-НОВЫЙ", None, "2026-11-01")?;
+        tx.commit()?;
+        Ok((expired, uncommissioned))
+    })?)
+}
+
+/// The newest reading of the periods before November: what the rules compare with.
+async fn october(c: &Client, device: DeviceId) -> TestResult<Reading> {
+    let all = c.meters().readings(device).await?;
+    Ok(all.into_iter().find(|r| r.period.as_str() < "2026-11").ok_or("no reading before November")?)
+}
+
+fn plus(value: &str, by: f64) -> TestResult<String> {
+    Ok(format!("{:.3}", value.parse::<f64>()? + by))
+}
+
+/// One case of the table.
+struct Case {
+    what: &'static str,
+    /// The moment of both clocks.
+    at: &'static str,
+    device: DeviceId,
+    zones: [Option<String>; 3],
+    confirm: bool,
+    /// The refusal's code, or None when the reading is taken.
+    expect: Option<&'static str>,
+}
+
+#[tokio::test]
+async fn the_client_and_the_server_give_the_same_verdicts() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let (expired, uncommissioned) = prepared(dir.path())?;
+    let (expired, uncommissioned) = (DeviceId(expired), DeviceId(uncommissioned));
+    let mut server =
+        TestServer::start_in(dir, Seed::Small, |c| c.clock = at("2026-11-20T12:00:00+03:00").unwrap_or_default())
+            .await?;
+    let client = TestClient::signed_in(&server, Persona::Resident).await?;
+    let raw: ApiClient = server.api(Persona::Resident).await?;
+    let meters = client.meters().list().await?;
+    let find = |resource: &str, zones: i64| {
+        meters
+            .iter()
+            .find(|m| {
+                m.device.resource.as_str() == resource
+                    && m.device.zones == zones
+                    && m.device.commissioned_on.is_some()
+                    && m.verification_days_left > 0
+            })
+            .map(|m| m.device.id)
+            .ok_or("no such meter")
+    };
+    let (water, power) = (find("cold_water", 1)?, find("electricity", 2)?);
+    let w = october(&client, water).await?;
+    let p = october(&client, power).await?;
+    let (w1, p1, p2) = (w.t1.clone(), p.t1.clone(), p.t2.clone().ok_or("no T2")?);
+    let one = |t1: String| [Some(t1), None, None];
+    let two = |t1: String, t2: String| [Some(t1), Some(t2), None];
+
+    let cases = vec![
+        Case {
+            what: "the day before the window",
+            at: "2026-11-14T23:59:00+03:00",
+            device: water,
+            zones: one(plus(&w1, 1.0)?),
+            confirm: false,
+            expect: Some("reading_outside_window"),
+        },
+        Case {
+            what: "the window's first day",
+            at: "2026-11-15T00:00:30+03:00",
+            device: water,
+            zones: one(plus(&w1, 1.0)?),
+            confirm: false,
+            expect: None,
+        },
+        Case {
+            what: "lower than the previous",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one(plus(&w1, -0.5)?),
+            confirm: false,
+            expect: Some("reading_below_previous"),
+        },
+        Case {
+            what: "equal to the previous",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one(w1.clone()),
+            confirm: false,
+            expect: None,
+        },
+        Case {
+            what: "T2 absent on a two-zone meter",
+            at: "2026-11-20T12:00:00+03:00",
+            device: power,
+            zones: one(plus(&p1, 1.0)?),
+            confirm: false,
+            expect: Some("reading_zone_missing"),
+        },
+        Case {
+            what: "T2 on a one-zone meter",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: two(plus(&w1, 1.0)?, "1".into()),
+            confirm: false,
+            expect: Some("reading_zone_forbidden"),
+        },
+        Case {
+            what: "T3 on a two-zone meter",
+            at: "2026-11-20T12:00:00+03:00",
+            device: power,
+            zones: [Some(plus(&p1, 1.0)?), Some(plus(&p2, 1.0)?), Some("1".into())],
+            confirm: false,
+            expect: Some("reading_zone_forbidden"),
+        },
+        Case {
+            what: "both zones of a two-zone meter",
+            at: "2026-11-20T12:00:00+03:00",
+            device: power,
+            zones: two(plus(&p1, 1.0)?, plus(&p2, 1.0)?),
+            confirm: false,
+            expect: None,
+        },
+        Case {
+            what: "a ten-fold jump",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one(plus(&w1, 1000.0)?),
+            confirm: false,
+            expect: Some("reading_needs_confirmation"),
+        },
+        Case {
+            what: "the jump confirmed",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one(plus(&w1, 1000.0)?),
+            confirm: true,
+            expect: None,
+        },
+        Case {
+            what: "not a number",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one("12,3,4".into()),
+            confirm: false,
+            expect: Some("reading_malformed"),
+        },
+        Case {
+            what: "eight decimals",
+            at: "2026-11-20T12:00:00+03:00",
+            device: water,
+            zones: one("1.12345678".into()),
+            confirm: false,
+            expect: Some("reading_too_many_digits"),
+        },
+        Case {
+            what: "an expired verification",
+            at: "2026-11-20T12:00:00+03:00",
+            device: expired,
+            zones: one("5".into()),
+            confirm: false,
+            expect: Some("reading_verification_expired"),
+        },
+        Case {
+            what: "a meter not commissioned",
+            at: "2026-11-20T12:00:00+03:00",
+            device: uncommissioned,
+            zones: one("5".into()),
+            confirm: false,
+            expect: Some("reading_not_commissioned"),
+        },
+        Case {
+            what: "the window's last minute in Kazan",
+            at: "2026-11-25T23:59:00+03:00",
+            device: water,
+            zones: one(plus(&w1, 2.0)?),
+            confirm: false,
+            expect: None,
+        },
+        Case {
+            what: "the day after the window",
+            at: "2026-11-26T00:00:30+03:00",
+            device: water,
+            zones: one(plus(&w1, 2.0)?),
+            confirm: false,
+            expect: Some("reading_outside_window"),
+        },
+    ];
+
+    let mut now = "2026-11-20T12:00:00+03:00";
+    for (i, case) in cases.iter().enumerate() {
+        if case.at != now {
+            let clock = at(case.at)?;
+            server.restart_with(|c| c.clock = clock).await?;
+            now = case.at;
+        }
+        // The client learns the server's clock from the answers of a sync.
+        client.sync(&|_, _| {}).await?;
+        let [t1, t2, t3] = &case.zones;
+        let t1 = t1.clone().unwrap_or_default();
+        let ours = client.meters().check(case.device, &t1, t2.as_deref(), t3.as_deref(), case.confirm).await;
+        let ours = ours.err().and_then(|e| e.tagged().code);
+        let body = json!({
+            "client_key": format!("01930000-0000-7000-8000-{i:012}"),
+            "t1": t1, "t2": t2, "t3": t3, "confirm": case.confirm,
+        });
+        let theirs = raw.post(&format!("/v1/devices/{}/readings", case.device), &body).await?;
+        let theirs_code = (theirs.status != 201).then(|| theirs.code().to_owned());
+        assert_eq!(ours.as_deref(), case.expect, "{}: the client's verdict", case.what);
+        assert_eq!(theirs_code.as_deref(), case.expect, "{}: the server's verdict: {:?}", case.what, theirs.body);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reading_made_offline_is_delivered_once() -> TestResult {
+    let clock = at("2026-11-22T12:00:00+03:00")?;
+    let mut server = TestServer::start_with(Seed::Small, |c| c.clock = clock).await?;
+    let client = TestClient::open(&server, Duration::from_secs(2)).await?;
+    client.login_demo(Persona::Resident.key()).await?;
+    client.sync(&|_, _| {}).await?;
+    let meters = client.meters().list().await?;
+    let water = meters.iter().find(|m| m.device.resource.as_str() == "cold_water").ok_or("no water meter")?;
+    assert_eq!((water.today.as_str(), water.days_left), ("2026-11-22", Some(4)), "by the server's clock");
+    let device = water.device.id;
+    let previous = october(&client, device).await?.t1;
+
+    server.stop().await?;
+    // Offline, the rules still answer at once, and a refused reading is not queued.
+    let refused = client.meters().submit(device, &plus(&previous, -1.0)?, None, None, false).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("reading_below_previous"));
+    let value = plus(&previous, 3.25)?;
+    let written = client.meters().submit(device, &value, None, None, false).await?;
+    assert!(written.waiting.is_some(), "offline, it waits in the outbox");
+    assert_eq!(client.outbox().await?.len(), 1, "only the reading that passed the rules waits");
+
+    server.restart().await?;
+    client.sync(&|_, _| {}).await?;
+    client.sync(&|_, _| {}).await?;
+    assert!(client.outbox().await?.is_empty(), "delivered: {:?}", client.outbox().await?);
+    let raw = server.api(Persona::Resident).await?;
+    let on_server = raw.get(&format!("/v1/devices/{device}/readings")).await?.body;
+    let november: Vec<&serde_json::Value> =
+        on_server.as_array().into_iter().flatten().filter(|r| r["period"] == "2026-11").collect();
+    assert_eq!(november.len(), 1, "taken exactly once: {november:?}");
+    assert_eq!(november[0]["t1"].as_str().map(|t| t.parse::<f64>().ok()), Some(value.parse::<f64>().ok()));
+    let cached = client.meters().readings(device).await?;
+    assert_eq!(cached[0].period, "2026-11", "and it is in the cache");
+    Ok(())
+}
