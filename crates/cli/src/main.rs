@@ -15,8 +15,8 @@ use serde::Serialize;
 use domkom_core::cache::{Access, Opened};
 use domkom_core::chat::MessageState;
 use domkom_core::outbox::OutboxState;
-use domkom_core::{Client, CoreError, Options};
-use domkom_domain::id::MessageId;
+use domkom_core::{Client, CoreError, Options, Written};
+use domkom_domain::id::{DeviceId, MessageId};
 
 /// Domkom from a terminal: your house chats, synced into an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -74,6 +74,22 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// List the meters of your flats: last reading, the submission window, verification.
+    Meters,
+    /// Submit a meter reading (checked by the rules first, offline too; queued when offline).
+    Reading {
+        /// The meter's id (`domkom meters` lists them).
+        device: i64,
+        /// Zone T1, or the only zone.
+        t1: String,
+        /// Zone T2, for two- and three-zone meters.
+        t2: Option<String>,
+        /// Zone T3, for three-zone meters.
+        t3: Option<String>,
+        /// Confirm a use far above the meter's usual.
+        #[arg(long)]
+        confirm: bool,
+    },
     /// Show the cursor, cache size and outbox.
     Status,
     /// Sign out: revoke the session, clear the keyring and the cache.
@@ -97,8 +113,14 @@ impl Command {
     /// set aside (only a command that syncs or writes may rebuild it).
     fn access(&self) -> Access {
         match self {
-            Command::Chats | Command::Chat { .. } | Command::Search { .. } | Command::Status => Access::ReadOnly,
-            Command::Login { .. } | Command::Sync | Command::Send { .. } | Command::Logout => Access::ReadWrite,
+            Command::Chats | Command::Chat { .. } | Command::Search { .. } | Command::Meters | Command::Status => {
+                Access::ReadOnly
+            }
+            Command::Login { .. }
+            | Command::Sync
+            | Command::Send { .. }
+            | Command::Reading { .. }
+            | Command::Logout => Access::ReadWrite,
         }
     }
 }
@@ -112,6 +134,28 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{out}")?;
     Ok(())
+}
+
+/// Says what became of a write: sent (exit 0), refused by the server (exit 5), or waiting
+/// in the outbox for the link (exit 4).
+fn report_written(json: bool, written: Written, what: &str) -> Result<(), CoreError> {
+    match written.waiting {
+        None => {
+            print(json, &serde_json::json!({"state": "sent", "client_key": written.client_key}), |_| "sent".to_owned())
+        }
+        Some(i) if i.state == OutboxState::Failed => Err(CoreError::Refused {
+            status: 0,
+            code: i.error_code.unwrap_or_default(),
+            message: i.error_message.unwrap_or_default(),
+            params: i.error_params,
+        }),
+        Some(_) => {
+            print(json, &serde_json::json!({"state": "queued", "client_key": written.client_key}), |_| {
+                "queued: the server is unreachable; it will be sent on the next sync".to_owned()
+            })?;
+            Err(CoreError::network(format!("{what} waits in the outbox")))
+        }
+    }
 }
 
 fn default_data_dir() -> Result<PathBuf, CoreError> {
@@ -214,25 +258,65 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         Command::Send { house, text } => {
             let community = client.chats().resolve(house).await?;
             let written = client.chats().send(community, &text, None).await?;
-            match written.waiting {
-                None => print(json, &serde_json::json!({"state": "sent", "client_key": written.client_key}), |_| {
-                    "sent".to_owned()
-                })?,
-                Some(i) if i.state == OutboxState::Failed => {
-                    return Err(CoreError::Refused {
-                        status: 0,
-                        code: i.error_code.unwrap_or_default(),
-                        message: i.error_message.unwrap_or_default(),
-                        params: i.error_params,
-                    });
-                }
-                Some(_) => {
-                    print(json, &serde_json::json!({"state": "queued", "client_key": written.client_key}), |_| {
-                        "queued: the server is unreachable; it will be sent on the next sync".to_owned()
-                    })?;
-                    return Err(CoreError::network("the message waits in the outbox"));
-                }
-            }
+            report_written(json, written, "the message")?;
+        }
+        Command::Meters => {
+            let meters = client.meters().list().await?;
+            print(json, &meters, |ms| {
+                ms.iter()
+                    .map(|m| {
+                        let d = &m.device;
+                        let last = m.last.as_ref().map_or("no reading yet".to_owned(), |r| {
+                            let zones = [Some(&r.t1), r.t2.as_ref(), r.t3.as_ref()];
+                            let values: Vec<String> = zones
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(i, v)| v.map(|v| format!("T{} {v}", i + 1)))
+                                .collect();
+                            format!("{} ({}, {})", values.join(" "), r.period, r.source)
+                        });
+                        let window = match (m.days_left, &m.next_from) {
+                            (Some(n), _) if m.submitted_this_period => {
+                                format!(
+                                    "window {}–{}: submitted, {n} day(s) left to correct",
+                                    m.window_from, m.window_to
+                                )
+                            }
+                            (Some(n), _) => format!("window {}–{}: {n} day(s) left", m.window_from, m.window_to),
+                            (None, Some(next)) => format!("window {}–{}: opens {next}", m.window_from, m.window_to),
+                            (None, None) => format!("window {}–{}", m.window_from, m.window_to),
+                        };
+                        let verification = if m.verification_days_left <= 0 {
+                            format!("verification EXPIRED on {}", m.verification_expires)
+                        } else if m.verification_days_left <= domkom_core::meter::VERIFICATION_WARNING_DAYS {
+                            format!(
+                                "verification ends {} (in {} days)",
+                                m.verification_expires, m.verification_days_left
+                            )
+                        } else {
+                            format!("verified until {}", m.verification_expires)
+                        };
+                        format!(
+                            "{:>6} {:<11} №{} ({} zone(s))  {last}  {window}  {verification}",
+                            d.id, d.resource, d.serial, d.zones
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        Command::Reading { device, t1, t2, t3, confirm } => {
+            let written =
+                client.meters().submit(DeviceId(device), &t1, t2.as_deref(), t3.as_deref(), confirm).await.map_err(
+                    |e| match e {
+                        // A rule's refusal is the same whether it came from here or the server.
+                        CoreError::Invalid(i) if i.code.starts_with("reading_") => {
+                            CoreError::Refused { status: 0, code: i.code, message: i.message, params: i.params }
+                        }
+                        other => other,
+                    },
+                )?;
+            report_written(json, written, "the reading")?;
         }
         Command::Search { query, limit } => {
             let hits = client.chats().search(&query, limit).await?;

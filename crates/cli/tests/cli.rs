@@ -238,3 +238,43 @@ async fn a_queued_message_survives_a_wrong_server_and_a_moved_directory() -> Tes
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_lists_meters_and_submits_a_reading() -> TestResult {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00+03:00")?.to_utc();
+    let server = TestServer::start_with(Seed::Small, |c| c.clock = domkom_server::clock::Clock::pinned_at(at)).await?;
+    let data = tempfile::tempdir()?;
+    let domkom = cli(&server, data.path());
+    domkom.login(Persona::Resident)?;
+    domkom.json(&["sync"])?;
+
+    let meters = domkom.json(&["meters"])?;
+    let water = meters
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["device"]["resource"] == "cold_water"))
+        .ok_or("a cold-water meter")?;
+    assert_eq!((&water["today"], &water["days_left"]), (&serde_json::json!("2026-11-22"), &serde_json::json!(4)));
+    let id = water["device"]["id"].as_i64().ok_or("id")?.to_string();
+    let previous: f64 = water["last"]["t1"].as_str().ok_or("a last reading")?.parse()?;
+    let text = String::from_utf8(domkom.run(&["meters"])?.stdout)?;
+    assert!(text.contains("4 day(s) left"), "{text}");
+
+    // Below the previous reading: refused with the reason, exit 5, nothing queued.
+    let out = domkom.run(&["reading", &id, &format!("{}", previous - 1.0), "--json"])?;
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!(err["code"], "reading_below_previous");
+    assert!(err["params"]["previous"].is_string(), "{err}");
+
+    let sent = domkom.json(&["reading", &id, &format!("{:.3}", previous + 2.5)])?;
+    assert_eq!(sent["state"], "sent");
+    let status = domkom.json(&["status"])?;
+    assert_eq!(status["outbox_pending"], 0);
+    let on_server = server.api(Persona::Resident).await?.get(&format!("/v1/devices/{id}/readings")).await?.body;
+    assert_eq!(on_server[0]["period"], "2026-11");
+
+    // A bad meter id: a clear message and exit code 2.
+    let out = domkom.run(&["reading", "999999", "1", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}
