@@ -83,7 +83,8 @@ async fn choose_language(app: &App, code: &str) -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn desktop_app_end_to_end() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let mut server = TestServer::start().await?;
+    // The seed's own "now", inside the demo house's reading window (15th to 25th).
+    let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
     let display = Display::start()?;
     let notifications = Notifications::start(&display)?;
     let app = App::launch(Launch {
@@ -215,10 +216,57 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
 
     // The house passport.
-    let passport = app.wait_for("[data-testid=passport-open]", SHORT).await?;
+    let passport = app.wait_for("[data-testid=nav-passport]", SHORT).await?;
     app.click(&passport).await?;
     app.wait_for("[data-testid=passport]", SHORT).await?;
     app.screenshot("07-passport").await?;
+    app.click(&passport).await?;
+
+    // Meters: a reading below the last one is refused as it is typed, then corrected and taken.
+    let nav = app.wait_for("[data-testid=nav-meters]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_for("[data-testid=meters] [data-testid^=meter-] [data-testid=reading-form]", SHORT).await?;
+    let last = app
+        .exec(
+            "const card = [...document.querySelectorAll('[data-testid=meters] article')].find(a => a.querySelector('[data-testid=reading-t1]') && !a.querySelector('[data-testid=reading-t2]'));
+             return [card.dataset.testid, card.querySelector('[data-testid=meter-last] .value').textContent.trim()];",
+            json!([]),
+        )
+        .await?;
+    let (Some(card), Some(previous)) = (last[0].as_str(), last[1].as_str().and_then(|v| v.parse::<f64>().ok())) else {
+        return fail(format!("no one-zone meter with a last reading: {last}"));
+    };
+    let field = app.wait_for(&format!("[data-testid={card}] [data-testid=reading-t1]"), SHORT).await?;
+    app.type_text(&field, &format!("{}", (previous - 1.0).max(0.0))).await?;
+    let verdict = app.wait_for(&format!("[data-testid={card}] [data-testid=reading-verdict]"), SHORT).await?;
+    let said = app.text(&verdict).await?;
+    if !said.contains("меньше прошлого показания") {
+        return fail(format!("the refusal does not say why: {said}"));
+    }
+    app.screenshot("13-meters-refused").await?;
+    // Select what was typed (Ctrl+A) and type the corrected value over it.
+    app.type_text(&field, &format!("\u{E009}a\u{E009}{:.3}", previous + 4.2)).await?;
+    app.wait_until(
+        "the rules pass the corrected reading",
+        "return !document.querySelector(`[data-testid=${arguments[0]}] [data-testid=reading-verdict]`)",
+        json!([card]),
+        SHORT,
+    )
+    .await?;
+    let submit = app.wait_for(&format!("[data-testid={card}] [data-testid=reading-submit]"), SHORT).await?;
+    app.click(&submit).await?;
+    app.wait_for(&format!("[data-testid={card}] [data-testid=reading-sent]"), LONG).await?;
+    app.wait_until(
+        "the window says this month's reading is in",
+        "return document.querySelector(`[data-testid=${arguments[0]}] [data-testid=meter-window]`).textContent.includes('переданы')",
+        json!([card]),
+        LONG,
+    )
+    .await?;
+    let history = app.wait_for(&format!("[data-testid={card}] [data-testid=meter-history-toggle]"), SHORT).await?;
+    app.click(&history).await?;
+    app.wait_for(&format!("[data-testid={card}] [data-testid=meter-chart]"), SHORT).await?;
+    app.screenshot("14-meters-accepted").await?;
 
     // Tatar and English: the UI's strings change.
     let russian = page_text(&app).await?;
@@ -232,6 +280,8 @@ async fn desktop_app_end_to_end() -> TestResult {
         return fail("switching the language did not change the UI's strings");
     }
     choose_language(&app, "ru").await?;
+    let chat_tab = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
+    app.click(&chat_tab).await?;
 
     // Sign out, then in again through the system browser, as the owner of flats in two houses.
     let logout = app.wait_for("[data-testid=logout]", SHORT).await?;

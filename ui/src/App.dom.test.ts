@@ -58,6 +58,25 @@ vi.mock('./lib/ipc', () => ({
       return out;
     },
     markRead: async () => null,
+    meters: async () => [
+      {
+        device: {
+          id: 31, house_id: 5, premises_id: 7, serial: 'ХВ-001', model: 'СВК-15', resource: 'cold_water', kind: 'apartment', zones: 1,
+          installed_on: '2022-01-10', commissioned_on: '2022-01-12', verified_on: '2022-01-10', verification_years: 6, seal: 'П-1', replaced_by: null,
+        },
+        address: 'Казань, ул. Баумана, 1',
+        last: { id: 90, device_id: 31, period: '2026-10', taken_on: '2026-10-20', t1: '123.5', t2: null, t3: null, source: 'resident', entered_at: '', replaces: null },
+        today: '2026-11-22', window_from: 15, window_to: 25, days_left: 4, next_from: null, submitted_this_period: false,
+        verification_expires: '2028-01-10', verification_days_left: 779, replaced_by: null,
+      },
+    ],
+    checkReading: async (_d: number, t1: string) => {
+      if (Number(t1) < 123.5) {
+        const { IpcError } = await import('./lib/ipc');
+        throw Object.assign(new IpcError('below'), { kind: 'invalid', code: 'reading_below_previous', params: { zone: '1', value: t1, previous: '123.5' } });
+      }
+      return null;
+    },
     search: async () => [
       { message_id: 4, community_id: 11, title: 'ул. Баумана, 1', author_name: 'Житель 4', created_at: new Date().toISOString(), snippet: [['Сообщение ', false], ['4', true]] },
     ],
@@ -114,9 +133,21 @@ describe('App', () => {
     await settle();
     expect(document.querySelector('[data-testid="search-input"]')).toBeNull();
 
-    (document.querySelector('[data-testid="passport-open"]') as HTMLButtonElement).click();
+    (document.querySelector('[data-testid="nav-passport"]') as HTMLButtonElement).click();
     await settle();
     expect(document.querySelector('[data-testid="passport"]')).not.toBeNull();
+
+    // The house's meters: the window in words, and the rules' verdict as the person types.
+    (document.querySelector('[data-testid="nav-meters"]') as HTMLButtonElement).click();
+    await settle();
+    const card = document.querySelector('[data-testid="meter-31"]')!;
+    expect(card.querySelector('[data-testid="meter-window"]')?.textContent).toContain('осталось 4 дня');
+    const field = card.querySelector<HTMLInputElement>('[data-testid="reading-t1"]')!;
+    field.value = '120';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 350));
+    await settle();
+    expect(card.querySelector('[data-testid="reading-verdict"]')?.textContent).toContain('меньше прошлого показания 123.5');
     unmount(app);
   });
 });

@@ -241,8 +241,7 @@ async fn a_queued_message_survives_a_wrong_server_and_a_moved_directory() -> Tes
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_script_lists_meters_and_submits_a_reading() -> TestResult {
-    let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00+03:00")?.to_utc();
-    let server = TestServer::start_with(Seed::Small, |c| c.clock = domkom_server::clock::Clock::pinned_at(at)).await?;
+    let server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
     let data = tempfile::tempdir()?;
     let domkom = cli(&server, data.path());
     domkom.login(Persona::Resident)?;

@@ -7,14 +7,9 @@ use std::time::Duration;
 use domkom_core::Client;
 use domkom_domain::id::DeviceId;
 use domkom_domain::wire::Reading;
-use domkom_server::clock::Clock;
 use domkom_server::store::changelog;
-use domkom_testkit::{ApiClient, Persona, Seed, TestClient, TestResult, TestServer};
+use domkom_testkit::{ApiClient, Persona, Seed, TestClient, TestResult, TestServer, clock_at as at};
 use serde_json::json;
-
-fn at(moment: &str) -> TestResult<Clock> {
-    Ok(Clock::pinned_at(chrono::DateTime::parse_from_rfc3339(moment)?.to_utc()))
-}
 
 /// A data directory on the small seed whose demo flat also has a meter past its
 /// verification and one not commissioned: (expired, uncommissioned).
@@ -256,8 +251,7 @@ async fn the_client_and_the_server_give_the_same_verdicts() -> TestResult {
 
 #[tokio::test]
 async fn a_reading_made_offline_is_delivered_once() -> TestResult {
-    let clock = at("2026-11-22T12:00:00+03:00")?;
-    let mut server = TestServer::start_with(Seed::Small, |c| c.clock = clock).await?;
+    let mut server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
     let client = TestClient::open(&server, Duration::from_secs(2)).await?;
     client.login_demo(Persona::Resident.key()).await?;
     client.sync(&|_, _| {}).await?;

@@ -5,14 +5,8 @@
 
 mod common;
 
-use common::{Answer, Persona, TestClient, TestResult, TestServer};
-use domkom_server::clock::Clock;
-use domkom_server::seed::Seed;
+use common::{Answer, Persona, TestClient, TestResult, TestServer, clock_at};
 use serde_json::{Value, json};
-
-fn pinned(at: &str) -> TestResult<Clock> {
-    Ok(Clock::pinned_at(chrono::DateTime::parse_from_rfc3339(at)?.to_utc()))
-}
 
 /// The resident's flat's meters.
 async fn meters(c: &TestClient) -> TestResult<Vec<Value>> {
@@ -39,8 +33,7 @@ async fn submit(c: &TestClient, device: i64, key: u32, body: Value) -> TestResul
 
 #[tokio::test]
 async fn a_pinned_clock_dates_every_answer() -> TestResult {
-    let clock = pinned("2026-11-22T12:00:00+03:00")?;
-    let server = TestServer::start_with(Seed::Small, |c| c.clock = clock).await?;
+    let server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
     for path in ["/healthz", "/v1/me", "/no/such/route"] {
         let a = server.anonymous().get(path).await?;
         let date = a.headers.get("date").and_then(|d| d.to_str().ok()).unwrap_or_default().to_owned();
@@ -51,8 +44,7 @@ async fn a_pinned_clock_dates_every_answer() -> TestResult {
 
 #[tokio::test]
 async fn a_reading_is_judged_by_the_rules_and_the_window() -> TestResult {
-    let clock = pinned("2026-11-22T12:00:00+03:00")?;
-    let mut server = TestServer::start_with(Seed::Small, |c| c.clock = clock).await?;
+    let mut server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
     let c = server.api(Persona::Resident).await?;
     let all = meters(&c).await?;
     let water = meter(&all, "cold_water", 1)?["id"].as_i64().ok_or("id")?;
@@ -106,11 +98,11 @@ async fn a_reading_is_judged_by_the_rules_and_the_window() -> TestResult {
     assert!(matches!(a.status, 403 | 404), "{:?}", a.body);
 
     // The window closes at the end of the 25th in Kazan, not in UTC.
-    let last_minute = pinned("2026-11-25T20:59:00Z")?;
+    let last_minute = clock_at("2026-11-25T20:59:00Z")?;
     server.restart_with(|c| c.clock = last_minute).await?;
     let a = submit(&c, power, 9, json!({"t1": "1", "t2": "1"})).await?;
     assert_eq!(a.code(), "reading_below_previous", "still inside the window: {:?}", a.body);
-    let closed = pinned("2026-11-25T21:00:00Z")?;
+    let closed = clock_at("2026-11-25T21:00:00Z")?;
     server.restart_with(|c| c.clock = closed).await?;
     let a = submit(&c, power, 10, json!({"t1": "1", "t2": "1"})).await?;
     assert_eq!((a.status, a.code()), (422, "reading_outside_window"), "{:?}", a.body);

@@ -20,7 +20,7 @@ pub use client::{TestClient, TestKeyring};
 pub use domkom_server::seed::Seed;
 pub use faults::{Fault, FaultProxy};
 pub use persona::Persona;
-pub use server::TestServer;
+pub use server::{TestServer, clock_at};
 
 /// What a test returns.
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;

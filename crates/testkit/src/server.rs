@@ -26,6 +26,13 @@ impl TestServer {
         TestServer::start_with(Seed::Small, |_| {}).await
     }
 
+    /// Starts a server on the small seed whose clock is pinned to `moment` (RFC 3339) and
+    /// runs on from there, so a reading window or a deadline is the same every run.
+    pub async fn start_at(moment: &str) -> TestResult<TestServer> {
+        let clock = clock_at(moment)?;
+        TestServer::start_with(Seed::Small, |c| c.clock = clock).await
+    }
+
     /// Starts a server with a seed, after `adjust` changed its settings (e.g. token lifetimes).
     pub async fn start_with(seed: Seed, adjust: impl FnOnce(&mut Config)) -> TestResult<TestServer> {
         let dir = tempfile::tempdir()?;
@@ -114,4 +121,9 @@ impl TestServer {
     pub fn anonymous(&self) -> ApiClient {
         ApiClient::new(&self.url, None)
     }
+}
+
+/// A backend clock pinned to `moment` (RFC 3339, e.g. `2026-11-22T12:00:00+03:00`).
+pub fn clock_at(moment: &str) -> TestResult<domkom_server::clock::Clock> {
+    Ok(domkom_server::clock::Clock::pinned_at(chrono::DateTime::parse_from_rfc3339(moment)?.to_utc()))
 }

@@ -4,6 +4,7 @@
 pub mod chats;
 pub mod houses;
 pub mod links;
+pub mod meters;
 pub mod search;
 pub mod session;
 pub mod sync;

@@ -2,4 +2,4 @@
 //! the demo personas, and a raw API caller. This names its parts as these tests call them.
 #![allow(unused_imports)]
 
-pub use domkom_testkit::{Answer, ApiClient as TestClient, Persona, TestResult, TestServer};
+pub use domkom_testkit::{Answer, ApiClient as TestClient, Persona, TestResult, TestServer, clock_at};

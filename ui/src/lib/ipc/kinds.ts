@@ -33,6 +33,17 @@ export const ERROR_CODES = [
   'no_such_chat',
   'no_such_outbox_item',
   'not_member',
+  'no_such_meter',
+  'reading_malformed',
+  'reading_too_many_digits',
+  'reading_below_previous',
+  'reading_zone_missing',
+  'reading_zone_forbidden',
+  'reading_outside_window',
+  'reading_verification_expired',
+  'reading_not_commissioned',
+  'reading_device_replaced',
+  'reading_needs_confirmation',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

@@ -7,10 +7,13 @@ import type { ChatOffer } from './ChatOffer';
 import type { ChatSummary } from './ChatSummary';
 import type { CommunityId } from './CommunityId';
 import type { DemoPerson } from './DemoPerson';
+import type { DeviceId } from './DeviceId';
 import type { House } from './House';
 import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
+import type { Meter } from './Meter';
 import type { PersonInfo } from './PersonInfo';
+import type { Reading } from './Reading';
 import type { SearchHit } from './SearchHit';
 import type { Status } from './Status';
 import type { Written } from './Written';
@@ -45,6 +48,14 @@ export const commands = {
   house: (houseId: HouseId) => call<House | null>('house', { houseId }),
   /** Opens an http(s) link in the system browser. */
   openLink: (url: string) => call<null>('open_link', { url }),
+  /** The meters of the person's flats, with their windows by the server's clock (from the cache). */
+  meters: () => call<Meter[]>('meters'),
+  /** A meter's readings, newest first (from the cache). */
+  meterReadings: (deviceId: DeviceId) => call<Reading[]>('meter_readings', { deviceId }),
+  /** Checks a reading by the rules without submitting it (the form's inline verdict). */
+  checkReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<null>('check_reading', { deviceId, t1, t2, t3, confirm }),
+  /** Submits a reading: checked first, then sent through the outbox (queued while offline). */
+  submitReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<Written>('submit_reading', { deviceId, t1, t2, t3, confirm }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */
