@@ -73,7 +73,13 @@ vi.mock('./lib/ipc', () => ({
     checkReading: async (_d: number, t1: string) => {
       if (Number(t1) < 123.5) {
         const { IpcError } = await import('./lib/ipc');
-        throw Object.assign(new IpcError('below'), { kind: 'invalid', code: 'reading_below_previous', params: { zone: '1', value: t1, previous: '123.5' } });
+        const params = { zone: '1', value: t1, previous: '123.5' };
+        // The mocked class keeps only the message: the fields are set as the shell's would be.
+        throw Object.assign(new IpcError('invalid', 'below', 'reading_below_previous', params), {
+          kind: 'invalid',
+          code: 'reading_below_previous',
+          params,
+        });
       }
       return null;
     },
