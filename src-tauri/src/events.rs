@@ -1,11 +1,12 @@
 //! Forwards the core's events to the UI as `domkom://event`, notifies of new messages in
-//! chats not in view, and keeps the unread count in the window title.
+//! chats not in view and of an open reading window, and keeps the unread count in the
+//! window title.
 
 use std::sync::Arc;
 
 use domkom_core::Client;
 use domkom_core::chat::NewMessage;
-use domkom_core::events::Event;
+use domkom_core::events::{Event, SyncStatus};
 use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
@@ -40,6 +41,11 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                     }
                     update_title(&app).await;
                 }
+                Event::Sync(SyncStatus::Live { .. }) => {
+                    if let Some(client) = client.upgrade() {
+                        remind(&app, &client).await;
+                    }
+                }
                 _ => {}
             }
         }
@@ -62,6 +68,19 @@ async fn notify(app: &tauri::AppHandle, client: &Client, m: &NewMessage) {
     };
     if let Err(e) = app.notification().builder().title(note.title).body(note.body).show() {
         tracing::info!(error = %e, "could not show a notification");
+    }
+}
+
+/// Tells the person, once a month, that the reading window is open and readings wait.
+async fn remind(app: &tauri::AppHandle, client: &Client) {
+    match client.meters().window_reminder().await {
+        Ok(Some(note)) => {
+            if let Err(e) = app.notification().builder().title(note.title).body(note.body).show() {
+                tracing::info!(error = %e, "could not show a notification");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::info!(error = %e, "could not decide on the meters reminder"),
     }
 }
 

@@ -184,6 +184,16 @@ impl Cache {
         })
     }
 
+    /// Records a reminder as shown; false when it had been shown already.
+    fn remember(&self, key: &str) -> Result<bool> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "INSERT INTO reminders (key, shown_at) VALUES (?1, datetime('now')) ON CONFLICT (key) DO NOTHING",
+                [key],
+            )? > 0)
+        })
+    }
+
     /// The ids of the meters of the person's flats.
     fn flat_meters(&self) -> Result<Vec<DeviceId>> {
         self.read(|c| {
@@ -238,6 +248,31 @@ impl Meters<'_> {
             Ok(out)
         })
         .await
+    }
+
+    /// The reminder to show when a reading window has opened and some meter of the person's
+    /// flats still waits for this month's reading: once per month, whatever the restarts.
+    pub async fn window_reminder(&self) -> Result<Option<crate::notify::Notification>> {
+        let due: Vec<Meter> = self
+            .list()
+            .await?
+            .into_iter()
+            .filter(|m| {
+                m.days_left.is_some()
+                    && !m.submitted_this_period
+                    && m.verification_days_left > 0
+                    && m.device.commissioned_on.is_some()
+                    && m.replaced_by.is_none()
+            })
+            .collect();
+        let Some(first) = due.first() else { return Ok(None) };
+        let key = format!("meters:{}", &first.today[..first.today.len().min(7)]);
+        let (to, count) = (first.window_to, due.len());
+        let fresh = blocking(&self.client.cache, move |c| c.remember(&key)).await?;
+        Ok(fresh.then(|| crate::notify::Notification {
+            title: "Приём показаний счётчиков открыт".to_owned(),
+            body: format!("До {to} числа передайте показания: ждут счётчиков — {count}."),
+        }))
     }
 
     /// A meter's readings, newest first (works offline).

@@ -260,6 +260,10 @@ async fn a_reading_made_offline_is_delivered_once() -> TestResult {
     assert_eq!((water.today.as_str(), water.days_left), ("2026-11-22", Some(4)), "by the server's clock");
     let device = water.device.id;
     let previous = october(&client, device).await?.t1;
+    // The window is open and nothing is in yet: one reminder this month, not two.
+    let reminder = client.meters().window_reminder().await?.ok_or("no reminder while the window is open")?;
+    assert!(reminder.body.contains("25"), "{reminder:?}");
+    assert_eq!(client.meters().window_reminder().await?, None, "shown once a month");
 
     server.stop().await?;
     // Offline, the rules still answer at once, and a refused reading is not queued.

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("001_cache", include_str!("../../migrations/001_cache.sql")),
     ("002_chat_settings", include_str!("../../migrations/002_chat_settings.sql")),
     ("003_server_clock", include_str!("../../migrations/003_server_clock.sql")),
+    ("004_reminders", include_str!("../../migrations/004_reminders.sql")),
 ];
 
 /// The name of the cache key in the secret store.
