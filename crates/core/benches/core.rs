@@ -5,7 +5,9 @@
 //! - search over 1,000,000 cached messages: p50 and p99;
 //! - the chat list plus the last 50 messages of a chat, read from the cache;
 //! - bytes written to disk while idle for 60 s with the push stream open;
-//! - peak memory of `domkom sync` during the 100,000-message sync.
+//! - peak memory of `domkom sync` during the 100,000-message sync;
+//! - the meters view's reads from the cache (every meter of the flat with 24 months of
+//!   readings), and a reading's local echo (checked by the rules and queued, offline).
 //!
 //! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
 
@@ -277,6 +279,53 @@ async fn bench_idle() -> R {
     Ok(())
 }
 
+async fn bench_meters() -> R {
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::new(dir.path(), Seed::Small);
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00+03:00")?.to_utc();
+    config.clock = domkom_server::clock::Clock::pinned_at(at);
+    let server = Server::start(config).await?;
+    let cdir = tempfile::tempdir()?;
+    let client = signed_in(&server.url(), cdir.path()).await?;
+    client.sync(&|_, _| {}).await?;
+    let mut view = Vec::new();
+    let mut months = 0;
+    for _ in 0..200 {
+        let t = Instant::now();
+        let meters = client.meters().list().await?;
+        for m in &meters {
+            months = months.max(client.meters().readings(m.device.id).await?.len());
+        }
+        view.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    view.sort_by(f64::total_cmp);
+    let meters = client.meters().list().await?;
+    let water = meters.iter().find(|m| m.device.zones == 1).ok_or("no one-zone meter")?;
+    let base: f64 = water.last.as_ref().ok_or("no reading")?.t1.parse()?;
+    server.stop().await?;
+    let mut echo = Vec::new();
+    for i in 0..50 {
+        let value = format!("{:.3}", base + 1.0 + f64::from(i) * 0.01);
+        let t = Instant::now();
+        let written = client.meters().submit(water.device.id, &value, None, None, false).await?;
+        echo.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(written.waiting.is_some(), "offline, the reading waits");
+    }
+    echo.sort_by(f64::total_cmp);
+    println!(
+        "meters view from the cache ({} meters, up to {months} readings each): p50 {:.2} ms, p99 {:.2} ms (goal < 100 ms)",
+        meters.len(),
+        percentile(&view, 0.5),
+        percentile(&view, 0.99)
+    );
+    println!(
+        "a reading's local echo (rules checked, queued, offline): p50 {:.2} ms, p99 {:.2} ms (goal < 50 ms)",
+        percentile(&echo, 0.5),
+        percentile(&echo, 0.99)
+    );
+    Ok(())
+}
+
 fn main() -> R {
     rlimit::increase_nofile_limit(8192)?;
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -290,6 +339,9 @@ fn main() -> R {
     }
     if wanted("idle") {
         rt.block_on(bench_idle())?;
+    }
+    if wanted("meters") {
+        rt.block_on(bench_meters())?;
     }
     Ok(())
 }
