@@ -1,6 +1,6 @@
 //! Outage notices and the limits residents may check them against.
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
@@ -42,48 +42,149 @@ pub const SERVICES: [(i64, &str); 7] = [
     (7, "solid_waste"),
 ];
 
-/// Limits on interruptions of one service (regulation 354, appendix 1).
+/// The stable name of a service code (`cold_water`…), if it is one.
+pub fn service_name(code: i64) -> Option<&'static str> {
+    SERVICES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+}
+
+/// How long a service may be interrupted (regulation 354, appendix 1): at once and in total
+/// in a calendar month. Data, not code: a region or a later regulation changes the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutageLimit {
-    /// Longest single interruption, minutes.
-    pub once_minutes: i64,
-    /// Longest total in a month, minutes.
-    pub month_minutes: i64,
+    /// The ГИС ЖКХ service code.
+    pub service: i64,
+    /// The longest single interruption allowed, in minutes.
+    pub once_minutes: Option<i64>,
+    /// The most allowed in total in a calendar month, in minutes.
+    pub month_minutes: Option<i64>,
+    /// The item of appendix 1 that sets it.
+    pub item: u32,
 }
 
-/// The federal limit for a service code, where one is set here.
+/// The limits of appendix 1 for every service it names. Where the appendix has several by
+/// circumstance, the one for the ordinary case is kept: cold and hot water and sewage 4 h at
+/// once (24 h for an accident on a dead-end main) and 8 h a month; electricity 2 h at once
+/// with two independent supplies, as an apartment block has; gas 4 h a month; heating 24 h a
+/// month and 16 h at once (the allowance while rooms stay at 12 °C or more; 8 h and 4 h at
+/// lower temperatures). The yearly preventive shutdown of hot water (up to 14 days) is not
+/// an interruption in this sense and is announced as such.
+pub const OUTAGE_LIMITS: &[OutageLimit] = &[
+    OutageLimit { service: 1, once_minutes: Some(4 * 60), month_minutes: Some(8 * 60), item: 1 },
+    OutageLimit { service: 2, once_minutes: Some(4 * 60), month_minutes: Some(8 * 60), item: 5 },
+    OutageLimit { service: 3, once_minutes: Some(4 * 60), month_minutes: Some(8 * 60), item: 8 },
+    OutageLimit { service: 4, once_minutes: Some(2 * 60), month_minutes: None, item: 9 },
+    OutageLimit { service: 5, once_minutes: Some(4 * 60), month_minutes: Some(4 * 60), item: 10 },
+    OutageLimit { service: 6, once_minutes: Some(16 * 60), month_minutes: Some(24 * 60), item: 15 },
+];
+
+/// The limit of a service, if appendix 1 sets one.
 pub fn limit_for(service: i64) -> Option<OutageLimit> {
-    match service {
-        1 => Some(OutageLimit { once_minutes: 4 * 60, month_minutes: 8 * 60 }),
-        _ => None,
+    OUTAGE_LIMITS.iter().copied().find(|l| l.service == service)
+}
+
+vocabulary! {
+    /// Which limit an outage broke.
+    pub enum LimitBreach {
+        /// Longer at once than allowed.
+        Once = "once",
+        /// With the month's earlier outages of the service, more than allowed in the month.
+        Month = "month",
     }
 }
 
-/// Which limit an outage breaks, if any.
+/// An outage broke a limit: which, by how much, and the rule, for the flag and what the
+/// resident may claim (a recalculation of the charge for the service).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Breach {
+    /// Once or in the month.
+    pub limit: LimitBreach,
+    /// The limit broken, in minutes.
+    pub allowed_minutes: i64,
+    /// The outage's length (once) or the month's total with it (month), in minutes.
+    pub actual_minutes: i64,
+    /// The month counted (`YYYY-MM`).
+    pub month: String,
+    /// The item of regulation 354, appendix 1.
+    pub item: u32,
+}
+
+/// One outage of a house for the limits: its service and its span in the house's time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitBreach {
-    /// This one interruption is longer than allowed at once.
-    Once,
-    /// Together with earlier ones this month it is longer than allowed in a month.
-    Month,
+pub struct OutageSpan {
+    /// The service code.
+    pub service: i64,
+    /// Start, house time.
+    pub start: NaiveDateTime,
+    /// End, house time.
+    pub end: NaiveDateTime,
+    /// Announced as the yearly preventive shutdown of hot water.
+    pub preventive: bool,
 }
 
-/// Checks one outage against the limit, given the minutes already off this month.
-pub fn check_outage(
-    service: i64,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    minutes_earlier_this_month: i64,
-) -> Option<LimitBreach> {
-    let limit = limit_for(service)?;
-    let minutes = (end - start).num_minutes();
-    if minutes > limit.once_minutes {
-        Some(LimitBreach::Once)
-    } else if minutes + minutes_earlier_this_month > limit.month_minutes {
-        Some(LimitBreach::Month)
-    } else {
-        None
+/// The longest yearly preventive shutdown of hot water, in minutes (14 days).
+pub const PREVENTIVE_HOT_WATER_MINUTES: i64 = 14 * 24 * 60;
+
+/// Judges a house's outages against the limits, in the order given (the flags of each
+/// outage, with every outage of the same service and month counted into the month's
+/// total). An outage across a month's end counts in each month for its part.
+pub fn judge_outages(outages: &[OutageSpan]) -> Vec<Option<Breach>> {
+    let mut order: Vec<usize> = (0..outages.len()).collect();
+    order.sort_by_key(|&i| (outages[i].start, i));
+    let mut totals: std::collections::HashMap<(i64, String), i64> = std::collections::HashMap::new();
+    let mut out = vec![None; outages.len()];
+    for i in order {
+        let o = outages[i];
+        let Some(limit) = limit_for(o.service) else { continue };
+        let minutes = (o.end - o.start).num_minutes().max(0);
+        // The yearly preventive shutdown of hot water is no interruption in the limits' sense.
+        if o.preventive && o.service == 2 && minutes <= PREVENTIVE_HOT_WATER_MINUTES {
+            continue;
+        }
+        let month = o.start.format("%Y-%m").to_string();
+        let mut breach = limit.once_minutes.filter(|&allowed| minutes > allowed).map(|allowed| Breach {
+            limit: LimitBreach::Once,
+            allowed_minutes: allowed,
+            actual_minutes: minutes,
+            month: month.clone(),
+            item: limit.item,
+        });
+        for (m, part) in split_by_month(o.start, o.end) {
+            let total = totals.entry((o.service, m.clone())).or_default();
+            *total += part;
+            if breach.is_none()
+                && let Some(allowed) = limit.month_minutes.filter(|&allowed| *total > allowed)
+            {
+                breach = Some(Breach {
+                    limit: LimitBreach::Month,
+                    allowed_minutes: allowed,
+                    actual_minutes: *total,
+                    month: m,
+                    item: limit.item,
+                });
+            }
+        }
+        out[i] = breach;
     }
+    out
+}
+
+/// The minutes of a span in each calendar month it touches.
+fn split_by_month(start: NaiveDateTime, end: NaiveDateTime) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    let mut from = start;
+    while from < end {
+        let next_month = from
+            .date()
+            .with_day(1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or(end);
+        let to = next_month.min(end);
+        out.push((from.format("%Y-%m").to_string(), (to - from).num_minutes()));
+        from = to;
+    }
+    out
 }
 
 // ---- Wire types ----
@@ -91,6 +192,7 @@ pub fn check_outage(
 /// An outage or information notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notice {
     /// Id.
     pub id: NoticeId,
@@ -116,6 +218,9 @@ pub struct Notice {
     pub created_at: String,
     /// How many houses it affects.
     pub house_count: i64,
+    /// The yearly preventive shutdown of hot water (up to 14 days): no breach of the limits.
+    #[serde(default)]
+    pub preventive: bool,
 }
 
 #[cfg(test)]
@@ -123,15 +228,57 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
-    fn h(hour: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 3, 3).and_then(|d| d.and_hms_opt(hour, 0, 0)).unwrap_or_default()
+    fn span(service: i64, from: NaiveDateTime, to: NaiveDateTime) -> OutageSpan {
+        OutageSpan { service, start: from, end: to, preventive: false }
+    }
+
+    fn at(day: u32, hour: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, day).and_then(|d| d.and_hms_opt(hour, 0, 0)).unwrap_or_default()
     }
 
     #[test]
-    fn cold_water_limits() {
-        assert_eq!(check_outage(1, h(9), h(13), 0), None);
-        assert_eq!(check_outage(1, h(9), h(14), 0), Some(LimitBreach::Once));
-        assert_eq!(check_outage(1, h(9), h(12), 6 * 60), Some(LimitBreach::Month));
-        assert_eq!(check_outage(2, h(0), h(23), 0), None);
+    fn each_service_has_its_limits() {
+        // At once: exactly the limit passes, a minute over breaks it.
+        for (service, hours) in [(1, 4), (2, 4), (3, 4), (4, 2), (5, 4), (6, 16)] {
+            let ok = judge_outages(&[span(service, at(3, 0), at(3, hours))]);
+            assert_eq!(ok, vec![None], "service {service}");
+            let over = judge_outages(&[span(service, at(3, 0), at(3, hours) + chrono::Duration::minutes(1))]);
+            assert_eq!(over[0].as_ref().map(|b| b.limit), Some(LimitBreach::Once), "service {service}");
+        }
+        assert_eq!(judge_outages(&[span(7, at(3, 0), at(5, 0))]), vec![None], "no limit for waste here");
+        // The yearly preventive shutdown of hot water: up to 14 days is no breach, and
+        // counts nothing into the month.
+        let preventive = OutageSpan { preventive: true, ..span(2, at(1, 8), at(8, 20)) };
+        assert_eq!(judge_outages(&[preventive, span(2, at(20, 9), at(20, 12))]), vec![None, None]);
+        let too_long = OutageSpan { preventive: true, ..span(2, at(1, 8), at(16, 20)) };
+        assert!(judge_outages(&[too_long])[0].is_some(), "more than 14 days is a breach");
+    }
+
+    #[test]
+    fn the_month_counts_every_outage_of_the_service() {
+        // Cold water: 3 h, 3 h, then 3 h: the third takes the month to 9 h of 8.
+        let outages = [
+            span(1, at(2, 9), at(2, 12)),
+            span(1, at(10, 9), at(10, 12)),
+            span(2, at(11, 9), at(11, 12)),
+            span(1, at(20, 9), at(20, 12)),
+        ];
+        let judged = judge_outages(&outages);
+        assert_eq!(judged[0], None);
+        assert_eq!(judged[1], None);
+        assert_eq!(judged[2], None, "another service has its own total");
+        let third = judged[3].as_ref().map(|b| (b.limit, b.allowed_minutes, b.actual_minutes));
+        assert_eq!(third, Some((LimitBreach::Month, 480, 540)));
+        // Heating: 24 h a month, counted even when no single one breaks the 16 h.
+        let heat = judge_outages(&[span(6, at(1, 0), at(1, 15)), span(6, at(9, 0), at(9, 10))]);
+        assert_eq!(heat[1].as_ref().map(|b| b.limit), Some(LimitBreach::Month));
+    }
+
+    #[test]
+    fn an_outage_across_the_month_end_counts_in_each_month() {
+        let end_of_march =
+            NaiveDate::from_ymd_opt(2026, 3, 31).and_then(|d| d.and_hms_opt(22, 0, 0)).unwrap_or_default();
+        let april = NaiveDate::from_ymd_opt(2026, 4, 1).and_then(|d| d.and_hms_opt(1, 0, 0)).unwrap_or_default();
+        assert_eq!(split_by_month(end_of_march, april), vec![("2026-03".into(), 120), ("2026-04".into(), 60)]);
     }
 }

@@ -22,6 +22,8 @@ struct Notice {
     author: Option<i64>,
     created: NaiveDateTime,
     houses: Vec<i64>,
+    /// The yearly preventive shutdown of hot water: announced, but no breach.
+    preventive: bool,
 }
 
 fn outage(
@@ -44,6 +46,15 @@ fn outage(
         author: None,
         created,
         houses,
+        preventive: false,
+    }
+}
+
+impl Notice {
+    /// Marks the yearly preventive shutdown of hot water.
+    fn preventive(mut self) -> Notice {
+        self.preventive = true;
+        self
     }
 }
 
@@ -59,6 +70,7 @@ fn info(title: &str, reason: &str, created: NaiveDateTime, houses: Vec<i64>) -> 
         author: None,
         created,
         houses,
+        preventive: false,
     }
 }
 
@@ -107,7 +119,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             (at(2026, 7, 12, 8, 0), at(2026, 7, 19, 20, 0)),
             at(2026, 7, 1, 10, 0),
             all_demo.clone(),
-        ),
+        )
+        .preventive(),
         outage(
             "pause",
             2,
@@ -116,13 +129,15 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             (at(2025, 7, 7, 8, 0), at(2025, 7, 14, 20, 0)),
             at(2025, 6, 25, 10, 0),
             all_demo.clone(),
-        ),
+        )
+        .preventive(),
         outage(
             "pause",
             1,
             "Отключение холодной воды",
             "Замена задвижки на дворовой сети",
-            (at(2026, 10, 5, 9, 0), at(2026, 10, 5, 12, 0)),
+            // Over the 4-hour limit: last month's outage the demo house may claim for.
+            (at(2026, 10, 5, 9, 0), at(2026, 10, 5, 15, 30)),
             at(2026, 10, 2, 14, 10),
             vec![1, 2],
         ),
@@ -315,8 +330,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     notices.retain(|n| !n.houses.is_empty());
     notices.sort_by_key(|n| n.created);
     let mut notice = tx.prepare_cached(
-        "INSERT INTO notices (id, kind, outage_type, service, title, reason, starts_at, ends_at, org_id, author_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO notices (id, kind, outage_type, service, title, reason, starts_at, ends_at, org_id, author_id, created_at, \
+         preventive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let mut link = tx.prepare_cached("INSERT INTO notice_houses (notice_id, house_id) VALUES (?1, ?2)")?;
     for (k, n) in notices.iter().enumerate() {
@@ -332,7 +347,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             n.span.map(|s| ts(s.1)),
             n.org.map(|o| o as i64 + 1),
             n.author,
-            ts(n.created)
+            ts(n.created),
+            n.preventive
         ])?;
         for h in &n.houses {
             link.execute(params![id, h])?;

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("005_feed_views", include_str!("../../../migrations/005_feed_views.sql")),
     ("006_deadline_rules", include_str!("../../../migrations/006_deadline_rules.sql")),
     ("007_reading_submissions", include_str!("../../../migrations/007_reading_submissions.sql")),
+    ("008_preventive_outages", include_str!("../../../migrations/008_preventive_outages.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,6 +1,7 @@
-//! Meter readings from the client: one table of cases, each judged both by the client's
-//! offline pre-check and by the server, which must agree on every boundary of every rule;
-//! and a reading queued offline that is delivered exactly once when the link is back.
+//! A resident's house services from the client. Meter readings: one table of cases, each
+//! judged both by the client's offline pre-check and by the server, which must agree on
+//! every boundary of every rule; a reading queued offline and delivered exactly once. Notices:
+//! now, to come and past by the server's clock, outages judged against the limits.
 
 use std::time::Duration;
 
@@ -286,5 +287,39 @@ async fn a_reading_made_offline_is_delivered_once() -> TestResult {
     assert_eq!(november[0]["t1"].as_str().map(|t| t.parse::<f64>().ok()), Some(value.parse::<f64>().ok()));
     let cached = client.meters().readings(device).await?;
     assert_eq!(cached[0].period, "2026-11", "and it is in the cache");
+    Ok(())
+}
+
+#[tokio::test]
+async fn notices_are_placed_in_time_and_judged_against_the_limits() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let client = TestClient::signed_in(&server, Persona::Resident).await?;
+    let house = client.houses().list().await?.first().map(|h| h.id).ok_or("no house")?;
+    let notices = client.notices().list(house).await?;
+    let find = |title: &str, start: &str| {
+        notices
+            .iter()
+            .find(|n| n.notice.title == title && n.notice.starts_at.as_deref().is_some_and(|s| s.starts_with(start)))
+            .ok_or(format!("no «{title}» from {start}: {notices:#?}"))
+    };
+    use domkom_core::notice::NoticeWhen;
+    use domkom_domain::notice::LimitBreach;
+    // Today, 9 hours without cold water: over the 4 hours allowed at once.
+    let now = find("Отключение холодной воды", "2026-11-24")?;
+    assert_eq!(now.when, NoticeWhen::Current);
+    let b = now.breach.as_ref().ok_or("today's outage is not flagged")?;
+    assert_eq!((b.limit, b.allowed_minutes, b.actual_minutes, b.item), (LimitBreach::Once, 240, 540, 1));
+    // Coming: 4 hours without electricity, where 2 are allowed.
+    let soon = find("Отключение электроэнергии", "2026-11-27")?;
+    assert_eq!(soon.when, NoticeWhen::Upcoming);
+    assert_eq!(soon.breach.as_ref().map(|b| (b.limit, b.allowed_minutes)), Some((LimitBreach::Once, 120)));
+    // Last month's cold-water outage broke the limit too; the summer's preventive hot-water
+    // shutdown did not.
+    let october = find("Отключение холодной воды", "2026-10-05")?;
+    assert_eq!((october.when, october.breach.as_ref().map(|b| b.actual_minutes)), (NoticeWhen::Past, Some(390)));
+    let summer = find("Плановое отключение горячей воды", "2026-07")?;
+    assert_eq!((summer.when, &summer.breach), (NoticeWhen::Past, &None));
+    // Going on now comes first.
+    assert_eq!(notices[0].when, NoticeWhen::Current);
     Ok(())
 }
