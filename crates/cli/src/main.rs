@@ -16,7 +16,7 @@ use domkom_core::cache::{Access, Opened};
 use domkom_core::chat::MessageState;
 use domkom_core::outbox::OutboxState;
 use domkom_core::{Client, CoreError, Options, Written};
-use domkom_domain::id::{DeviceId, MessageId};
+use domkom_domain::id::{DeviceId, HouseId, MessageId};
 
 /// Domkom from a terminal: your house chats, synced into an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -76,6 +76,12 @@ enum Command {
     },
     /// List the meters of your flats: last reading, the submission window, verification.
     Meters,
+    /// Show a house's notices (all your houses' without HOUSE): outages now, to come and
+    /// past, each judged against the limits of regulation 354.
+    Notices {
+        /// The house's id.
+        house: Option<i64>,
+    },
     /// Submit a meter reading (checked by the rules first, offline too; queued when offline).
     Reading {
         /// The meter's id (`domkom meters` lists them).
@@ -113,9 +119,12 @@ impl Command {
     /// set aside (only a command that syncs or writes may rebuild it).
     fn access(&self) -> Access {
         match self {
-            Command::Chats | Command::Chat { .. } | Command::Search { .. } | Command::Meters | Command::Status => {
-                Access::ReadOnly
-            }
+            Command::Chats
+            | Command::Chat { .. }
+            | Command::Search { .. }
+            | Command::Meters
+            | Command::Notices { .. }
+            | Command::Status => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
@@ -134,6 +143,38 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{out}")?;
     Ok(())
+}
+
+/// One notice as a line: when, what, the span, and a broken limit in words.
+fn notice_line(n: &domkom_core::notice::NoticeView) -> String {
+    use domkom_core::notice::NoticeWhen;
+    let when = match n.when {
+        NoticeWhen::Current => "NOW     ",
+        NoticeWhen::Upcoming => "COMING  ",
+        NoticeWhen::Past => "past    ",
+        NoticeWhen::Info => "info    ",
+    };
+    let short =
+        |t: &Option<String>| t.as_deref().map(|t| t.get(..16).unwrap_or(t).replace('T', " ")).unwrap_or_default();
+    let span = match (&n.notice.starts_at, &n.notice.ends_at) {
+        (Some(_), _) => format!(" {} – {} UTC", short(&n.notice.starts_at), short(&n.notice.ends_at)),
+        _ => String::new(),
+    };
+    let service = n.service.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+    let breach = n.breach.as_ref().map_or(String::new(), |b| {
+        let hours = |m: i64| format!("{:.1} h", m as f64 / 60.0);
+        let what = match b.limit {
+            domkom_domain::notice::LimitBreach::Once => "at once",
+            domkom_domain::notice::LimitBreach::Month => "in the month",
+        };
+        format!(
+            "\n         BREACH: {} {what}, {} allowed (regulation 354, appendix 1, item {}): you may claim a recalculation",
+            hours(b.actual_minutes),
+            hours(b.allowed_minutes),
+            b.item
+        )
+    });
+    format!("{when}{}{service}{span}{breach}", n.notice.title)
 }
 
 /// Says what became of a write: sent (exit 0), refused by the server (exit 5), or waiting
@@ -304,6 +345,17 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                     .collect::<Vec<_>>()
                     .join("\n")
             })?;
+        }
+        Command::Notices { house } => {
+            let houses = match house {
+                Some(id) => vec![HouseId(id)],
+                None => client.houses().list().await?.into_iter().map(|h| h.id).collect(),
+            };
+            let mut all = Vec::new();
+            for h in houses {
+                all.extend(client.notices().list(h).await?);
+            }
+            print(json, &all, |ns| ns.iter().map(notice_line).collect::<Vec<_>>().join("\n"))?;
         }
         Command::Reading { device, t1, t2, t3, confirm } => {
             let written =

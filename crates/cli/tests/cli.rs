@@ -240,7 +240,7 @@ async fn a_queued_message_survives_a_wrong_server_and_a_moved_directory() -> Tes
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_script_lists_meters_and_submits_a_reading() -> TestResult {
+async fn a_script_reads_meters_submits_a_reading_and_reads_notices() -> TestResult {
     let server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
     let data = tempfile::tempdir()?;
     let domkom = cli(&server, data.path());
@@ -275,5 +275,18 @@ async fn a_script_lists_meters_and_submits_a_reading() -> TestResult {
     // A bad meter id: a clear message and exit code 2.
     let out = domkom.run(&["reading", "999999", "1", "--json"])?;
     assert_eq!(out.status.code(), Some(2));
+
+    // Notices: the coming electricity outage is over its limit, and says so.
+    let notices = domkom.json(&["notices"])?;
+    let coming = notices
+        .as_array()
+        .and_then(|ns| ns.iter().find(|n| n["when"] == "upcoming" && n["service"] == "electricity"))
+        .ok_or("the coming electricity outage")?;
+    assert_eq!(coming["breach"]["limit"], "once");
+    let text = String::from_utf8(domkom.run(&["notices"])?.stdout)?;
+    assert!(
+        text.contains("COMING  Отключение электроэнергии") && text.contains("BREACH: 4.0 h at once, 2.0 h allowed"),
+        "{text}"
+    );
     Ok(())
 }
