@@ -268,6 +268,16 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.wait_for(&format!("[data-testid={card}] [data-testid=meter-chart]"), SHORT).await?;
     app.screenshot("14-meters-accepted").await?;
 
+    // Notices: today's cold-water outage is longer than the 4 hours allowed, and says so.
+    let nav = app.wait_for("[data-testid=nav-notices]", SHORT).await?;
+    app.click(&nav).await?;
+    let flag = app.wait_for("[data-testid=notices] [data-when=current] [data-testid=notice-breach]", SHORT).await?;
+    let said = app.text(&flag).await?;
+    if !said.contains("при норме 4 ч") || !said.contains("перерасчёта") {
+        return fail(format!("the breach is not said in words: {said}"));
+    }
+    app.screenshot("15-notices").await?;
+
     // Tatar and English: the UI's strings change.
     let russian = page_text(&app).await?;
     choose_language(&app, "tt").await?;

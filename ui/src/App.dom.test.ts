@@ -70,6 +70,18 @@ vi.mock('./lib/ipc', () => ({
         verification_expires: '2028-01-10', verification_days_left: 779, replaced_by: null,
       },
     ],
+    notices: async () => [
+      {
+        notice: {
+          id: 41, house_id: 5, kind: 'outage', outage_type: 'pause', service: 4, title: 'Отключение электроэнергии', reason: 'Ремонт кабельной линии',
+          starts_at: '2026-11-27T07:00:00Z', ends_at: '2026-11-27T11:00:00Z', org_id: 1, created_at: '2026-11-22T08:00:00Z', house_count: 1, preventive: false,
+        },
+        service: 'electricity',
+        timezone: 'Europe/Moscow',
+        when: 'upcoming',
+        breach: { limit: 'once', allowed_minutes: 120, actual_minutes: 240, month: '2026-11', item: 9 },
+      },
+    ],
     checkReading: async (_d: number, t1: string) => {
       if (Number(t1) < 123.5) {
         const { IpcError } = await import('./lib/ipc');
@@ -154,6 +166,14 @@ describe('App', () => {
     await new Promise((r) => setTimeout(r, 350));
     await settle();
     expect(card.querySelector('[data-testid="reading-verdict"]')?.textContent).toContain('меньше прошлого показания 123.5');
+
+    // The house's notices: a coming outage over its limit is flagged with what to claim.
+    (document.querySelector('[data-testid="nav-notices"]') as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    const flag = document.querySelector('[data-testid="notice-41"] [data-testid="notice-breach"]');
+    expect(flag?.textContent).toContain('4 ч подряд при норме 2 ч');
+    expect(flag?.textContent).toContain('перерасчёта');
     unmount(app);
   });
 });

@@ -92,6 +92,8 @@ pub struct NoticeView {
     pub notice: wire::Notice,
     /// The outage's service by name (`cold_water`…).
     pub service: Option<String>,
+    /// The house's time zone, in which its times are shown (IANA name).
+    pub timezone: String,
     /// Going on now, to come, or over, by the server's clock.
     pub when: NoticeWhen,
     /// The limit of regulation 354 it broke, if any, counted with the month's other outages
@@ -155,6 +157,7 @@ impl Notices<'_> {
                     };
                     NoticeView {
                         service: notice.service.and_then(service_name).map(str::to_owned),
+                        timezone: timezone.clone(),
                         when,
                         breach,
                         notice,

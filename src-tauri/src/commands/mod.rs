@@ -5,6 +5,7 @@ pub mod chats;
 pub mod houses;
 pub mod links;
 pub mod meters;
+pub mod notices;
 pub mod search;
 pub mod session;
 pub mod sync;

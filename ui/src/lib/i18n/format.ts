@@ -43,10 +43,9 @@ export function formatTime(locale: string, iso: string): string {
 }
 
 /** A short date and time, for search results and the chat list. */
-export function formatDateTime(locale: string, iso: string): string {
-  return dateFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
-    new Date(iso),
-  );
+export function formatDateTime(locale: string, iso: string, timeZone?: string): string {
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+  return dateFormat(locale, timeZone ? { ...options, timeZone } : options).format(new Date(iso));
 }
 
 /** A date without time: "1 марта 2015 г.". */

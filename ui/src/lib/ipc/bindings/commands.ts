@@ -12,6 +12,7 @@ import type { House } from './House';
 import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
+import type { NoticeView } from './NoticeView';
 import type { PersonInfo } from './PersonInfo';
 import type { Reading } from './Reading';
 import type { SearchHit } from './SearchHit';
@@ -56,6 +57,8 @@ export const commands = {
   checkReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<null>('check_reading', { deviceId, t1, t2, t3, confirm }),
   /** Submits a reading: checked first, then sent through the outbox (queued while offline). */
   submitReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<Written>('submit_reading', { deviceId, t1, t2, t3, confirm }),
+  /** A house's notices from the cache: now, coming, then past; outages flagged past a limit. */
+  notices: (houseId: HouseId) => call<NoticeView[]>('notices', { houseId }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */
