@@ -446,15 +446,15 @@ pub struct SubmitReading {
     )]
     pub client_key: String,
     /// Zone T1 (or the only zone): up to 15 digits, a point or comma, up to 7 decimals.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
     pub t1: String,
     /// Zone T2, for two- and three-zone meters only.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
     pub t2: Option<String>,
     /// Zone T3, for three-zone meters only.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
     pub t3: Option<String>,
     /// The person confirms a use far above the meter's usual (rule 6).
     #[serde(default)]
