@@ -40,6 +40,11 @@ const HEAT: [i64; 4] = [234_377, 262_498, 266_960, 293_389];
 const EL_DAY: [i64; 4] = [594, 663, 674, 742];
 const EL_NIGHT: [i64; 4] = [308, 344, 350, 385];
 const WASTE: [i64; 4] = [11_387, 12_753, 12_970, 14_254];
+/// Consumption norms of Tatarstan, thousandths of m³ a person a month.
+const COLD_NORM_MILLI: i64 = 4_420;
+const HOT_NORM_MILLI: i64 = 2_870;
+/// Periods in a row billed by the average before the norm applies (regulation 354, item 60).
+const AVERAGE_PERIODS: usize = 3;
 /// Heat to warm a cubic metre of hot water, thousandths of a Gcal.
 const HOT_HEAT_MILLI: i64 = 60;
 
@@ -202,10 +207,14 @@ fn flat_meters(
 ) -> anyhow::Result<Vec<Series>> {
     let h = &plan.houses[flat.house];
     let persons = flat.registered.max(1);
-    // Two months without a reading, never adjacent and not at the edges.
+    // Two months without a reading, never adjacent and not at the edges; the chair's flat
+    // also missed its water readings from January to April 2026, so its April is on the norm.
     let first_gap = rng.random_range(3..11);
     let second_gap = rng.random_range(13..22);
-    let missing = |k: usize| k == first_gap || k == second_gap;
+    let long_gap = flat.key == "chair";
+    let missing_for = |resource: &str, k: usize| {
+        k == first_gap || k == second_gap || (long_gap && resource != "electricity" && (14..=17).contains(&k))
+    };
     let water_installed = date_between(rng, date(2021, 2, 1), date(2022, 10, 31));
     let power_installed = date_between(rng, date(2019, 3, 1), date(2020, 12, 20));
     let kinds: [(&str, &[&str], NaiveDate, i64, usize); 3] = [
@@ -215,6 +224,7 @@ fn flat_meters(
     ];
     let mut out = Vec::new();
     for (resource, models, installed, years, zones) in kinds {
+        let missing = |k: usize| missing_for(resource, k);
         let id = *next;
         *next += 1;
         let serial = if resource == "electricity" {
@@ -271,40 +281,56 @@ fn flat_meters(
             let source = if resource == "electricity" && rng.random_bool(0.3) { "remote" } else { "resident" };
             st.reading.execute(params![id, period(y, m), day(taken), t1, t2, source, ts(entered)])?;
         }
-        let billed = bill_volumes(start, &values, zones, &missing, resource == "electricity");
+        let norm = match resource {
+            "cold_water" => persons * COLD_NORM_MILLI,
+            "hot_water" => persons * HOT_NORM_MILLI,
+            _ => 0,
+        };
+        let billed = bill_volumes(start, &values, zones, &missing, resource == "electricity", norm);
         out.push(Series { serial, resource, zones, values, billed });
     }
     Ok(out)
 }
 
-/// Volumes billed from a meter: by the meter when read; by the average of the last (up to)
-/// six billed months when not, taken back from the next reading (regulation 354, items 59–60).
+/// Volumes billed from a meter (regulation 354, items 59–61): by the meter when read; when
+/// not, by the average of the last (up to) six metered months for up to three periods in a
+/// row, then by the norm. What was charged without a reading is taken back from the next
+/// reading's consumption, carried on if that is smaller.
 fn bill_volumes(
     start: [i64; 2],
     values: &[[i64; 2]],
     zones: usize,
     missing: &dyn Fn(usize) -> bool,
     tenths: bool,
+    norm: i64,
 ) -> Vec<[Volume; 2]> {
     let mut out = Vec::with_capacity(values.len());
     let mut last = start;
     let mut charged = [0i64; 2];
+    let mut unread = 0;
     let mut history: [Vec<i64>; 2] = [Vec::new(), Vec::new()];
     for (k, value) in values.iter().enumerate() {
         let mut row = [Volume { milli: 0, method: "none" }; 2];
+        let months_since_read = unread + 1;
+        unread = if missing(k) { unread + 1 } else { 0 };
         for z in 0..zones {
-            row[z] = if missing(k) {
+            row[z] = if unread == 0 {
+                let used = value[z] - last[z];
+                let v = (used - charged[z]).max(0);
+                charged[z] = (charged[z] - used).max(0);
+                last[z] = value[z];
+                let monthly = used / months_since_read as i64;
+                history[z].extend(std::iter::repeat_n(monthly, months_since_read));
+                Volume { milli: v, method: "meter" }
+            } else if unread <= AVERAGE_PERIODS || norm == 0 {
                 let recent = &history[z][history[z].len().saturating_sub(6)..];
                 let avg = recent.iter().sum::<i64>() / recent.len().max(1) as i64;
                 let avg = if tenths { avg / 100 * 100 } else { avg };
                 charged[z] += avg;
                 Volume { milli: avg, method: "average" }
             } else {
-                let v = (value[z] - last[z] - charged[z]).max(0);
-                last[z] = value[z];
-                charged[z] = 0;
-                history[z].push(v);
-                Volume { milli: v, method: "meter" }
+                charged[z] += norm;
+                Volume { milli: norm, method: "norm" }
             };
         }
         out.push(row);
@@ -383,9 +409,13 @@ fn flat_bills(
         let power_common = Volume { milli: flat.total_area * 90_000 / 100_000 / 100 * 100, method: "norm" };
         let c = cold.billed[k][0];
         let w = hot.billed[k][0];
+        // Sewage is the water that came in, by the least exact of the two methods.
         let sewage = Volume {
             milli: c.milli + w.milli,
-            method: if c.method == "meter" && w.method == "meter" { "meter" } else { "average" },
+            method: ["norm", "average", "meter"]
+                .into_iter()
+                .find(|m| c.method == *m || w.method == *m)
+                .unwrap_or("none"),
         };
         let persons = Volume { milli: flat.registered * 1000, method: "norm" };
         let mut lines = vec![

@@ -246,6 +246,8 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
     assert!(one::<i64>(c, "SELECT count(*) FROM messages WHERE community_id = ?1", [demo_chat])? >= 200);
     assert!(one::<i64>(c, "SELECT count(*) FROM bill_recalculations", [])? >= 10);
 
+    bills_follow_the_readings(c)?;
+
     // Accrued = rate × (individual + common volume), exactly, on every line.
     let mut st = c.prepare("SELECT volume, common_volume, rate, accrued FROM bill_lines")?;
     let lines = st.query_map([], |r| {
@@ -271,6 +273,86 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
         seen.insert(kind);
     }
     assert_eq!(seen.len(), ChangeKind::ALL.len(), "kinds seen: {seen:?}");
+    Ok(())
+}
+
+/// Each bill's debt is the previous bill's total; each metered line's method is the one its
+/// readings call for (meter when read, the average for up to three periods without, then the
+/// norm); and what was billed between two readings is what the meter counted between them.
+fn bills_follow_the_readings(c: &Connection) -> anyhow::Result<()> {
+    let mut st = c.prepare("SELECT account_id, debt, total FROM bills ORDER BY account_id, period")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
+    let mut previous: Option<(i64, i64)> = None;
+    for row in rows {
+        let (account, debt, total) = row?;
+        let expected = previous.filter(|p| p.0 == account).map_or(0, |p| p.1);
+        assert_eq!(debt, expected, "account {account}: the debt carried is the previous bill's total");
+        previous = Some((account, total));
+    }
+
+    let lines = [
+        ("cold_water", "Холодное водоснабжение", "t1"),
+        ("hot_water", "Горячее водоснабжение", "t1"),
+        ("electricity", "Электроэнергия (день, Т1)", "t1"),
+        ("electricity", "Электроэнергия (ночь, Т2)", "t2"),
+    ];
+    let mut methods = std::collections::BTreeMap::<String, usize>::new();
+    let mut st = c.prepare(
+        "SELECT d.id, a.id FROM devices d JOIN accounts a ON a.premises_id = d.premises_id \
+         WHERE d.resource = ?1 ORDER BY d.id",
+    )?;
+    for (resource, service, zone) in lines {
+        let devices: Vec<(i64, i64)> =
+            st.query_map([resource], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        assert!(!devices.is_empty(), "{resource}");
+        for (device, account) in devices {
+            let mut q = c.prepare(&format!(
+                "SELECT b.period, l.volume, l.volume_method, \
+                 (SELECT r.{zone} FROM readings r WHERE r.device_id = ?1 AND r.period = b.period) \
+                 FROM bills b JOIN bill_lines l ON l.bill_id = b.id \
+                 WHERE b.account_id = ?2 AND l.service = ?3 ORDER BY b.period"
+            ))?;
+            let months: Vec<(String, String, String, Option<String>)> = q
+                .query_map(rusqlite::params![device, account, service], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut unread = 0;
+            let mut since_first: Option<(i64, i64)> = None; // (first reading, billed since)
+            let mut last_read = None;
+            let mut billed_at_last_read = 0;
+            for (period, volume, method, reading) in &months {
+                unread = if reading.is_some() { 0 } else { unread + 1 };
+                let expected = match unread {
+                    0 => "meter",
+                    1..=3 => "average",
+                    _ if resource == "electricity" => "average",
+                    _ => "norm",
+                };
+                assert_eq!(method, expected, "device {device}, {period}: {unread} periods unread");
+                *methods.entry(method.clone()).or_default() += 1;
+                if let Some((_, billed)) = since_first.as_mut() {
+                    *billed += milli(volume)?;
+                }
+                if let Some(r) = reading {
+                    let r = milli(r)?;
+                    match since_first {
+                        None => since_first = Some((r, 0)),
+                        Some((_, billed)) => {
+                            last_read = Some(r);
+                            billed_at_last_read = billed;
+                        }
+                    }
+                }
+            }
+            if let (Some((first, _)), Some(last)) = (since_first, last_read) {
+                assert_eq!(billed_at_last_read, last - first, "device {device}: billed against counted");
+            }
+        }
+    }
+    for method in ["meter", "average", "norm"] {
+        assert!(methods.get(method).copied().unwrap_or(0) > 0, "no line billed by {method}: {methods:?}");
+    }
     Ok(())
 }
 
