@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use crate::auth::{DemoPerson, Me, PersonInfo, TokenResponse};
-pub use crate::bill::{Account, Bill, BillReading, ChargeLine, Instalment, Recalculation, VolumeMethod};
+pub use crate::bill::{
+    Account, Bill, BillReading, ChargeLine, Instalment, Norm, Payer, Recalculation, Reference, Tariff, VolumeMethod,
+};
 pub use crate::chat::{
     AdminStatus, Author, ChatOffer, Community, CommunityKind, EditMessage, Membership, Message, MessagesPage,
     SendMessage,

@@ -290,6 +290,13 @@ fn bills_follow_the_readings(c: &Connection) -> anyhow::Result<()> {
         previous = Some((account, total));
     }
 
+    let mut st = c.prepare("SELECT payload FROM changes WHERE kind = 'bill'")?;
+    let bills = st.query_map([], |r| r.get::<_, String>(0))?;
+    for payload in bills {
+        let bill: wire::Bill = serde_json::from_str(&payload?)?;
+        assert_eq!(bill.discrepancies(), vec![], "bill {} of {}", bill.id, bill.period);
+    }
+
     let lines = [
         ("cold_water", "Холодное водоснабжение", "t1"),
         ("hot_water", "Горячее водоснабжение", "t1"),
