@@ -5,6 +5,8 @@
 //! another server); 3 not signed in; 4 server unreachable (a message sent then waits in the
 //! outbox); 5 refused by the server; 6 keyring missing or locked; 7 cache unusable.
 
+mod bills;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -82,6 +84,17 @@ enum Command {
         /// The house's id.
         house: Option<i64>,
     },
+    /// Show your bills (ЕПД): each month's total and its change, or one month's whole bill.
+    Bills {
+        /// The account's id or number (all your accounts without it).
+        account: Option<String>,
+        /// One month, `YYYY-MM`: the bill's six sections (with --csv, its charge lines).
+        #[arg(long)]
+        period: Option<String>,
+        /// Print CSV instead of text (amounts in roubles).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
     /// Submit a meter reading (checked by the rules first, offline too; queued when offline).
     Reading {
         /// The meter's id (`domkom meters` lists them).
@@ -124,6 +137,7 @@ impl Command {
             | Command::Search { .. }
             | Command::Meters
             | Command::Notices { .. }
+            | Command::Bills { .. }
             | Command::Status => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
@@ -356,6 +370,45 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                 all.extend(client.notices().list(h).await?);
             }
             print(json, &all, |ns| ns.iter().map(notice_line).collect::<Vec<_>>().join("\n"))?;
+        }
+        Command::Bills { account, period, csv } => {
+            if let Some(p) = &period {
+                bills::check_period(p)?;
+            }
+            let format = if csv {
+                bills::Format::Csv
+            } else if json {
+                bills::Format::Json
+            } else {
+                bills::Format::Text
+            };
+            let mut all = Vec::new();
+            for account in bills::pick(client.bills().accounts(None).await?, account.as_deref())? {
+                let list = match &period {
+                    Some(p) => client.bills().one(account.id, p.clone()).await?.into_iter().collect(),
+                    None => client.bills().list(account.id).await?,
+                };
+                all.push(bills::AccountBills { account, bills: list });
+            }
+            if let Some(p) = period.as_deref().filter(|_| all.iter().all(|a| a.bills.is_empty())) {
+                return Err(CoreError::invalid(
+                    "no_bill_for_period",
+                    &[("period", p.to_owned())],
+                    format!("no bill for {p} in the cache: `domkom bills` lists the months held (sync first)"),
+                ));
+            }
+            let text = match (format, &period) {
+                (bills::Format::Csv, _) => bills::csv(&all, period.is_some())?,
+                (bills::Format::Json, _) => {
+                    serde_json::to_string_pretty(&all).map_err(|e| CoreError::io(format!("cannot write JSON: {e}")))?
+                }
+                (bills::Format::Text, Some(_)) => {
+                    all.iter().flat_map(|a| a.bills.iter().map(bills::bill_text)).collect::<Vec<_>>().join("\n\n")
+                }
+                (bills::Format::Text, None) => bills::list_text(&all),
+            };
+            let mut stdout = std::io::stdout().lock();
+            write!(stdout, "{}", if text.ends_with('\n') { text } else { text + "\n" })?;
         }
         Command::Reading { device, t1, t2, t3, confirm } => {
             let written =

@@ -290,3 +290,66 @@ async fn a_script_reads_meters_submits_a_reading_and_reads_notices() -> TestResu
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_reads_bills_by_month_as_text_json_and_csv() -> TestResult {
+    let server = TestServer::start_at("2026-11-22T12:00:00+03:00").await?;
+    let data = tempfile::tempdir()?;
+    let domkom = cli(&server, data.path());
+    domkom.login(Persona::Resident)?;
+    domkom.json(&["sync"])?;
+
+    // The months, newest first, each with its change from the month before.
+    let all = domkom.json(&["bills"])?;
+    let account = &all[0];
+    let bills = account["bills"].as_array().ok_or("bills")?;
+    assert_eq!(bills.len(), 24);
+    assert_eq!((&bills[0]["bill"]["period"], &bills[23]["bill"]["period"]), (&"2026-10".into(), &"2024-11".into()));
+    let total = |i: usize| bills[i]["bill"]["total"].as_i64().unwrap_or_default();
+    assert_eq!(bills[0]["change"].as_i64(), Some(total(0) - total(1)));
+    assert!(bills[23]["change"].is_null());
+    assert!(bills.iter().all(|b| b["adds_up"] == true));
+    let number = account["account"]["number"].as_str().ok_or("number")?.to_owned();
+
+    // One month's bill, its six sections in order, in text.
+    let text = String::from_utf8(domkom.run(&["bills", &number, "--period", "2026-10"])?.stdout)?;
+    let sections = [
+        "1. Payer",
+        "2. Meter readings",
+        "3. Charges",
+        "TOTAL PAYABLE",
+        "4. Reference",
+        "5. Instalments",
+        "6. Recalculations",
+    ];
+    let at: Vec<usize> = sections.iter().map(|s| text.find(s).unwrap_or(usize::MAX)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "sections out of order or missing:\n{text}");
+
+    // CSV of that month's lines: its payable column adds up to the bill's charges.
+    let out = domkom.run(&["bills", &number, "--period", "2026-10", "--csv"])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let mut kopecks = 0i64;
+    let mut services = Vec::new();
+    for row in rows.records() {
+        let row = row?;
+        services.push(row[2].to_owned());
+        kopecks += domkom_domain::Kopecks::parse_roubles(&row[12])?.0;
+    }
+    assert!(services.iter().any(|s| s == "Электроэнергия (день, Т1)"), "{services:?}");
+    assert_eq!(Some(kopecks), bills[0]["charges"].as_i64());
+    let months = String::from_utf8(domkom.run(&["bills", "--csv"])?.stdout)?;
+    assert_eq!(months.lines().count(), 25, "a header and 24 months:\n{months}");
+
+    // Wrong input says what was wrong, exit 2.
+    let wrong: [&[&str]; 2] = [&["bills", "--period", "2026-13"], &["bills", "000", "--period", "2026-10"]];
+    for args in wrong {
+        let out = domkom.run(args)?;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr)?;
+        assert!(err.contains("YYYY-MM") || err.contains("no account 000"), "{err}");
+    }
+    let out = domkom.run(&["bills", "--period", "2020-01"])?;
+    assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}

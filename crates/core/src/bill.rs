@@ -1,7 +1,11 @@
-//! Personal accounts and their bills (ЕПД) in the cache.
+//! Personal accounts and their bills (ЕПД) in the cache; and the bills as the person reads
+//! them (`client.bills()`): each with its change from the month before and whether all its
+//! figures follow from each other.
 
 use rusqlite::Transaction;
+use serde::Serialize;
 
+use domkom_domain::Kopecks;
 use domkom_domain::id::*;
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
@@ -9,6 +13,7 @@ use crate::cache::Cache;
 use crate::error::Result;
 use crate::events::Event;
 use crate::feed::{Applied, decode, delete_row, upsert_row};
+use crate::sync::blocking;
 
 /// Stores an account or bill change.
 pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> {
@@ -64,5 +69,74 @@ impl Cache {
         self.read(|c| {
             crate::cache::payloads(c, "SELECT payload FROM bills WHERE account_id = ?1 ORDER BY period DESC", [account])
         })
+    }
+
+    /// An account's cached bill of one period (`YYYY-MM`) and the one before it.
+    fn bill_and_previous(&self, account: AccountId, period: &str) -> Result<Vec<wire::Bill>> {
+        self.read(|c| {
+            crate::cache::payloads(
+                c,
+                "SELECT payload FROM bills WHERE account_id = ?1 AND period <= ?2 ORDER BY period DESC LIMIT 2",
+                rusqlite::params![account, period],
+            )
+        })
+    }
+}
+
+/// A bill as the bills view and `domkom bills` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BillView {
+    /// The bill, all six sections.
+    pub bill: wire::Bill,
+    /// Section 3's charges for the period: the sum of the lines' payable amounts.
+    pub charges: Kopecks,
+    /// The total payable less the previous month's; none for the first bill held.
+    pub change: Option<Kopecks>,
+    /// Whether every figure follows from the others (lines, recalculations, total).
+    pub adds_up: bool,
+}
+
+impl BillView {
+    fn of(bill: wire::Bill, previous: Option<&wire::Bill>) -> BillView {
+        BillView {
+            charges: bill.charges_payable(),
+            change: previous.map(|p| bill.total - p.total),
+            adds_up: bill.discrepancies().is_empty(),
+            bill,
+        }
+    }
+}
+
+/// The person's accounts and their bills, read from the cache (so offline too).
+pub struct Bills<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// The person's accounts and bills.
+    pub fn bills(&self) -> Bills<'_> {
+        Bills { client: self }
+    }
+}
+
+impl Bills<'_> {
+    /// The person's accounts, all or those in one house.
+    pub async fn accounts(&self, house: Option<HouseId>) -> Result<Vec<wire::Account>> {
+        let all = blocking(&self.client.cache, Cache::accounts).await?;
+        Ok(all.into_iter().filter(|a| house.is_none_or(|h| a.house_id == h)).collect())
+    }
+
+    /// An account's bills, newest first, each with its change from the month before.
+    pub async fn list(&self, account: AccountId) -> Result<Vec<BillView>> {
+        let bills = blocking(&self.client.cache, move |c| c.bills(account)).await?;
+        Ok(bills.iter().enumerate().map(|(i, b)| BillView::of(b.clone(), bills.get(i + 1))).collect())
+    }
+
+    /// An account's bill of one period (`YYYY-MM`), if the cache holds it.
+    pub async fn one(&self, account: AccountId, period: String) -> Result<Option<BillView>> {
+        let wanted = period.clone();
+        let two = blocking(&self.client.cache, move |c| c.bill_and_previous(account, &period)).await?;
+        Ok(two.first().filter(|b| b.period == wanted).map(|b| BillView::of(b.clone(), two.get(1))))
     }
 }

@@ -81,6 +81,10 @@ pub struct ChargeLine {
     pub factor: String,
     /// Payable, kopecks.
     pub payable: Kopecks,
+    /// Periods in a row, this one included, that the meter went unread: the average applies
+    /// for up to three of them, then the norm. 0 when read, or when there is no meter.
+    #[serde(default)]
+    pub unread_periods: u32,
 }
 
 /// An instalment (ЕПД section 5).
@@ -288,6 +292,7 @@ mod tests {
             discount: Kopecks(0),
             factor: "1".into(),
             payable: Kopecks(accrued + recalculation),
+            unread_periods: 0,
         }
     }
 

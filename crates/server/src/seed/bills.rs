@@ -89,6 +89,8 @@ fn heating_coef(m: u32) -> i64 {
 struct Volume {
     milli: i64,
     method: &'static str,
+    /// Periods in a row without a reading, this one included.
+    unread: usize,
 }
 
 /// A meter's consumption history and what was billed from it.
@@ -129,8 +131,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
         )?,
         line: tx.prepare_cached(
             "INSERT INTO bill_lines (bill_id, service, unit, volume, volume_method, common_volume, common_method, \
-             rate, accrued, recalculation, discount, factor, payable) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '1', ?12)",
+             rate, accrued, recalculation, discount, factor, payable, unread_periods) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '1', ?12, ?13)",
         )?,
         instalment: tx.prepare_cached(
             "INSERT INTO bill_instalments (bill_id, service, amount, interest, remaining) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -310,7 +312,7 @@ fn bill_volumes(
     let mut unread = 0;
     let mut history: [Vec<i64>; 2] = [Vec::new(), Vec::new()];
     for (k, value) in values.iter().enumerate() {
-        let mut row = [Volume { milli: 0, method: "none" }; 2];
+        let mut row = [Volume { milli: 0, method: "none", unread: 0 }; 2];
         let months_since_read = unread + 1;
         unread = if missing(k) { unread + 1 } else { 0 };
         for z in 0..zones {
@@ -321,16 +323,16 @@ fn bill_volumes(
                 last[z] = value[z];
                 let monthly = used / months_since_read as i64;
                 history[z].extend(std::iter::repeat_n(monthly, months_since_read));
-                Volume { milli: v, method: "meter" }
+                Volume { milli: v, method: "meter", unread: 0 }
             } else if unread <= AVERAGE_PERIODS || norm == 0 {
                 let recent = &history[z][history[z].len().saturating_sub(6)..];
                 let avg = recent.iter().sum::<i64>() / recent.len().max(1) as i64;
                 let avg = if tenths { avg / 100 * 100 } else { avg };
                 charged[z] += avg;
-                Volume { milli: avg, method: "average" }
+                Volume { milli: avg, method: "average", unread }
             } else {
                 charged[z] += norm;
-                Volume { milli: norm, method: "norm" }
+                Volume { milli: norm, method: "norm", unread }
             };
         }
         out.push(row);
@@ -346,6 +348,7 @@ struct Line {
     method: &'static str,
     common: String,
     common_method: &'static str,
+    unread: usize,
     rate: i64,
     accrued: i64,
     recalculation: i64,
@@ -359,6 +362,7 @@ fn line(service: &'static str, unit: &'static str, volume: Volume, places: u32, 
         method: volume.method,
         common: dec(common.milli, places),
         common_method: common.method,
+        unread: volume.unread,
         rate,
         accrued: Kopecks(rate).times_milli(volume.milli + common.milli).0,
         recalculation: 0,
@@ -378,8 +382,8 @@ fn flat_bills(
     let h = &plan.houses[flat.house];
     let org = h.mgmt.org.map(|o| o as i64 + 1);
     let metered_house = flat.house == DEMO_HOUSE;
-    let area = Volume { milli: flat.total_area * 10, method: "area" };
-    let none = Volume { milli: 0, method: "none" };
+    let area = Volume { milli: flat.total_area * 10, method: "area", unread: 0 };
+    let none = Volume { milli: 0, method: "none", unread: 0 };
     let find = |r: &str| devices.iter().find(|d| d.resource == r);
     let (Some(cold), Some(hot), Some(power)) = (find("cold_water"), find("hot_water"), find("electricity")) else {
         return Ok(());
@@ -401,23 +405,24 @@ fn flat_bills(
         // Common-property use: the demo house splits its ОДПУ's surplus by area, others use the norm.
         let cold_common = if metered_house {
             let per_m2 = 2_000 + (scramble(k as u64 + 7, 16) % 4_000) as i64;
-            Volume { milli: flat.total_area * per_m2 / 100_000, method: "meter" }
+            Volume { milli: flat.total_area * per_m2 / 100_000, method: "meter", unread: 0 }
         } else {
-            Volume { milli: flat.total_area * 4_500 / 100_000, method: "norm" }
+            Volume { milli: flat.total_area * 4_500 / 100_000, method: "norm", unread: 0 }
         };
-        let hot_common = Volume { milli: flat.total_area * 2_500 / 100_000, method: "norm" };
-        let power_common = Volume { milli: flat.total_area * 90_000 / 100_000 / 100 * 100, method: "norm" };
+        let hot_common = Volume { milli: flat.total_area * 2_500 / 100_000, method: "norm", unread: 0 };
+        let power_common = Volume { milli: flat.total_area * 90_000 / 100_000 / 100 * 100, method: "norm", unread: 0 };
         let c = cold.billed[k][0];
         let w = hot.billed[k][0];
         // Sewage is the water that came in, by the least exact of the two methods.
         let sewage = Volume {
             milli: c.milli + w.milli,
+            unread: c.unread.max(w.unread),
             method: ["norm", "average", "meter"]
                 .into_iter()
                 .find(|m| c.method == *m || w.method == *m)
                 .unwrap_or("none"),
         };
-        let persons = Volume { milli: flat.registered * 1000, method: "norm" };
+        let persons = Volume { milli: flat.registered * 1000, method: "norm", unread: 0 };
         let mut lines = vec![
             line("Содержание жилого помещения", "м²", area, 2, none, maintenance_rate(y, m)),
             line("Холодное водоснабжение", "м³", c, 3, cold_common, COLD[p]),
@@ -433,7 +438,7 @@ fn flat_bills(
             } else {
                 (18_700, "norm")
             };
-            let heat = Volume { milli: flat.total_area * coef / 100_000, method };
+            let heat = Volume { milli: flat.total_area * coef / 100_000, method, unread: 0 };
             lines.push(line("Отопление", "Гкал", heat, 3, none, HEAT[p]));
         }
         lines.push(line("Обращение с ТКО", "чел.", persons, 0, none, WASTE[p]));
@@ -555,7 +560,8 @@ fn flat_bills(
                 l.accrued,
                 l.recalculation,
                 0,
-                l.accrued + l.recalculation
+                l.accrued + l.recalculation,
+                l.unread as i64
             ])?;
         }
         for (service, reason, amount) in &recalculations {

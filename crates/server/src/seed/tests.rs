@@ -314,22 +314,23 @@ fn bills_follow_the_readings(c: &Connection) -> anyhow::Result<()> {
         assert!(!devices.is_empty(), "{resource}");
         for (device, account) in devices {
             let mut q = c.prepare(&format!(
-                "SELECT b.period, l.volume, l.volume_method, \
+                "SELECT b.period, l.volume, l.volume_method, l.unread_periods, \
                  (SELECT r.{zone} FROM readings r WHERE r.device_id = ?1 AND r.period = b.period) \
                  FROM bills b JOIN bill_lines l ON l.bill_id = b.id \
                  WHERE b.account_id = ?2 AND l.service = ?3 ORDER BY b.period"
             ))?;
-            let months: Vec<(String, String, String, Option<String>)> = q
+            let months: Vec<(String, String, String, i64, Option<String>)> = q
                 .query_map(rusqlite::params![device, account, service], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut unread = 0;
             let mut since_first: Option<(i64, i64)> = None; // (first reading, billed since)
             let mut last_read = None;
             let mut billed_at_last_read = 0;
-            for (period, volume, method, reading) in &months {
+            for (period, volume, method, unread_periods, reading) in &months {
                 unread = if reading.is_some() { 0 } else { unread + 1 };
+                assert_eq!(*unread_periods, unread, "device {device}, {period}: periods unread");
                 let expected = match unread {
                     0 => "meter",
                     1..=3 => "average",

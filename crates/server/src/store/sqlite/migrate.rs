@@ -14,6 +14,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("006_deadline_rules", include_str!("../../../migrations/006_deadline_rules.sql")),
     ("007_reading_submissions", include_str!("../../../migrations/007_reading_submissions.sql")),
     ("008_preventive_outages", include_str!("../../../migrations/008_preventive_outages.sql")),
+    ("009_unread_periods", include_str!("../../../migrations/009_unread_periods.sql")),
 ];
 
 /// The schema version this build writes.
