@@ -28,6 +28,25 @@ function message(id: number): ChatMessage {
   };
 }
 
+/** A bill of one line whose volume came by `method`; `change` from the month before. */
+function bill(period: string, total: number, method: 'meter' | 'average', unread: number, change: number | null) {
+  const line = {
+    service: 'Холодное водоснабжение', unit: 'м³', volume: '8.840', volume_method: method, common_volume: '0.095', common_method: 'norm',
+    rate: 3850, accrued: total, recalculation: 0, discount: 0, factor: '1', payable: total, unread_periods: unread,
+  };
+  return {
+    bill: {
+      id: period === '2026-10' ? 2 : 1, account_id: 8, period, issued_on: `${period}-28`,
+      payer: { name: 'Сафина Алсу Ринатовна', address: 'Казань, ул. Баумана, 1, кв. 12', account: '10001001', els: '1610000011', persons_registered: 2, total_area: 5400, living_area: 3100 },
+      provider: null, readings: [], charges: [line], reference: { tariffs: [], norms: [], collective_cold_water: null },
+      instalments: [], recalculations: [], debt: 0, paid: 0, penalties: 0, total,
+    },
+    charges: total,
+    change,
+    adds_up: true,
+  };
+}
+
 vi.mock('./lib/ipc', () => ({
   inTauri: () => true,
   onEvent: async (h: (e: ShellEvent) => void) => {
@@ -95,6 +114,10 @@ vi.mock('./lib/ipc', () => ({
       }
       return null;
     },
+    accounts: async () => [
+      { id: 8, number: '10001001', els: '1610000011', premises_id: 7, house_id: 5, premises_number: '12', persons_registered: 2, total_area: 5400, living_area: 3100 },
+    ],
+    bills: async () => [bill('2026-10', 512_345, 'average', 2, 13_000), bill('2026-09', 499_345, 'meter', 0, null)],
     search: async () => [
       { message_id: 4, community_id: 11, title: 'ул. Баумана, 1', author_name: 'Житель 4', created_at: new Date().toISOString(), snippet: [['Сообщение ', false], ['4', true]] },
     ],
@@ -174,6 +197,19 @@ describe('App', () => {
     const flag = document.querySelector('[data-testid="notice-41"] [data-testid="notice-breach"]');
     expect(flag?.textContent).toContain('4 ч подряд при норме 2 ч');
     expect(flag?.textContent).toContain('перерасчёта');
+
+    // The bills: by month with the change; the line billed by the average says why.
+    (document.querySelector('[data-testid="nav-bills"]') as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    const october = document.querySelector('[data-testid="bill-month-2026-10"]')!;
+    expect(october.getAttribute('aria-current')).toBe('true');
+    expect(october.textContent).toContain('к прошлому месяцу');
+    expect(document.querySelector('[data-testid="bill-method"]')?.textContent).toContain('по среднему за 6 месяцев: показания не поданы (2-й месяц подряд)');
+    (document.querySelector('[data-testid="bill-month-2026-09"]') as HTMLButtonElement).click();
+    await settle();
+    expect(document.querySelector('[data-testid="bill"]')?.getAttribute('data-period')).toBe('2026-09');
+    expect(document.querySelector('[data-testid="bill-method"]')?.textContent).toContain('по показаниям счётчика');
     unmount(app);
   });
 });

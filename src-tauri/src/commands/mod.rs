@@ -1,6 +1,7 @@
 //! The commands the UI calls, one module per area. Each converts its input, calls the core
 //! and maps the result; failures reach the UI as the core's tagged `{kind, message}`.
 
+pub mod bills;
 pub mod chats;
 pub mod houses;
 pub mod links;

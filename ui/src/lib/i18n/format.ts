@@ -79,3 +79,10 @@ export function formatMoney(locale: string, kopecks: number): string {
 export function formatArea(locale: string, hundredths: number): string {
   return numberFormat(locale, { maximumFractionDigits: 2 }).format(hundredths / 100);
 }
+
+/** A billing period `YYYY-MM` as its month and year: "октябрь 2026 г."; `short`: "окт. 2026". */
+export function formatPeriod(locale: string, period: string, short = false): string {
+  const [y, m] = period.split('-').map(Number);
+  const d = new Date(Date.UTC(y, (m || 1) - 1, 15));
+  return dateFormat(locale, { month: short ? 'short' : 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
+}
