@@ -278,6 +278,49 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("15-notices").await?;
 
+    // Bills: the months with their change; a month whose water went unread says it was billed
+    // by the average, and why, as the server's own bill has it.
+    let account = server.api(Persona::Resident).await?.get("/v1/accounts").await?.body;
+    let account = account[0]["id"].as_i64().ok_or("the resident's account")?;
+    let served = server.api(Persona::Resident).await?.get(&format!("/v1/accounts/{account}/bills")).await?.body;
+    let Some(averaged) = served.as_array().and_then(|bs| {
+        bs.iter().find(|b| b["charges"].as_array().is_some_and(|ls| ls.iter().any(|l| l["volume_method"] == "average")))
+    }) else {
+        return fail("the seed bills no month of the resident by the average");
+    };
+    let period = averaged["period"].as_str().ok_or("period")?.to_owned();
+    let nav = app.wait_for("[data-testid=nav-bills]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_for("[data-testid=bills] [data-testid=bill-chart]", SHORT).await?;
+    let month = app.wait_for(&format!("[data-testid=bill-month-{period}]"), SHORT).await?;
+    app.click(&month).await?;
+    app.wait_for(&format!("[data-testid=bill][data-period='{period}']"), SHORT).await?;
+    let line = app
+        .wait_for("[data-testid=bill] [data-testid=bill-line][data-method=average] [data-testid=bill-method]", SHORT)
+        .await?;
+    let said = app.text(&line).await?;
+    if !said.contains("по среднему за 6 месяцев: показания не поданы") {
+        return fail(format!("the average is not explained: {said}"));
+    }
+    let total = app.text(&app.wait_for("[data-testid=bill-total]", SHORT).await?).await?;
+    let kopecks = averaged["total"].as_i64().ok_or("total")?;
+    let roubles: String = total.chars().filter(|c| c.is_ascii_digit()).collect();
+    if roubles != kopecks.to_string() {
+        return fail(format!("the bill's total {total} is not the server's {kopecks} kopecks"));
+    }
+    app.screenshot("16-bill").await?;
+    app.exec(
+        "document.querySelector('[data-testid=bill-line][data-method=average]').scrollIntoView({block: 'center'})",
+        json!([]),
+    )
+    .await?;
+    // Nothing in the bill may widen the window: only the table scrolls sideways.
+    let page = app.exec("return [document.documentElement.scrollWidth, window.innerWidth]", json!([])).await?;
+    if page[0].as_i64() > page[1].as_i64() {
+        return fail(format!("the bills view widens the page: {page}"));
+    }
+    app.screenshot("17-bill-lines").await?;
+
     // Tatar and English: the UI's strings change.
     let russian = page_text(&app).await?;
     choose_language(&app, "tt").await?;

@@ -86,3 +86,9 @@ export function formatPeriod(locale: string, period: string, short = false): str
   const d = new Date(Date.UTC(y, (m || 1) - 1, 15));
   return dateFormat(locale, { month: short ? 'short' : 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
 }
+
+/** Kopecks as roubles with exactly two decimals and no sign of the currency, for the columns
+ *  of a bill whose heading names it: "1 234,50". */
+export function formatRoubles(locale: string, kopecks: number): string {
+  return numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(kopecks / 100);
+}
