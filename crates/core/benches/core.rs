@@ -7,7 +7,9 @@
 //! - bytes written to disk while idle for 60 s with the push stream open;
 //! - peak memory of `domkom sync` during the 100,000-message sync;
 //! - the meters view's reads from the cache (every meter of the flat with 24 months of
-//!   readings), and a reading's local echo (checked by the rules and queued, offline).
+//!   readings), and a reading's local echo (checked by the rules and queued, offline);
+//! - the bills view's read from the cache (24 months, and 10 years), and the cache's size
+//!   for 10 years of one account's bills.
 //!
 //! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
 
@@ -19,7 +21,7 @@ use domkom_core::secrets::{Keyring, SecretStore};
 use domkom_core::{Client, Options};
 use domkom_domain::id::CommunityId;
 use domkom_server::seed::Seed;
-use domkom_server::testing::{add_messages, demo_member};
+use domkom_server::testing::{add_messages, add_older_bills, demo_member};
 use domkom_server::{Config, Server, open_store};
 
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -326,6 +328,67 @@ async fn bench_meters() -> R {
     Ok(())
 }
 
+/// A file's size with its WAL, if any.
+fn file_bytes(path: &Path) -> u64 {
+    let wal = path.with_extension("db-wal");
+    [path, wal.as_path()].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
+/// Times `client.bills().list(account)`, the bills view's one read: (p50, p99) in ms.
+async fn time_bills(client: &Client, account: domkom_domain::id::AccountId) -> R<(f64, f64, usize)> {
+    let mut times = Vec::new();
+    let mut n = 0;
+    for _ in 0..200 {
+        let t = Instant::now();
+        n = client.bills().list(account).await?.len();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((percentile(&times, 0.5), percentile(&times, 0.99), n))
+}
+
+async fn bench_bills() -> R {
+    let dir = tempfile::tempdir()?;
+    let cdir = tempfile::tempdir()?;
+    let server = Server::start(Config::new(dir.path(), Seed::Small)).await?;
+    let client = signed_in(&server.url(), cdir.path()).await?;
+    client.sync(&|_, _| {}).await?;
+    let account = client.bills().accounts(None).await?.first().map(|a| a.id).ok_or("no account")?;
+    let (p50, p99, n) = time_bills(&client, account).await?;
+    println!("bills view from the cache ({n} bills): p50 {p50:.2} ms, p99 {p99:.2} ms (goal < 100 ms)");
+    let listen = server.url().trim_start_matches("http://").parse()?;
+    server.stop().await?;
+    drop(client);
+    let before = file_bytes(&cdir.path().join("cache.db"));
+
+    // Eight more years before the seeded two: 120 bills of one account.
+    let store = open_store(dir.path(), Seed::Small)?;
+    add_older_bills(&store, "resident", 96)?;
+    drop(store);
+    let mut config = Config::new(dir.path(), Seed::Small);
+    config.listen = listen;
+    let server = Server::start(config).await?;
+    let client = Client::open(cdir.path(), &server.url().parse()?, Options::default()).await?;
+    client.sync(&|_, _| {}).await?;
+    let (p50, p99, n) = time_bills(&client, account).await?;
+    println!("bills view from the cache ({n} bills, 10 years): p50 {p50:.2} ms, p99 {p99:.2} ms (goal < 100 ms)");
+    let json: usize =
+        client.bills().list(account).await?.iter().map(|b| serde_json::to_vec(&b.bill).map_or(0, |v| v.len())).sum();
+    drop(client);
+    // Closed, the cache is one file again (its WAL checkpointed into it).
+    let after = file_bytes(&cdir.path().join("cache.db"));
+    let per_bill = after.saturating_sub(before) as f64 / 96.0;
+    println!(
+        "cache size for 10 years ({n} bills) of one account: {:.0} KiB on disk ({:.1} KiB a bill; the bills' JSON {:.0} KiB); whole cache {:.1} MiB",
+        per_bill * 120.0 / 1024.0,
+        per_bill / 1024.0,
+        json as f64 / 1024.0,
+        after as f64 / 1024.0 / 1024.0
+    );
+    server.stop().await?;
+    Ok(())
+}
+
 fn main() -> R {
     rlimit::increase_nofile_limit(8192)?;
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -342,6 +405,9 @@ fn main() -> R {
     }
     if wanted("meters") {
         rt.block_on(bench_meters())?;
+    }
+    if wanted("bills") {
+        rt.block_on(bench_bills())?;
     }
     Ok(())
 }

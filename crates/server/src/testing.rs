@@ -1,7 +1,7 @@
-//! Bulk data for tests and benchmarks: many messages written at once, with the change-log
-//! entries clients sync them by, far faster than sending them through the API.
+//! Bulk data for tests and benchmarks: many messages or bills written at once, with the
+//! change-log entries clients sync them by, far faster than sending them through the API.
 
-use domkom_domain::id::{CommunityId, PersonId};
+use domkom_domain::id::{AccountId, CommunityId, PersonId};
 
 use crate::store::SqliteStore;
 
@@ -47,4 +47,56 @@ pub fn add_messages(
         tx.commit()
     })?;
     Ok(())
+}
+
+/// Gives a demo person's first account `months` more bills before its oldest, each a copy of
+/// one of its seeded bills (lines, recalculations, instalments) under an earlier period, with
+/// their change-log entries: years of history for the benchmarks. Returns the account.
+pub fn add_older_bills(store: &SqliteStore, demo_key: &str, months: u32) -> anyhow::Result<AccountId> {
+    Ok(store.with_writer(|c| -> rusqlite::Result<AccountId> {
+        let tx = c.transaction()?;
+        let account: AccountId = tx.query_row(
+            "SELECT a.id FROM accounts a JOIN ownerships o ON o.premises_id = a.premises_id \
+             JOIN persons p ON p.id = o.person_id WHERE p.demo_key = ?1 ORDER BY a.id LIMIT 1",
+            [demo_key],
+            |r| r.get(0),
+        )?;
+        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM bills", [], |r| r.get(0))?;
+        let models: Vec<(i64, String)> = {
+            let mut st = tx.prepare("SELECT id, period FROM bills WHERE account_id = ?1 ORDER BY period")?;
+            st.query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let Some((_, oldest)) = models.first().cloned() else { return Ok(account) };
+        let (mut y, mut m): (i32, u32) = (oldest[..4].parse().unwrap_or(2024), oldest[5..].parse().unwrap_or(1));
+        for k in 0..months as usize {
+            (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+            let (model, _) = &models[k % models.len()];
+            let id = first + 1 + k as i64;
+            tx.execute(
+                "INSERT INTO bills (id, account_id, org_id, period, payer, readings_json, reference_json, debt, paid, \
+                 penalties, total, issued_on) SELECT ?1, account_id, org_id, ?2, payer, readings_json, reference_json, \
+                 debt, paid, penalties, total, ?3 FROM bills WHERE id = ?4",
+                rusqlite::params![id, format!("{y:04}-{m:02}"), format!("{y:04}-{m:02}-28"), model],
+            )?;
+            for table in [
+                "bill_lines (bill_id, service, unit, volume, volume_method, common_volume, common_method, rate, \
+                 accrued, recalculation, discount, factor, payable, unread_periods) SELECT ?1, service, unit, volume, \
+                 volume_method, common_volume, common_method, rate, accrued, recalculation, discount, factor, payable, \
+                 unread_periods FROM bill_lines",
+                "bill_recalculations (bill_id, service, reason, amount) SELECT ?1, service, reason, amount \
+                 FROM bill_recalculations",
+                "bill_instalments (bill_id, service, amount, interest, remaining) SELECT ?1, service, amount, \
+                 interest, remaining FROM bill_instalments",
+            ] {
+                tx.execute(&format!("INSERT INTO {table} WHERE bill_id = ?2 ORDER BY id"), [id, *model])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+             SELECT 'bill', id, scope, scope_id, 'upsert', payload FROM feed_bill WHERE id > ?1 ORDER BY id",
+            [first],
+        )?;
+        tx.commit()?;
+        Ok(account)
+    })?)
 }
