@@ -223,6 +223,199 @@ pub struct Notice {
     pub preventive: bool,
 }
 
+// ---- A dispatcher posts an outage ----
+
+/// The most houses one outage notice may cover.
+pub const MAX_OUTAGE_HOUSES: usize = 100;
+/// The longest outage one notice may announce, in days (a longer one is announced again).
+pub const MAX_OUTAGE_DAYS: i64 = 31;
+/// The longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 1000;
+/// The services an outage may be posted for (waste removal is no supply that stops).
+pub const OUTAGE_SERVICES: [&str; 6] = ["cold_water", "hot_water", "sewage", "electricity", "gas", "heating"];
+
+/// An outage as a dispatcher posts it for houses their organisation manages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PostOutage {
+    /// A UUID the client made for this notice: sending it again stores it once.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    )]
+    pub client_key: String,
+    /// The houses affected, one or more of the poster's organisation's.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+    pub houses: Vec<HouseId>,
+    /// The service: `cold_water`, `hot_water`, `sewage`, `electricity`, `gas` or `heating`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(cold_water|hot_water|sewage|electricity|gas|heating)$"))]
+    pub service: String,
+    /// How far the outage goes.
+    #[serde(default = "pause")]
+    pub outage_type: OutageType,
+    /// When it starts, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub starts_at: String,
+    /// When it ends, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub ends_at: String,
+    /// Why, in words residents understand.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
+    pub reason: String,
+}
+
+fn pause() -> OutageType {
+    OutageType::Pause
+}
+
+/// Why an outage notice was refused; each says what to do.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum OutageError {
+    /// No house named.
+    #[error("name at least one house the outage affects")]
+    NoHouses,
+    /// Too many houses.
+    #[error("one notice covers at most {MAX_OUTAGE_HOUSES} houses: split it")]
+    TooManyHouses,
+    /// A house named twice.
+    #[error("house {0} is named twice")]
+    DuplicateHouse(HouseId),
+    /// Not a service an outage is posted for.
+    #[error("«{0}» is not a service: use cold_water, hot_water, sewage, electricity, gas or heating")]
+    UnknownService(String),
+    /// Not a moment.
+    #[error("«{0}» is not a date and time: write it as 2026-11-25T09:00:00+03:00")]
+    BadTime(String),
+    /// The end is not after the start.
+    #[error("the outage must end after it starts")]
+    EndsBeforeStart,
+    /// Longer than one notice may announce.
+    #[error("an outage notice covers at most {MAX_OUTAGE_DAYS} days; this one lasts {days}")]
+    TooLong {
+        /// Days it would last.
+        days: i64,
+    },
+    /// Already over when posted.
+    #[error("this outage is already over: post outages that are going on or to come")]
+    AlreadyOver,
+    /// No reason given.
+    #[error("say why the service is off: residents read the reason")]
+    ReasonEmpty,
+    /// Reason too long.
+    #[error("the reason is {0} characters long; at most {MAX_REASON_CHARS}")]
+    ReasonTooLong(usize),
+}
+
+impl crate::Coded for OutageError {
+    fn code(&self) -> &'static str {
+        match self {
+            OutageError::NoHouses => "outage_no_houses",
+            OutageError::TooManyHouses => "outage_too_many_houses",
+            OutageError::DuplicateHouse(_) => "outage_duplicate_house",
+            OutageError::UnknownService(_) => "outage_unknown_service",
+            OutageError::BadTime(_) => "outage_bad_time",
+            OutageError::EndsBeforeStart => "outage_ends_before_start",
+            OutageError::TooLong { .. } => "outage_too_long",
+            OutageError::AlreadyOver => "outage_already_over",
+            OutageError::ReasonEmpty => "outage_reason_empty",
+            OutageError::ReasonTooLong(_) => "outage_reason_too_long",
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            OutageError::TooManyHouses => vec![("max", MAX_OUTAGE_HOUSES.to_string())],
+            OutageError::DuplicateHouse(h) => vec![("house", h.to_string())],
+            OutageError::UnknownService(s) | OutageError::BadTime(s) => vec![("value", s.clone())],
+            OutageError::TooLong { days } => vec![("days", days.to_string()), ("max", MAX_OUTAGE_DAYS.to_string())],
+            OutageError::ReasonTooLong(n) => vec![("chars", n.to_string()), ("max", MAX_REASON_CHARS.to_string())],
+            _ => vec![],
+        }
+    }
+}
+
+/// An outage that passed the rules, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedOutage {
+    /// ГИС ЖКХ service code.
+    pub service: i64,
+    /// Start and end, UTC.
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// End.
+    pub end: chrono::DateTime<chrono::Utc>,
+    /// The reason, trimmed.
+    pub reason: String,
+    /// The title residents see, e.g. «Отключение холодной воды».
+    pub title: String,
+}
+
+/// Checks an outage notice against the rules, at `now`: the same on the server and, before
+/// it is queued, on the dispatcher's client.
+pub fn check_outage(req: &PostOutage, now: chrono::DateTime<chrono::Utc>) -> Result<CheckedOutage, OutageError> {
+    if req.houses.is_empty() {
+        return Err(OutageError::NoHouses);
+    }
+    if req.houses.len() > MAX_OUTAGE_HOUSES {
+        return Err(OutageError::TooManyHouses);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(h) = req.houses.iter().find(|h| !seen.insert(**h)) {
+        return Err(OutageError::DuplicateHouse(*h));
+    }
+    let service = OUTAGE_SERVICES
+        .iter()
+        .find(|s| **s == req.service.trim())
+        .and_then(|name| SERVICES.iter().find(|(_, n)| n == name))
+        .map(|(code, _)| *code)
+        .ok_or_else(|| OutageError::UnknownService(req.service.clone()))?;
+    let moment = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t.trim())
+            .map(|d| d.to_utc())
+            .map_err(|_| OutageError::BadTime(t.to_owned()))
+    };
+    let (start, end) = (moment(&req.starts_at)?, moment(&req.ends_at)?);
+    if end <= start {
+        return Err(OutageError::EndsBeforeStart);
+    }
+    let seconds = (end - start).num_seconds();
+    let days = seconds / 86_400 + i64::from(seconds % 86_400 > 0);
+    if days > MAX_OUTAGE_DAYS {
+        return Err(OutageError::TooLong { days });
+    }
+    if end <= now {
+        return Err(OutageError::AlreadyOver);
+    }
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(OutageError::ReasonEmpty);
+    }
+    let chars = reason.chars().count();
+    if chars > MAX_REASON_CHARS {
+        return Err(OutageError::ReasonTooLong(chars));
+    }
+    Ok(CheckedOutage { service, start, end, reason: reason.to_owned(), title: outage_title(service, req.outage_type) })
+}
+
+/// The title of an outage notice, in Russian as the state's notices are: «Отключение
+/// холодной воды», «Ограничение подачи электроэнергии».
+pub fn outage_title(service: i64, kind: OutageType) -> String {
+    let what = match service_name(service) {
+        Some("cold_water") => "холодной воды",
+        Some("hot_water") => "горячей воды",
+        Some("sewage") => "водоотведения",
+        Some("electricity") => "электроэнергии",
+        Some("gas") => "газа",
+        Some("heating") => "отопления",
+        _ => "коммунальной услуги",
+    };
+    match kind {
+        OutageType::Pause => format!("Отключение {what}"),
+        OutageType::Limitation => format!("Ограничение подачи {what}"),
+        OutageType::Suspension => format!("Приостановление подачи {what}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +473,50 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 3, 31).and_then(|d| d.and_hms_opt(22, 0, 0)).unwrap_or_default();
         let april = NaiveDate::from_ymd_opt(2026, 4, 1).and_then(|d| d.and_hms_opt(1, 0, 0)).unwrap_or_default();
         assert_eq!(split_by_month(end_of_march, april), vec![("2026-03".into(), 120), ("2026-04".into(), 60)]);
+    }
+
+    fn post(houses: &[i64], service: &str, from: &str, to: &str, reason: &str) -> PostOutage {
+        PostOutage {
+            client_key: "0196a0c0-0000-7000-8000-000000000001".into(),
+            houses: houses.iter().map(|h| HouseId::from(*h)).collect(),
+            service: service.into(),
+            outage_type: OutageType::Pause,
+            starts_at: from.into(),
+            ends_at: to.into(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn an_outage_passes_or_says_what_is_wrong() {
+        let now =
+            chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00+03:00").map(|d| d.to_utc()).unwrap_or_default();
+        let ok = check_outage(
+            &post(&[1, 2], " cold_water", "2026-11-25T09:00:00+03:00", "2026-11-25T15:00:00+03:00", " Ремонт "),
+            now,
+        );
+        let ok = ok.map(|c| (c.service, c.title, c.reason, (c.end - c.start).num_hours()));
+        assert_eq!(ok, Ok((1, "Отключение холодной воды".to_owned(), "Ремонт".to_owned(), 6)));
+        let cases = [
+            (post(&[], "cold_water", "2026-11-25T09:00:00Z", "2026-11-25T10:00:00Z", "x"), "outage_no_houses"),
+            (
+                post(&[1, 1], "cold_water", "2026-11-25T09:00:00Z", "2026-11-25T10:00:00Z", "x"),
+                "outage_duplicate_house",
+            ),
+            (post(&[1], "solid_waste", "2026-11-25T09:00:00Z", "2026-11-25T10:00:00Z", "x"), "outage_unknown_service"),
+            (post(&[1], "gas", "25.11.2026 9:00", "2026-11-25T10:00:00Z", "x"), "outage_bad_time"),
+            (post(&[1], "gas", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z", "x"), "outage_ends_before_start"),
+            (post(&[1], "gas", "2026-11-25T10:00:00Z", "2026-12-26T10:00:01Z", "x"), "outage_too_long"),
+            (post(&[1], "gas", "2026-11-20T10:00:00Z", "2026-11-24T09:00:00Z", "x"), "outage_already_over"),
+            (post(&[1], "gas", "2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z", "  "), "outage_reason_empty"),
+        ];
+        for (req, code) in cases {
+            assert_eq!(check_outage(&req, now).map_err(|e| crate::Coded::code(&e)), Err(code), "{req:?}");
+        }
+        // Exactly 31 days is allowed; the house list's limit is the constant's.
+        assert!(check_outage(&post(&[1], "gas", "2026-11-25T10:00:00Z", "2026-12-26T10:00:00Z", "x"), now).is_ok());
+        let many: Vec<i64> = (1..=MAX_OUTAGE_HOUSES as i64 + 1).collect();
+        let r = check_outage(&post(&many, "gas", "2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z", "x"), now);
+        assert_eq!(r.map_err(|e| crate::Coded::code(&e)), Err("outage_too_many_houses"));
     }
 }

@@ -23,7 +23,7 @@ pub use crate::house::{
 };
 pub use crate::id::*;
 pub use crate::meter::{Device, DeviceKind, Reading, ReadingSource, Resource};
-pub use crate::notice::{Notice, NoticeKind, OutageType};
+pub use crate::notice::{Notice, NoticeKind, OutageType, PostOutage};
 pub use crate::stats::{ByManagement, CityStats, OrgCounts};
 pub use crate::ticket::{Ticket, TicketCategory, TicketEvent, TicketStatus};
 
