@@ -209,6 +209,9 @@ pub struct Message {
     pub edited_at: Option<String>,
     /// Deleted at.
     pub deleted_at: Option<String>,
+    /// The notice this message tells the chat of (an outage a dispatcher posted), if any.
+    #[serde(default)]
+    pub notice_id: Option<NoticeId>,
 }
 
 /// A page of chat history, newest first.

@@ -31,6 +31,18 @@ pub fn optional_integer<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result
     }
 }
 
+/// Reads a list of whole numbers, each written with or without a zero fraction, as ids.
+pub fn integers<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<Vec<T>, D::Error> {
+    Vec::<Number>::deserialize(d)?
+        .iter()
+        .map(|n| {
+            whole(n)
+                .map(T::from)
+                .ok_or_else(|| D::Error::custom(format!("expected a whole number that fits 64 bits, found {n}")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

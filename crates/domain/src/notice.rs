@@ -247,6 +247,7 @@ pub struct PostOutage {
     pub client_key: String,
     /// The houses affected, one or more of the poster's organisation's.
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+    #[serde(deserialize_with = "crate::json::integers")]
     pub houses: Vec<HouseId>,
     /// The service: `cold_water`, `hot_water`, `sewage`, `electricity`, `gas` or `heating`.
     #[cfg_attr(feature = "openapi", schema(pattern = "^(cold_water|hot_water|sewage|electricity|gas|heating)$"))]

@@ -19,7 +19,7 @@ use super::{auth, chat, feed, house, registry, services, stats};
         stats::city_stats, stats::demo_persons,
         auth::me, auth::token, auth::revoke,
         feed::changes, feed::stream,
-        house::houses, house::house, house::premises, house::tickets, house::notices, house::repairs,
+        house::houses, house::house, house::premises, house::tickets, house::notices, house::post_outage, house::repairs,
         house::devices, house::ticket,
         services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
         chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,

@@ -9,10 +9,11 @@ use domkom_domain::Coded;
 use domkom_domain::chat::Refusal;
 use domkom_domain::message::{MAX_MESSAGE_CHARS, MessageError};
 use domkom_domain::meter::ReadingError;
+use domkom_domain::notice::{MAX_OUTAGE_DAYS, MAX_OUTAGE_HOUSES, MAX_REASON_CHARS, OutageError};
 use domkom_domain::wire::ApiError;
 
 use crate::esia::SignInError;
-use crate::store::{ChatError, ReadingRefusal, StoreError, What};
+use crate::store::{ChatError, OutageRefusal, ReadingRefusal, StoreError, What};
 
 /// An error answer of the API.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +103,7 @@ fn name_of(what: What) -> &'static str {
         What::Device => "Прибор учёта",
         What::Ownership => "Право собственности",
         What::Person => "Учётная запись",
+        What::Notice => "Объявление",
         What::FeedScope => "Эта часть ленты",
     }
 }
@@ -236,6 +238,65 @@ impl From<ReadingRefusal> for Error {
                 "Этот client_key уже использован для других показаний. Создайте новый UUID для новых показаний.",
             ),
             ReadingRefusal::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<OutageError> for Error {
+    fn from(e: OutageError) -> Error {
+        let text = match &e {
+            OutageError::NoHouses => "Укажите хотя бы один дом, где будет отключение.".to_owned(),
+            OutageError::TooManyHouses => {
+                format!("Одно объявление — не больше {MAX_OUTAGE_HOUSES} домов. Разделите его на несколько.")
+            }
+            OutageError::DuplicateHouse(h) => format!("Дом {h} указан дважды: оставьте один раз."),
+            OutageError::UnknownService(v) => {
+                format!("«{v}» — не услуга. Укажите cold_water, hot_water, sewage, electricity, gas или heating.")
+            }
+            OutageError::BadTime(v) => {
+                format!("«{v}» — не дата и время. Пишите так: 2026-11-25T09:00:00+03:00.")
+            }
+            OutageError::EndsBeforeStart => "Окончание отключения должно быть позже начала.".to_owned(),
+            OutageError::TooLong { days } => format!(
+                "Отключение на {days} сут. — одно объявление не длиннее {MAX_OUTAGE_DAYS} сут. Опубликуйте продление отдельно."
+            ),
+            OutageError::AlreadyOver => {
+                "Это отключение уже закончилось. Публикуйте идущие и будущие отключения.".to_owned()
+            }
+            OutageError::ReasonEmpty => "Напишите причину: жители увидят её в объявлении.".to_owned(),
+            OutageError::ReasonTooLong(n) => {
+                format!("Причина — {n} знаков, а можно не больше {MAX_REASON_CHARS}. Сократите её.")
+            }
+        };
+        let mut error = Error::invalid(e.code(), text);
+        error.params = e.params();
+        error
+    }
+}
+
+impl From<OutageRefusal> for Error {
+    fn from(e: OutageRefusal) -> Error {
+        match e {
+            OutageRefusal::Rule(r) => r.into(),
+            OutageRefusal::NotDispatcher => Error::forbidden(
+                "not_dispatcher",
+                "Объявления об отключениях публикует диспетчер управляющей организации дома.",
+            ),
+            OutageRefusal::NotManaged(h) => {
+                let mut error = Error::forbidden(
+                    "house_not_managed",
+                    format!(
+                        "Дом {h} не в управлении вашей организации: объявление для него публикует его управляющая организация."
+                    ),
+                );
+                error.params = vec![("house", h.to_string())];
+                error
+            }
+            OutageRefusal::KeyReused => Error::conflict(
+                "idempotency_key_reused",
+                "Этот client_key уже использован для другого объявления. Создайте новый UUID для нового объявления.",
+            ),
+            OutageRefusal::Store(s) => s.into(),
         }
     }
 }

@@ -1,15 +1,17 @@
 //! Houses: passports, premises, tickets, notices, capital-repair plans, collective meters.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use domkom_domain::id::{HouseId, TicketId};
+use domkom_domain::notice::PostOutage;
 use domkom_domain::ticket::TicketStatus;
 use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan, Ticket};
 
 use super::error::{Error, Result, doc};
-use super::extract::{Path, Query, page_limit};
+use super::extract::{Path, Query, check_client_key, page_limit};
 use super::{AppState, Auth, Json};
 use crate::store::{Page, TicketFilter};
 
@@ -135,6 +137,31 @@ pub async fn notices(
     Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Notice>>> {
     Ok(Json(state.run(move |s| s.notices(&viewer, id)).await?))
+}
+
+/// A dispatcher posts an outage notice for one or more houses their organisation manages.
+/// It reaches those houses' notices and, as a message naming it (`notice_id`), their chats.
+/// A broken rule answers 422 with its own `outage_*` code and `params`; a house of another
+/// organisation 403 `house_not_managed`. The same `client_key` twice posts one notice (201
+/// the first time, 200 after).
+#[utoipa::path(post, path = "/v1/notices", operation_id = "post_outage", tag = "house",
+    request_body = PostOutage,
+    responses(
+        (status = 201, body = Notice, description = "Posted: the notice as the first house named sees it.", links(
+            ("notices" = (operation_id = "list_notices", parameters(("id" = "$response.body#/house_id")))),
+        )),
+        (status = 200, body = Notice, description = "Posted before with this key: the stored notice."),
+        doc::Malformed, doc::Refused, doc::Conflicting, doc::BadBody, doc::BreaksRule,
+    ),
+    security(("bearer" = [])))]
+pub async fn post_outage(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Json(req): Json<PostOutage>,
+) -> Result<(StatusCode, Json<Notice>)> {
+    check_client_key(&req.client_key)?;
+    let posted = state.run(move |s| s.post_outage(&viewer, &req)).await?;
+    Ok((if posted.created { StatusCode::CREATED } else { StatusCode::OK }, Json(posted.notice)))
 }
 
 /// A house's capital-repair plan.

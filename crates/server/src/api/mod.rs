@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/houses/{id}/premises", get(house::premises))
         .route("/houses/{id}/tickets", get(house::tickets))
         .route("/houses/{id}/notices", get(house::notices))
+        .route("/notices", post(house::post_outage))
         .route("/houses/{id}/repairs", get(house::repairs))
         .route("/houses/{id}/devices", get(house::devices))
         .route("/tickets/{id}", get(house::ticket))

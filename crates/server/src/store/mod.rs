@@ -13,6 +13,7 @@ use domkom_domain::chat::Refusal;
 use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
+use domkom_domain::notice::{OutageError, PostOutage};
 use domkom_domain::ticket::TicketStatus;
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
@@ -42,6 +43,8 @@ pub enum What {
     Ownership,
     /// A person.
     Person,
+    /// A notice.
+    Notice,
     /// One audience of the change feed.
     FeedScope,
 }
@@ -106,6 +109,41 @@ pub enum ChatError {
 impl From<rusqlite::Error> for ChatError {
     fn from(e: rusqlite::Error) -> ChatError {
         ChatError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// An outage notice as posted.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    /// The notice as the first house named sees it.
+    pub notice: Notice,
+    /// False when the idempotency key had been seen and nothing new was stored.
+    pub created: bool,
+}
+
+/// Why an outage notice was not posted.
+#[derive(Debug, thiserror::Error)]
+pub enum OutageRefusal {
+    /// A rule of the domain refused it (see [`domkom_domain::notice::check_outage`]).
+    #[error(transparent)]
+    Rule(#[from] OutageError),
+    /// Only a dispatcher posts outages.
+    #[error("only a dispatcher of the managing organisation posts outage notices")]
+    NotDispatcher,
+    /// A house the poster's organisation does not manage.
+    #[error("house {0} is not managed by the poster's organisation")]
+    NotManaged(HouseId),
+    /// The idempotency key was already used for another notice.
+    #[error("the idempotency key was already used for another notice")]
+    KeyReused,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for OutageRefusal {
+    fn from(e: rusqlite::Error) -> OutageRefusal {
+        OutageRefusal::Store(StoreError::Sqlite(e))
     }
 }
 
@@ -298,6 +336,10 @@ pub trait HouseStore {
     fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket>;
     /// A house's notices.
     fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>>;
+    /// Posts a dispatcher's outage notice for houses their organisation manages, by the
+    /// domain's rules and the store's clock, and tells each house's chat. The same
+    /// (person, key) twice stores it once.
+    fn post_outage(&self, viewer: &Viewer, req: &PostOutage) -> Result<Posted, OutageRefusal>;
     /// A house's capital-repair plan.
     fn repairs(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<RepairPlan>>;
     /// A house's collective (ОДПУ) meters.

@@ -4,10 +4,11 @@
 use rusqlite::{Connection, params};
 
 use domkom_domain::id::*;
+use domkom_domain::notice::PostOutage;
 use domkom_domain::wire::{ChangeKind, Device, House, Notice, Premises, RepairPlan, Ticket};
 
 use super::{SqliteStore, gate, one, rows, visible};
-use crate::store::{HouseStore, Page, StoreResult, TicketFilter, Viewer, What};
+use crate::store::{HouseStore, OutageRefusal, Page, Posted, StoreResult, TicketFilter, Viewer, What};
 
 /// Checks that a house exists and the viewer sees it.
 fn house_gate(conn: &Connection, viewer: &Viewer, house: HouseId) -> StoreResult<()> {
@@ -94,6 +95,10 @@ impl HouseStore for SqliteStore {
 
     fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>> {
         of_house(self, viewer, house, ChangeKind::Notice)
+    }
+
+    fn post_outage(&self, viewer: &Viewer, req: &PostOutage) -> Result<Posted, OutageRefusal> {
+        super::notices::post_outage(self, viewer, req)
     }
 
     fn repairs(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<RepairPlan>> {

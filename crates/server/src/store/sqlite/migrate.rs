@@ -15,6 +15,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("007_reading_submissions", include_str!("../../../migrations/007_reading_submissions.sql")),
     ("008_preventive_outages", include_str!("../../../migrations/008_preventive_outages.sql")),
     ("009_unread_periods", include_str!("../../../migrations/009_unread_periods.sql")),
+    ("010_posted_notices", include_str!("../../../migrations/010_posted_notices.sql")),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ mod chat;
 mod feed;
 mod house;
 pub mod migrate;
+mod notices;
 mod registry;
 mod services;
 mod stats;
