@@ -9,7 +9,10 @@ use serde::de::DeserializeOwned;
 
 use domkom_domain::id::*;
 use domkom_domain::meter::SubmitReading;
-use domkom_domain::wire::{ChangesPage, Community, Me, Membership, Message, MessagesPage, Reading, SendMessage};
+use domkom_domain::notice::PostOutage;
+use domkom_domain::wire::{
+    ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, Reading, SendMessage,
+};
 
 use crate::error::{CoreError, Result};
 use crate::http::{Http, read_answer, transport};
@@ -112,6 +115,11 @@ impl Api {
     /// Submits a meter reading with its idempotency key.
     pub async fn submit_reading(&self, device: DeviceId, req: &SubmitReading) -> Result<Reading> {
         self.call(Method::POST, &format!("v1/devices/{device}/readings"), Some(req)).await
+    }
+
+    /// Posts a dispatcher's outage notice with its idempotency key.
+    pub async fn post_outage(&self, req: &PostOutage) -> Result<Notice> {
+        self.call(Method::POST, "v1/notices", Some(req)).await
     }
 
     /// Edits one's own message.

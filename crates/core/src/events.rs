@@ -19,6 +19,9 @@ pub enum Event {
     },
     /// A message arrived that was not here before (the app decides whether to notify).
     NewMessage(crate::chat::NewMessage),
+    /// An outage notice arrived for one of the person's houses (the app decides whether to
+    /// notify: `notification_for`).
+    NewOutage(crate::notice::NewOutage),
     /// The person's houses or their passports changed.
     Houses,
     /// A house's tickets changed.

@@ -29,6 +29,8 @@ pub struct Applied {
     pub delivered: bool,
     /// Messages newer than anything cached in their chat before this page.
     pub new_messages: Vec<NewMessage>,
+    /// Outage notices not cached before this page.
+    pub new_outages: Vec<crate::notice::NewOutage>,
     /// Each touched chat's newest message id before this page.
     pub(crate) newest_before: HashMap<CommunityId, MessageId>,
 }

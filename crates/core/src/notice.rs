@@ -3,18 +3,23 @@
 //! clock, each outage judged against the limits of regulation 354 with the month's others.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use rusqlite::Transaction;
+use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 use domkom_domain::id::*;
-use domkom_domain::notice::{Breach, OutageSpan, judge_outages, service_name};
-use domkom_domain::time::local_time;
+use domkom_domain::notice::{
+    Breach, NoticeKind, OutageSpan, OutageType, PostOutage, check_outage, judge_outages, service_name,
+};
+use domkom_domain::time::{local_time, moment_in};
 use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
 
+use crate::Written;
 use crate::cache::Cache;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::feed::{Applied, decode, delete_row, upsert_row};
+use crate::notify::Notification;
+use crate::outbox::Request;
 use crate::sync::blocking;
 
 /// Stores a notice or repair-plan change.
@@ -23,6 +28,20 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         (ChangeKind::Notice, ChangeOp::Upsert) => {
             // A notice covering many houses comes once per house of the person's.
             let n: wire::Notice = decode(c)?;
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM notices WHERE id = ?1 AND house_id = ?2)",
+                params![n.id, n.house_id],
+                |r| r.get(0),
+            )?;
+            if !known && n.kind == NoticeKind::Outage {
+                out.new_outages.push(NewOutage {
+                    notice_id: n.id,
+                    house_id: n.house_id,
+                    title: n.title.clone(),
+                    starts_at: n.starts_at.clone(),
+                    ends_at: n.ends_at.clone(),
+                });
+            }
             upsert_row(tx, "notices", &[("house_id", &n.house_id)], c)?;
             out.changed(Event::Notices { house_id: n.house_id });
         }
@@ -44,6 +63,33 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         (other, _) => return Err(crate::feed::misrouted(other)),
     }
     Ok(())
+}
+
+/// Stores a notice the server answered a post with (the feed brings the other houses' copies).
+pub(crate) fn store_notice(tx: &Transaction<'_>, n: &wire::Notice) -> Result<()> {
+    let payload = serde_json::to_string(n).map_err(|e| CoreError::cache(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO notices (id, house_id, payload) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (id, house_id) DO UPDATE SET payload = excluded.payload",
+    )?
+    .execute(params![n.id, n.house_id, payload])?;
+    Ok(())
+}
+
+/// An outage notice that arrived and was not in the cache before (for a notification).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewOutage {
+    /// The notice.
+    pub notice_id: NoticeId,
+    /// The house of the person's it affects.
+    pub house_id: HouseId,
+    /// Its title, e.g. «Отключение холодной воды».
+    pub title: String,
+    /// Start, RFC 3339.
+    pub starts_at: Option<String>,
+    /// End, RFC 3339.
+    pub ends_at: Option<String>,
 }
 
 /// Removes a house's notices and repair plans.
@@ -184,5 +230,113 @@ impl Notices<'_> {
             Ok(out)
         })
         .await
+    }
+}
+
+/// An outage notice as a dispatcher fills it in. Times are the house's wall-clock time
+/// (`2026-11-25T09:00`, read in the first house's time zone) or RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OutageDraft {
+    /// The houses affected.
+    pub houses: Vec<HouseId>,
+    /// The service's stable name: `cold_water`, `hot_water`, `sewage`, `electricity`, `gas`, `heating`.
+    pub service: String,
+    /// How far the outage goes.
+    pub outage_type: OutageType,
+    /// Start.
+    pub starts_at: String,
+    /// End.
+    pub ends_at: String,
+    /// Why, in words residents understand.
+    pub reason: String,
+}
+
+impl Notices<'_> {
+    /// Posts a dispatcher's outage notice. It is checked here first by the rules the server
+    /// applies (and that the houses are the dispatcher's), so a mistake is said at once,
+    /// offline too; then it goes through the outbox, sent now or when the link is back.
+    pub async fn post(&self, draft: OutageDraft) -> Result<Written> {
+        let request = self.checked(draft).await?;
+        self.client.enqueue(request).await
+    }
+
+    /// Checks a draft without posting it, as the form is filled in.
+    pub async fn check(&self, draft: OutageDraft) -> Result<()> {
+        self.checked(draft).await.map(|_| ())
+    }
+
+    async fn checked(&self, draft: OutageDraft) -> Result<Request> {
+        let person = self.client.person().await?;
+        if person.and_then(|p| p.staff_role) != Some(domkom_domain::role::StaffRole::Dispatcher) {
+            return Err(CoreError::invalid(
+                "not_dispatcher",
+                &[],
+                "only a dispatcher of the managing organisation posts outage notices",
+            ));
+        }
+        let now = self.client.api.http().clock().now();
+        blocking(&self.client.cache, move |c| {
+            let mut timezone = None;
+            for &h in &draft.houses {
+                match c.house(h)? {
+                    Some(house) => timezone = timezone.or(Some(house.timezone)),
+                    None => {
+                        return Err(CoreError::invalid(
+                            "house_not_managed",
+                            &[("house", h.to_string())],
+                            format!("house {h} is not one of your organisation's; `domkom houses` lists them"),
+                        ));
+                    }
+                }
+            }
+            let timezone = timezone.unwrap_or_else(|| "Europe/Moscow".to_owned());
+            let utc = |t: &str| {
+                moment_in(t, &timezone)
+                    .map(|m| m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_else(|| t.to_owned())
+            };
+            let req = PostOutage {
+                client_key: String::new(),
+                houses: draft.houses,
+                service: draft.service.trim().to_owned(),
+                outage_type: draft.outage_type,
+                starts_at: utc(&draft.starts_at),
+                ends_at: utc(&draft.ends_at),
+                reason: draft.reason.trim().to_owned(),
+            };
+            check_outage(&req, now).map_err(|e| CoreError::refused(&e))?;
+            let PostOutage { houses, service, outage_type, starts_at, ends_at, reason, .. } = req;
+            Ok(Request::PostOutage { houses, service, outage_type, starts_at, ends_at, reason })
+        })
+        .await
+    }
+
+    /// The desktop notification for an outage that just arrived, unless it is already over
+    /// by the server's clock or the person is a dispatcher: the title and the house's
+    /// address, and the span in the house's time.
+    pub async fn notification_for(&self, n: &NewOutage) -> Result<Option<Notification>> {
+        // Dispatchers post the outages of their houses; they are not told of them.
+        let person = self.client.person().await?;
+        if person.and_then(|p| p.staff_role) == Some(domkom_domain::role::StaffRole::Dispatcher) {
+            return Ok(None);
+        }
+        let now = self.client.api.http().clock().now();
+        let ended =
+            n.ends_at.as_deref().and_then(|e| DateTime::parse_from_rfc3339(e).ok()).is_some_and(|e| e.to_utc() <= now);
+        if ended {
+            return Ok(None);
+        }
+        let house = n.house_id;
+        let house = blocking(&self.client.cache, move |c| c.house(house)).await?;
+        let timezone = house.as_ref().map_or("Europe/Moscow", |h| h.timezone.as_str());
+        let at = |t: &Option<String>| {
+            local(t, timezone).map(|t| t.format("%d.%m %H:%M").to_string()).unwrap_or_else(|| "…".to_owned())
+        };
+        let title = match &house {
+            Some(h) => format!("{} · {}", n.title, h.address),
+            None => n.title.clone(),
+        };
+        Ok(Some(Notification { title, body: format!("{} – {}", at(&n.starts_at), at(&n.ends_at)) }))
     }
 }

@@ -323,3 +323,74 @@ async fn notices_are_placed_in_time_and_judged_against_the_limits() -> TestResul
     assert_eq!(notices[0].when, NoticeWhen::Current);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_dispatchers_outage_posted_offline_reaches_residents_once_and_notifies() -> TestResult {
+    use domkom_core::Event;
+    use domkom_core::notice::OutageDraft;
+    use domkom_domain::notice::OutageType;
+    let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let dispatcher = TestClient::open(&server, Duration::from_secs(2)).await?;
+    dispatcher.login_demo(Persona::Dispatcher.key()).await?;
+    dispatcher.sync(&|_, _| {}).await?;
+    let resident = TestClient::signed_in(&server, Persona::Resident).await?;
+    let house = resident.houses().list().await?.first().map(|h| h.id).ok_or("no house")?;
+    let before = resident.notices().list(house).await?.len();
+    let mut events = resident.events();
+    let draft = |from: &str, to: &str| OutageDraft {
+        houses: vec![house],
+        service: "hot_water".into(),
+        outage_type: OutageType::Pause,
+        starts_at: from.into(),
+        ends_at: to.into(),
+        reason: "Промывка трубопровода".into(),
+    };
+
+    // A resident cannot post; the rules answer offline, before anything is queued.
+    let refused = resident.notices().post(draft("2026-11-26T09:00", "2026-11-26T18:00")).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("not_dispatcher"));
+    server.stop().await?;
+    let refused = dispatcher.notices().post(draft("2026-11-26T18:00", "2026-11-26T09:00")).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("outage_ends_before_start"));
+    // Written in the house's time: 09:00 in Kazan is 06:00 UTC.
+    let written = dispatcher.notices().post(draft("2026-11-26T09:00", "2026-11-26T18:00")).await?;
+    assert!(written.waiting.is_some(), "offline, it waits in the outbox");
+    assert_eq!(dispatcher.outbox().await?.len(), 1);
+
+    server.restart().await?;
+    dispatcher.sync(&|_, _| {}).await?;
+    dispatcher.sync(&|_, _| {}).await?;
+    assert!(dispatcher.outbox().await?.is_empty(), "delivered: {:?}", dispatcher.outbox().await?);
+    resident.sync(&|_, _| {}).await?;
+
+    let notices = resident.notices().list(house).await?;
+    assert_eq!(notices.len(), before + 1, "posted exactly once");
+    let posted = notices.iter().find(|n| n.notice.reason == "Промывка трубопровода").ok_or("not in the notices")?;
+    assert_eq!(posted.notice.starts_at.as_deref(), Some("2026-11-26T06:00:00Z"));
+    // 9 hours without hot water: over the 4 allowed at once, and said so.
+    assert_eq!(posted.breach.as_ref().map(|b| b.allowed_minutes), Some(240));
+
+    // The resident's client is told of it once, with a notification; the chat's message
+    // naming it does not notify a second time.
+    let mut outage = None;
+    let mut message = None;
+    while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
+        match e {
+            Event::NewOutage(n) => outage = Some(n),
+            Event::NewMessage(m) if m.notice_id.is_some() => message = Some(m),
+            _ => {}
+        }
+    }
+    let outage = outage.ok_or("no NewOutage event")?;
+    let note = resident.notices().notification_for(&outage).await?.ok_or("no notification")?;
+    assert!(
+        note.title.starts_with("Отключение горячей воды · ") && note.body == "26.11 09:00 – 26.11 18:00",
+        "{note:?}"
+    );
+    let message = message.ok_or("the chat was not told")?;
+    assert_eq!(resident.notification_for(&message, None).await?, None, "one notification, not two");
+    let chat = resident.chats().list().await?.first().map(|c| c.community_id).ok_or("no chat")?;
+    let told = resident.chats().messages(chat, None, 5).await?;
+    assert!(told.iter().any(|m| m.notice_id == Some(outage.notice_id)), "{told:?}");
+    Ok(())
+}

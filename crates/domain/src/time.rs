@@ -15,6 +15,21 @@ pub fn local_time(now: DateTime<Utc>, timezone: &str) -> Result<NaiveDateTime, U
     Ok(now.with_timezone(&tz).naive_local())
 }
 
+/// The moment a wall-clock time in the named time zone stands for, as RFC 3339 UTC. An
+/// RFC 3339 text is taken as it is; a local `YYYY-MM-DDTHH:MM[:SS]` (or with a space) is read
+/// in the zone, the earlier of two when the clocks go back, none when they skip it.
+pub fn moment_in(text: &str, timezone: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.to_utc());
+    }
+    let tz: Tz = timezone.parse().ok()?;
+    let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())?;
+    local.and_local_timezone(tz).earliest().map(|t| t.to_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +52,15 @@ mod tests {
     #[test]
     fn an_unknown_zone_is_named() {
         assert_eq!(local_time(Utc::now(), "Mars/Olympus"), Err(UnknownTimeZone("Mars/Olympus".into())));
+    }
+
+    #[test]
+    fn a_local_time_is_read_in_the_house_zone() {
+        let nine = Some(utc("2026-11-25T06:00:00Z"));
+        assert_eq!(moment_in("2026-11-25T09:00", "Europe/Moscow"), nine);
+        assert_eq!(moment_in("2026-11-25 09:00:00", "Europe/Moscow"), nine);
+        assert_eq!(moment_in("2026-11-25T09:00:00+03:00", "Asia/Yekaterinburg"), nine);
+        assert_eq!(moment_in("25.11.2026 9:00", "Europe/Moscow"), None);
+        assert_eq!(moment_in("2026-11-25T09:00", "Mars/Olympus"), None);
     }
 }

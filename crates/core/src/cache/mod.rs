@@ -27,6 +27,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("002_chat_settings", include_str!("../../migrations/002_chat_settings.sql")),
     ("003_server_clock", include_str!("../../migrations/003_server_clock.sql")),
     ("004_reminders", include_str!("../../migrations/004_reminders.sql")),
+    ("005_message_notice", include_str!("../../migrations/005_message_notice.sql")),
 ];
 
 /// The name of the cache key in the secret store.

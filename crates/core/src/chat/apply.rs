@@ -25,6 +25,8 @@ pub struct NewMessage {
     pub author_name: String,
     /// The text.
     pub body: String,
+    /// The notice the message tells of (an outage), which has its own notification.
+    pub notice_id: Option<NoticeId>,
 }
 
 /// Stores one message row (from the feed, a history page or a send's answer); a confirmed
@@ -32,7 +34,8 @@ pub struct NewMessage {
 pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<bool> {
     tx.prepare_cached(
         "INSERT INTO messages (id, community_id, author_id, author_name, author_flat, author_role, client_key, body, \
-         reply_to, created_at, edited_at, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         reply_to, created_at, edited_at, deleted_at, notice_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (id) DO UPDATE SET author_name = excluded.author_name, author_flat = excluded.author_flat, \
          author_role = excluded.author_role, body = excluded.body, edited_at = excluded.edited_at, \
          deleted_at = excluded.deleted_at",
@@ -49,7 +52,8 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
         m.reply_to,
         m.created_at,
         m.edited_at,
-        m.deleted_at
+        m.deleted_at,
+        m.notice_id
     ])?;
     crate::outbox::delivered(tx, &m.client_key)
 }
@@ -106,6 +110,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                     author_id: m.author.id,
                     author_name: m.author.name.clone(),
                     body: m.body.clone(),
+                    notice_id: m.notice_id,
                 });
             }
             out.delivered |= store_message(tx, &m)?;

@@ -88,6 +88,8 @@ pub struct ChatMessage {
     pub edited_at: Option<String>,
     /// Deleted at.
     pub deleted_at: Option<String>,
+    /// The notice (an outage) this message tells the chat of, shown as a notice.
+    pub notice_id: Option<NoticeId>,
     /// Sent, or still in the outbox.
     pub state: MessageState,
     /// Why it failed, from the server.
@@ -161,6 +163,7 @@ impl Cache {
                         created_at: r.get(3)?,
                         edited_at: None,
                         deleted_at: None,
+                        notice_id: None,
                         state: match OutboxState::parse(&r.get::<_, String>(4)?) {
                             OutboxState::Pending => MessageState::Pending,
                             OutboxState::Failed => MessageState::Failed,
@@ -174,7 +177,8 @@ impl Cache {
             }
             let mut stmt = c.prepare_cached(
                 "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
-                 edited_at, deleted_at FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+                 edited_at, deleted_at, notice_id FROM messages WHERE community_id = ?1 AND id < ?2 \
+                 ORDER BY id DESC LIMIT ?3",
             )?;
             let rows =
                 stmt.query_map(params![community, before.unwrap_or(MessageId(i64::MAX)), limit as i64], |r| {
@@ -191,6 +195,7 @@ impl Cache {
                         created_at: r.get(8)?,
                         edited_at: r.get(9)?,
                         deleted_at: r.get(10)?,
+                        notice_id: r.get(11)?,
                         state: MessageState::Sent,
                         error: None,
                     })

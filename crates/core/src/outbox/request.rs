@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use domkom_domain::id::*;
 use domkom_domain::meter::SubmitReading;
+use domkom_domain::notice::{OutageType, PostOutage};
 use domkom_domain::wire;
 
 use crate::api::Api;
@@ -40,6 +41,21 @@ pub enum Request {
         /// The person confirmed a use far above the usual.
         confirm: bool,
     },
+    /// A dispatcher's outage notice, already checked by the outage rules.
+    PostOutage {
+        /// The houses affected.
+        houses: Vec<HouseId>,
+        /// The service's stable name, e.g. `cold_water`.
+        service: String,
+        /// How far the outage goes.
+        outage_type: OutageType,
+        /// Start, RFC 3339 UTC.
+        starts_at: String,
+        /// End, RFC 3339 UTC.
+        ends_at: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// What the server made of a request.
@@ -49,6 +65,8 @@ pub enum Done {
     Message(wire::Message),
     /// The reading taken, with the key it was submitted under.
     Reading(wire::Reading, String),
+    /// The notice posted, with its key.
+    Notice(wire::Notice, String),
 }
 
 impl Request {
@@ -57,6 +75,7 @@ impl Request {
         match self {
             Request::SendMessage { .. } => "send_message",
             Request::SubmitReading { .. } => "submit_reading",
+            Request::PostOutage { .. } => "post_outage",
         }
     }
 
@@ -65,6 +84,9 @@ impl Request {
         match self {
             Request::SendMessage { community_id, .. } => Event::Chat { community_id: *community_id },
             Request::SubmitReading { device_id, .. } => Event::Readings { device_id: *device_id },
+            Request::PostOutage { houses, .. } => {
+                Event::Notices { house_id: houses.first().copied().unwrap_or(HouseId(0)) }
+            }
         }
     }
 
@@ -84,6 +106,18 @@ impl Request {
                 };
                 Ok(Done::Reading(api.submit_reading(*device_id, &req).await?, client_key.to_owned()))
             }
+            Request::PostOutage { houses, service, outage_type, starts_at, ends_at, reason } => {
+                let req = PostOutage {
+                    client_key: client_key.to_owned(),
+                    houses: houses.clone(),
+                    service: service.clone(),
+                    outage_type: *outage_type,
+                    starts_at: starts_at.clone(),
+                    ends_at: ends_at.clone(),
+                    reason: reason.clone(),
+                };
+                Ok(Done::Notice(api.post_outage(&req).await?, client_key.to_owned()))
+            }
         }
     }
 }
@@ -97,6 +131,10 @@ impl Done {
                 crate::meter::store_reading(tx, r)?;
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
+            Done::Notice(n, client_key) => {
+                crate::notice::store_notice(tx, n)?;
+                crate::outbox::delivered(tx, client_key).map(|_| ())
+            }
         }
     }
 
@@ -105,6 +143,7 @@ impl Done {
         match self {
             Done::Message(m) => Event::Chat { community_id: m.community_id },
             Done::Reading(r, _) => Event::Readings { device_id: r.device_id },
+            Done::Notice(n, _) => Event::Notices { house_id: n.house_id },
         }
     }
 }
