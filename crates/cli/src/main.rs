@@ -16,9 +16,11 @@ use serde::Serialize;
 
 use domkom_core::cache::{Access, Opened};
 use domkom_core::chat::MessageState;
+use domkom_core::notice::OutageDraft;
 use domkom_core::outbox::OutboxState;
 use domkom_core::{Client, CoreError, Options, Written};
 use domkom_domain::id::{DeviceId, HouseId, MessageId};
+use domkom_domain::notice::OutageType;
 
 /// Domkom from a terminal: your house chats, synced into an encrypted local cache.
 #[derive(Debug, Parser)]
@@ -95,6 +97,9 @@ enum Command {
         #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
+    /// Outage notices, for dispatchers.
+    #[command(subcommand)]
+    Outage(OutageCommand),
     /// Submit a meter reading (checked by the rules first, offline too; queued when offline).
     Reading {
         /// The meter's id (`domkom meters` lists them).
@@ -113,6 +118,37 @@ enum Command {
     Status,
     /// Sign out: revoke the session, clear the keyring and the cache.
     Logout,
+}
+
+#[derive(Debug, Subcommand)]
+enum OutageCommand {
+    /// Post an outage notice for houses your organisation manages: it reaches their notices
+    /// and chats (checked by the rules first; queued when offline).
+    Post {
+        /// A house affected (repeat for several).
+        #[arg(long = "house", required = true)]
+        houses: Vec<i64>,
+        /// cold_water, hot_water, sewage, electricity, gas or heating.
+        #[arg(long)]
+        service: String,
+        /// Start: the house's local time (2026-11-25T09:00) or RFC 3339.
+        #[arg(long)]
+        from: String,
+        /// End, the same way.
+        #[arg(long)]
+        to: String,
+        /// Why, in words residents understand.
+        #[arg(long)]
+        reason: String,
+        /// pause (default), limitation or suspension.
+        #[arg(long = "type", default_value = "pause", value_parser = outage_type)]
+        outage_type: OutageType,
+    },
+}
+
+fn outage_type(text: &str) -> Result<OutageType, String> {
+    OutageType::parse(text)
+        .ok_or_else(|| format!("«{text}» is not an outage type: use pause, limitation or suspension"))
 }
 
 fn exit_code(e: &CoreError) -> u8 {
@@ -143,6 +179,7 @@ impl Command {
             | Command::Sync
             | Command::Send { .. }
             | Command::Reading { .. }
+            | Command::Outage(_)
             | Command::Logout => Access::ReadWrite,
         }
     }
@@ -409,6 +446,24 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             };
             let mut stdout = std::io::stdout().lock();
             write!(stdout, "{}", if text.ends_with('\n') { text } else { text + "\n" })?;
+        }
+        Command::Outage(OutageCommand::Post { houses, service, from, to, reason, outage_type }) => {
+            let draft = OutageDraft {
+                houses: houses.into_iter().map(HouseId).collect(),
+                service,
+                outage_type,
+                starts_at: from,
+                ends_at: to,
+                reason,
+            };
+            let written = client.notices().post(draft).await.map_err(|e| match e {
+                // A rule's refusal is the same whether it came from here or the server.
+                CoreError::Invalid(i) if i.code.starts_with("outage_") || i.code == "not_dispatcher" => {
+                    CoreError::Refused { status: 0, code: i.code, message: i.message, params: i.params }
+                }
+                other => other,
+            })?;
+            report_written(json, written, "the notice")?;
         }
         Command::Reading { device, t1, t2, t3, confirm } => {
             let written =

@@ -353,3 +353,56 @@ async fn a_script_reads_bills_by_month_as_text_json_and_csv() -> TestResult {
     assert_eq!(out.status.code(), Some(2));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dispatcher_posts_an_outage_from_a_script_and_residents_read_it() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let data = tempfile::tempdir()?;
+    let dispatcher = cli(&server, &data.path().join("d"));
+    dispatcher.login(Persona::Dispatcher)?;
+    dispatcher.json(&["sync"])?;
+    let resident = cli(&server, &data.path().join("r"));
+    resident.login(Persona::Resident)?;
+    resident.json(&["sync"])?;
+    let house = resident.json(&["notices"])?[0]["notice"]["house_id"].as_i64().ok_or("a house")?.to_string();
+    let post = |who: &Cli, from: &str, to: &str| {
+        who.run(&[
+            "outage",
+            "post",
+            "--house",
+            &house,
+            "--service",
+            "cold_water",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--reason",
+            "Замена участка трубы",
+            "--json",
+        ])
+    };
+
+    // Refusals exit 5 with the reason; nothing is posted.
+    let out = post(&resident, "2026-11-26T09:00", "2026-11-26T12:00")?;
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "not_dispatcher");
+    let out = post(&dispatcher, "завтра в 9", "2026-11-26T12:00")?;
+    assert_eq!(out.status.code(), Some(5));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!((&err["code"], &err["params"]["value"]), (&"outage_bad_time".into(), &"завтра в 9".into()));
+
+    // Posted in the house's time; the resident's notices show it as coming, its limit broken.
+    let out = post(&dispatcher, "2026-11-26T09:00", "2026-11-26T17:30")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout)?["state"], "sent");
+    resident.json(&["sync"])?;
+    let notices = resident.json(&["notices", &house])?;
+    let posted = notices
+        .as_array()
+        .and_then(|ns| ns.iter().find(|n| n["notice"]["reason"] == "Замена участка трубы"))
+        .ok_or("the posted outage")?;
+    assert_eq!((&posted["when"], &posted["notice"]["starts_at"]), (&"upcoming".into(), &"2026-11-26T06:00:00Z".into()));
+    assert_eq!(posted["breach"]["limit"], "once");
+    Ok(())
+}
