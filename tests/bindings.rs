@@ -33,6 +33,7 @@ fn generate(dir: &Path) -> TestResult {
     domkom_core::Written::export_all(&cfg)?;
     domkom_core::meter::Meter::export_all(&cfg)?;
     domkom_core::notice::NoticeView::export_all(&cfg)?;
+    domkom_core::notice::OutageDraft::export_all(&cfg)?;
     domkom_core::bill::BillView::export_all(&cfg)?;
     domkom_domain::wire::Account::export_all(&cfg)?;
     domkom_domain::wire::PersonInfo::export_all(&cfg)?;

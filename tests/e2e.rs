@@ -321,6 +321,44 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("17-bill-lines").await?;
 
+    // A dispatcher posts an outage for the house: the resident is notified, and sees it in
+    // the notices and, as a notice, in the chat.
+    let house = server.api(Persona::Resident).await?.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;
+    let dispatcher = Cli::signed_in(&server.url, &tmp.path().join("dispatcher"), Persona::Dispatcher)?;
+    let reason = format!("Ремонт стояка горячей воды ({stamp})");
+    dispatcher.run(&[
+        "outage",
+        "post",
+        "--house",
+        &house.to_string(),
+        "--service",
+        "hot_water",
+        "--from",
+        "2026-11-28T10:15",
+        "--to",
+        "2026-11-28T13:45",
+        "--reason",
+        &reason,
+    ])?;
+    let summary = notifications.wait_for("28.11 10:15 – 28.11 13:45", LONG).await?;
+    if !summary.starts_with("Отключение горячей воды") {
+        return fail(format!("the outage notification does not say what is off: {summary:?}"));
+    }
+    let nav = app.wait_for("[data-testid=nav-notices]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_until(
+        "the posted outage among the coming ones",
+        "return [...document.querySelectorAll('[data-testid=notices] [data-when=upcoming]')].some(n => n.textContent.includes(arguments[0]))",
+        json!([reason]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("18-outage-notified").await?;
+    let chat_tab = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
+    app.click(&chat_tab).await?;
+    app.wait_for("[data-testid=timeline] [data-testid=message-notice]", LONG).await?;
+    app.screenshot("19-outage-in-chat").await?;
+
     // Tatar and English: the UI's strings change.
     let russian = page_text(&app).await?;
     choose_language(&app, "tt").await?;
@@ -423,6 +461,51 @@ async fn desktop_app_end_to_end() -> TestResult {
     if !app.find_all("[data-testid^=offer-join-]").await?.is_empty() {
         return fail("the offer stays after joining");
     }
+
+    // A dispatcher announces an outage from the app: the form checks it as it is filled in.
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let staff = app.wait_for("[data-testid=demo-person-dispatcher]", LONG).await?;
+    app.click(&staff).await?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.click(&item).await?;
+    let nav = app.wait_for("[data-testid=nav-notices]", SHORT).await?;
+    app.click(&nav).await?;
+    let new = app.wait_for("[data-testid=outage-new]", SHORT).await?;
+    app.click(&new).await?;
+    app.wait_for("[data-testid=outage-form] [data-testid^=outage-house-]", LONG).await?;
+    let set = "const el = document.querySelector(`[data-testid=${arguments[0]}]`); el.value = arguments[1];
+               el.dispatchEvent(new Event('input', {bubbles: true}));";
+    app.exec(set, json!(["outage-from", "2026-11-29T14:00"])).await?;
+    app.exec(set, json!(["outage-to", "2026-11-29T12:00"])).await?;
+    let field = app.wait_for("[data-testid=outage-reason]", SHORT).await?;
+    let announced = format!("Авария на вводе холодной воды ({stamp})");
+    app.type_text(&field, &announced).await?;
+    let verdict = app.wait_for("[data-testid=outage-verdict]", SHORT).await?;
+    let said = app.text(&verdict).await?;
+    if !said.contains("Окончание должно быть позже начала") {
+        return fail(format!("the form does not say the end is before the start: {said}"));
+    }
+    app.exec(set, json!(["outage-to", "2026-11-29T20:00"])).await?;
+    app.wait_until(
+        "the rules pass the corrected outage",
+        "return !document.querySelector('[data-testid=outage-verdict]') && !document.querySelector('[data-testid=outage-submit]').disabled",
+        json!([]),
+        SHORT,
+    )
+    .await?;
+    app.screenshot("20-outage-form").await?;
+    let submit = app.wait_for("[data-testid=outage-submit]", SHORT).await?;
+    app.click(&submit).await?;
+    app.wait_for("[data-testid=outage-sent][data-state=sent]", LONG).await?;
+    app.wait_until(
+        "the announced outage in the house's notices",
+        "return [...document.querySelectorAll('[data-testid=notices] [data-when]')].some(n => n.textContent.includes(arguments[0]))",
+        json!([announced]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("21-outage-posted").await?;
 
     app.quit().await?;
     server.stop().await?;

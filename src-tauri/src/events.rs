@@ -41,6 +41,19 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                     }
                     update_title(&app).await;
                 }
+                Event::NewOutage(n) => {
+                    if let Some(client) = client.upgrade() {
+                        match client.notices().notification_for(&n).await {
+                            Ok(Some(note)) => {
+                                if let Err(e) = app.notification().builder().title(note.title).body(note.body).show() {
+                                    tracing::info!(error = %e, "could not show a notification");
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => tracing::info!(error = %e, "could not decide on an outage notification"),
+                        }
+                    }
+                }
                 Event::Sync(SyncStatus::Live { .. }) => {
                     if let Some(client) = client.upgrade() {
                         remind(&app, &client).await;

@@ -24,6 +24,7 @@ function message(id: number): ChatMessage {
     edited_at: null,
     deleted_at: null,
     state: 'sent',
+    notice_id: null,
     error: null,
   };
 }

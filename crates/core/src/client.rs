@@ -144,15 +144,18 @@ impl Client {
 
     /// After a sign-in: a different person than the cache's starts from an empty cache, and
     /// the other person's unsent writes are dropped (they must never go out as this one's).
+    /// The server's clock, learned from the sign-in's answers, is kept for the next start.
     pub async fn signed_in(&self, person: &PersonInfo) -> Result<()> {
         let person = person.clone();
+        let offset = self.api.http().clock().offset_ms();
         blocking(&self.cache, move |c| {
             let previous = c.person()?.map(|p| p.id);
             if previous.is_some_and(|id| id != person.id) {
                 c.clear_synced()?;
                 c.outbox_clear()?;
             }
-            c.set_person(&person)
+            c.set_person(&person)?;
+            c.set_server_offset_ms(offset)
         })
         .await
     }

@@ -277,10 +277,13 @@ impl Notices<'_> {
         }
         let now = self.client.api.http().clock().now();
         blocking(&self.client.cache, move |c| {
+            // Before the first sync nothing is known of the houses: the server judges them.
+            let synced = c.cursor()? > 0;
             let mut timezone = None;
             for &h in &draft.houses {
                 match c.house(h)? {
                     Some(house) => timezone = timezone.or(Some(house.timezone)),
+                    None if !synced => {}
                     None => {
                         return Err(CoreError::invalid(
                             "house_not_managed",

@@ -312,6 +312,8 @@ impl Session {
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
         let answer =
             self.http.client().post(self.endpoint("oauth/token")?).form(form).send().await.map_err(transport)?;
+        // A sign-in is the first answer a new person gets: the server's clock starts here.
+        self.http.clock().learn(answer.headers());
         read_answer(answer).await
     }
 

@@ -1,6 +1,7 @@
 //! A house's notices: outages judged against the limits, and information.
 
-use domkom_core::notice::NoticeView;
+use domkom_core::Written;
+use domkom_core::notice::{NoticeView, OutageDraft};
 use domkom_domain::id::HouseId;
 use tauri::{AppHandle, State};
 
@@ -11,4 +12,16 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn notices(app: AppHandle, state: State<'_, AppState>, house_id: HouseId) -> CmdResult<Vec<NoticeView>> {
     state.signed_in(&app).await?.notices().list(house_id).await.map_err(tagged)
+}
+
+/// Checks a dispatcher's outage notice by the rules, as the form is filled in.
+#[tauri::command]
+pub async fn check_outage(app: AppHandle, state: State<'_, AppState>, draft: OutageDraft) -> CmdResult<()> {
+    state.signed_in(&app).await?.notices().check(draft).await.map_err(tagged)
+}
+
+/// Posts a dispatcher's outage notice through the outbox (sent now or when the link is back).
+#[tauri::command]
+pub async fn post_outage(app: AppHandle, state: State<'_, AppState>, draft: OutageDraft) -> CmdResult<Written> {
+    state.signed_in(&app).await?.notices().post(draft).await.map_err(tagged)
 }

@@ -44,6 +44,18 @@ export const ERROR_CODES = [
   'reading_not_commissioned',
   'reading_device_replaced',
   'reading_needs_confirmation',
+  'not_dispatcher',
+  'house_not_managed',
+  'outage_no_houses',
+  'outage_too_many_houses',
+  'outage_duplicate_house',
+  'outage_unknown_service',
+  'outage_bad_time',
+  'outage_ends_before_start',
+  'outage_too_long',
+  'outage_already_over',
+  'outage_reason_empty',
+  'outage_reason_too_long',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

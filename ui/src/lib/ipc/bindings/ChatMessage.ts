@@ -2,6 +2,7 @@
 import type { CommunityId } from "./CommunityId";
 import type { MessageId } from "./MessageId";
 import type { MessageState } from "./MessageState";
+import type { NoticeId } from "./NoticeId";
 import type { PersonId } from "./PersonId";
 import type { Role } from "./Role";
 
@@ -57,6 +58,10 @@ edited_at: string | null,
  * Deleted at.
  */
 deleted_at: string | null, 
+/**
+ * The notice (an outage) this message tells the chat of, shown as a notice.
+ */
+notice_id: NoticeId | null, 
 /**
  * Sent, or still in the outbox.
  */

@@ -4,6 +4,7 @@ import type { CommunityId } from "./CommunityId";
 import type { DeviceId } from "./DeviceId";
 import type { HouseId } from "./HouseId";
 import type { NewMessage } from "./NewMessage";
+import type { NewOutage } from "./NewOutage";
 import type { SyncStatus } from "./SyncStatus";
 
 /**
@@ -14,7 +15,7 @@ export type Event = { "type": "chats" } | { "type": "chat",
 /**
  * The community.
  */
-community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "houses" } | { "type": "tickets", 
+community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "new_outage" } & NewOutage | { "type": "houses" } | { "type": "tickets", 
 /**
  * The house.
  */

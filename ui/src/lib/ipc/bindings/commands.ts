@@ -16,6 +16,7 @@ import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
 import type { NoticeView } from './NoticeView';
+import type { OutageDraft } from './OutageDraft';
 import type { PersonInfo } from './PersonInfo';
 import type { Reading } from './Reading';
 import type { SearchHit } from './SearchHit';
@@ -54,6 +55,8 @@ export const commands = {
   setChatInView: (communityId: CommunityId | null) => call<null>('set_chat_in_view', { communityId }),
   /** A cached house's passport. */
   house: (houseId: HouseId) => call<House | null>('house', { houseId }),
+  /** The person's houses from the cache (a dispatcher's: their organisation's). */
+  houses: () => call<House[]>('houses'),
   /** Opens an http(s) link in the system browser. */
   openLink: (url: string) => call<null>('open_link', { url }),
   /** The meters of the person's flats, with their windows by the server's clock (from the cache). */
@@ -66,6 +69,10 @@ export const commands = {
   submitReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<Written>('submit_reading', { deviceId, t1, t2, t3, confirm }),
   /** A house's notices from the cache: now, coming, then past; outages flagged past a limit. */
   notices: (houseId: HouseId) => call<NoticeView[]>('notices', { houseId }),
+  /** Checks a dispatcher's outage notice by the rules, as the form is filled in. */
+  checkOutage: (draft: OutageDraft) => call<null>('check_outage', { draft }),
+  /** Posts a dispatcher's outage notice through the outbox (sent now or when the link is back). */
+  postOutage: (draft: OutageDraft) => call<Written>('post_outage', { draft }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */
