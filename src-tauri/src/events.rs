@@ -43,7 +43,7 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                 }
                 Event::NewOutage(n) => {
                     if let Some(client) = client.upgrade() {
-                        match client.notices().notification_for(&n).await {
+                        match client.notices().notification_for(n).await {
                             Ok(Some(note)) => {
                                 if let Err(e) = app.notification().builder().title(note.title).body(note.body).show() {
                                     tracing::info!(error = %e, "could not show a notification");
