@@ -39,6 +39,7 @@ fn generate(dir: &Path) -> TestResult {
     domkom_domain::wire::PersonInfo::export_all(&cfg)?;
     domkom_domain::wire::DemoPerson::export_all(&cfg)?;
     domkom_domain::wire::House::export_all(&cfg)?;
+    domkom_domain::wire::RepairPlan::export_all(&cfg)?;
     domkom_domain::wire::ChatOffer::export_all(&cfg)?;
     domkom_domain::wire::Me::export_all(&cfg)?;
     // The rules' figures the UI shows or checks, as values rather than types.

@@ -277,6 +277,11 @@ async fn desktop_app_end_to_end() -> TestResult {
         return fail(format!("the breach is not said in words: {said}"));
     }
     app.screenshot("15-notices").await?;
+    // Beside them: who to call, and the capital-repair plan.
+    app.wait_for("[data-testid=notices-org]", SHORT).await?;
+    app.wait_for("[data-testid=repairs] [data-testid^=repair-]", SHORT).await?;
+    app.exec("document.querySelector('[data-testid=repairs]').scrollIntoView({block: 'end'})", json!([])).await?;
+    app.screenshot("15-notices-repairs").await?;
 
     // Bills: the months with their change; a month whose water went unread says it was billed
     // by the average, and why, as the server's own bill has it.

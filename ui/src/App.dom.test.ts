@@ -123,6 +123,7 @@ vi.mock('./lib/ipc', () => ({
       { message_id: 4, community_id: 11, title: 'ул. Баумана, 1', author_name: 'Житель 4', created_at: new Date().toISOString(), snippet: [['Сообщение ', false], ['4', true]] },
     ],
     house: async () => null,
+    repairs: async () => [{ id: 3, house_id: 5, work: 'Ремонт крыши', year_from: 2027, year_to: 2028, status: 'planned' }],
   },
 }));
 
@@ -198,6 +199,9 @@ describe('App', () => {
     const flag = document.querySelector('[data-testid="notice-41"] [data-testid="notice-breach"]');
     expect(flag?.textContent).toContain('4 ч подряд при норме 2 ч');
     expect(flag?.textContent).toContain('перерасчёта');
+    // Beside them, the house's capital-repair plan.
+    expect(document.querySelector('[data-testid="repair-3"]')?.textContent).toContain('2027–2028');
+    expect(document.querySelector('[data-testid="repair-3"]')?.textContent).toContain('запланировано');
 
     // The bills: by month with the change; the line billed by the average says why.
     (document.querySelector('[data-testid="nav-bills"]') as HTMLButtonElement).click();

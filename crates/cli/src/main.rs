@@ -100,6 +100,11 @@ enum Command {
     /// Outage notices, for dispatchers.
     #[command(subcommand)]
     Outage(OutageCommand),
+    /// Show a house's capital-repair plan (all your houses' without HOUSE).
+    Repairs {
+        /// The house's id.
+        house: Option<i64>,
+    },
     /// Submit a meter reading (checked by the rules first, offline too; queued when offline).
     Reading {
         /// The meter's id (`domkom meters` lists them).
@@ -174,6 +179,7 @@ impl Command {
             | Command::Meters
             | Command::Notices { .. }
             | Command::Bills { .. }
+            | Command::Repairs { .. }
             | Command::Status => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
@@ -446,6 +452,22 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             };
             let mut stdout = std::io::stdout().lock();
             write!(stdout, "{}", if text.ends_with('\n') { text } else { text + "\n" })?;
+        }
+        Command::Repairs { house } => {
+            let houses = match house {
+                Some(id) => vec![HouseId(id)],
+                None => client.houses().list().await?.into_iter().map(|h| h.id).collect(),
+            };
+            let mut all = Vec::new();
+            for h in houses {
+                all.extend(client.notices().repairs(h).await?);
+            }
+            print(json, &all, |plan| {
+                plan.iter()
+                    .map(|r| format!("{}–{}  {:<11} {}", r.year_from, r.year_to, r.status, r.work))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
         }
         Command::Outage(OutageCommand::Post { houses, service, from, to, reason, outage_type }) => {
             let draft = OutageDraft {

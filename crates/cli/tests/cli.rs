@@ -283,6 +283,8 @@ async fn a_script_reads_meters_submits_a_reading_and_reads_notices() -> TestResu
         .and_then(|ns| ns.iter().find(|n| n["when"] == "upcoming" && n["service"] == "electricity"))
         .ok_or("the coming electricity outage")?;
     assert_eq!(coming["breach"]["limit"], "once");
+    let plan = domkom.json(&["repairs"])?;
+    assert!(plan.as_array().is_some_and(|p| !p.is_empty() && p.iter().all(|r| r["work"].is_string())), "{plan}");
     let text = String::from_utf8(domkom.run(&["notices"])?.stdout)?;
     assert!(
         text.contains("COMING  Отключение электроэнергии") && text.contains("BREACH: 4.0 h at once, 2.0 h allowed"),
@@ -345,8 +347,8 @@ async fn a_script_reads_bills_by_month_as_text_json_and_csv() -> TestResult {
     let wrong: [&[&str]; 2] = [&["bills", "--period", "2026-13"], &["bills", "000", "--period", "2026-10"]];
     for args in wrong {
         let out = domkom.run(args)?;
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8(out.stderr)?;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("YYYY-MM") || err.contains("no account 000"), "{err}");
     }
     let out = domkom.run(&["bills", "--period", "2020-01"])?;

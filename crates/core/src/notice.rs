@@ -253,6 +253,13 @@ pub struct OutageDraft {
 }
 
 impl Notices<'_> {
+    /// A house's capital-repair plan from the cache (works offline): soonest first.
+    pub async fn repairs(&self, house: HouseId) -> Result<Vec<wire::RepairPlan>> {
+        let mut plan = blocking(&self.client.cache, move |c| c.repair_plans(house)).await?;
+        plan.sort_by_key(|r| (r.year_from, r.year_to, r.id));
+        Ok(plan)
+    }
+
     /// Posts a dispatcher's outage notice. It is checked here first by the rules the server
     /// applies (and that the houses are the dispatcher's), so a mistake is said at once,
     /// offline too; then it goes through the outbox, sent now or when the link is back.

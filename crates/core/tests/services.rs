@@ -321,6 +321,11 @@ async fn notices_are_placed_in_time_and_judged_against_the_limits() -> TestResul
     assert_eq!((summer.when, &summer.breach), (NoticeWhen::Past, &None));
     // Going on now comes first.
     assert_eq!(notices[0].when, NoticeWhen::Current);
+    // The house's capital-repair plan, soonest first.
+    let plan = client.notices().repairs(house).await?;
+    assert!(!plan.is_empty(), "the small seed plans repairs for every house");
+    assert!(plan.windows(2).all(|w| w[0].year_from <= w[1].year_from), "{plan:?}");
+    assert!(plan.iter().all(|r| r.house_id == house));
     Ok(())
 }
 

@@ -268,6 +268,7 @@ pub struct Ownership {
 /// A capital-repair plan item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RepairPlan {
     /// Id.
     pub id: RepairPlanId,

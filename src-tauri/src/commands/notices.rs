@@ -3,6 +3,7 @@
 use domkom_core::Written;
 use domkom_core::notice::{NoticeView, OutageDraft};
 use domkom_domain::id::HouseId;
+use domkom_domain::wire::RepairPlan;
 use tauri::{AppHandle, State};
 
 use super::{CmdResult, tagged};
@@ -24,4 +25,10 @@ pub async fn check_outage(app: AppHandle, state: State<'_, AppState>, draft: Out
 #[tauri::command]
 pub async fn post_outage(app: AppHandle, state: State<'_, AppState>, draft: OutageDraft) -> CmdResult<Written> {
     state.signed_in(&app).await?.notices().post(draft).await.map_err(tagged)
+}
+
+/// A house's capital-repair plan from the cache, soonest first.
+#[tauri::command]
+pub async fn repairs(app: AppHandle, state: State<'_, AppState>, house_id: HouseId) -> CmdResult<Vec<RepairPlan>> {
+    state.signed_in(&app).await?.notices().repairs(house_id).await.map_err(tagged)
 }

@@ -19,6 +19,7 @@ import type { NoticeView } from './NoticeView';
 import type { OutageDraft } from './OutageDraft';
 import type { PersonInfo } from './PersonInfo';
 import type { Reading } from './Reading';
+import type { RepairPlan } from './RepairPlan';
 import type { SearchHit } from './SearchHit';
 import type { Status } from './Status';
 import type { Written } from './Written';
@@ -73,6 +74,8 @@ export const commands = {
   checkOutage: (draft: OutageDraft) => call<null>('check_outage', { draft }),
   /** Posts a dispatcher's outage notice through the outbox (sent now or when the link is back). */
   postOutage: (draft: OutageDraft) => call<Written>('post_outage', { draft }),
+  /** A house's capital-repair plan from the cache, soonest first. */
+  repairs: (houseId: HouseId) => call<RepairPlan[]>('repairs', { houseId }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */
