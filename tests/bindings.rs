@@ -48,9 +48,15 @@ fn generate(dir: &Path) -> TestResult {
          /** Unread counts stop here; shown as \"999+\" (domkom_domain::message::UNREAD_COUNT_CAP). */\n\
          export const UNREAD_COUNT_CAP = {};\n\
          /** The longest message body accepted, in characters (domkom_domain::message::MAX_MESSAGE_CHARS). */\n\
-         export const MAX_MESSAGE_CHARS = {};\n",
+         export const MAX_MESSAGE_CHARS = {};\n\
+         /** The services an outage is posted for (domkom_domain::notice::OUTAGE_SERVICES). */\n\
+         export const OUTAGE_SERVICES = {:?} as const;\n\
+         /** The longest outage reason, in characters (domkom_domain::notice::MAX_REASON_CHARS). */\n\
+         export const MAX_REASON_CHARS = {};\n",
         domkom_domain::message::UNREAD_COUNT_CAP,
         domkom_domain::message::MAX_MESSAGE_CHARS,
+        domkom_domain::notice::OUTAGE_SERVICES,
+        domkom_domain::notice::MAX_REASON_CHARS,
     );
     std::fs::write(dir.join("constants.ts"), constants)?;
     std::fs::write(dir.join("commands.ts"), commands_ts()?)?;

@@ -3,3 +3,7 @@
 export const UNREAD_COUNT_CAP = 1000;
 /** The longest message body accepted, in characters (domkom_domain::message::MAX_MESSAGE_CHARS). */
 export const MAX_MESSAGE_CHARS = 4000;
+/** The services an outage is posted for (domkom_domain::notice::OUTAGE_SERVICES). */
+export const OUTAGE_SERVICES = ["cold_water", "hot_water", "sewage", "electricity", "gas", "heating"] as const;
+/** The longest outage reason, in characters (domkom_domain::notice::MAX_REASON_CHARS). */
+export const MAX_REASON_CHARS = 1000;
