@@ -3,7 +3,8 @@
 //! Deadlines are data (a table the backend keeps per region); this module computes a
 //! deadline from a rule, including the rules counted only inside daily hours.
 
-use chrono::{Datelike, Duration, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
@@ -74,56 +75,91 @@ impl TicketStatus {
     }
 }
 
+/// Months (local, of the registration) in which a rule's summer minutes apply.
+pub const SUMMER_MONTHS: std::ops::RangeInclusive<u32> = 4..=9;
+
 /// A deadline rule as the backend keeps it in its table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeadlineRule {
-    /// Minutes allowed (counted only inside `counted_hours`, when set).
+    /// Minutes allowed (counted only inside `window`, when set).
     pub minutes: i64,
-    /// Minutes allowed in summer (April–September), when it differs.
+    /// Minutes allowed in summer ([`SUMMER_MONTHS`]), when it differs.
     pub summer_minutes: Option<i64>,
-    /// Hours of the day that count, `[from, to)`, e.g. 8..23 for a garbage chute.
-    pub counted_hours: Option<(u32, u32)>,
+    /// The minutes of the house's day that count, `[from, to)` with `0 ≤ from < to ≤ 1440`
+    /// (1440 is the next midnight), e.g. 480..1380 (08:00–23:00) for a garbage chute.
+    pub window: Option<(u32, u32)>,
+}
+
+/// A rule whose window is not a part of one day.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a deadline window must be minutes of one day, from < to ≤ 1440; {from}..{to} is not")]
+pub struct BadWindow {
+    /// Start, minutes of the day.
+    pub from: u32,
+    /// End.
+    pub to: u32,
 }
 
 impl DeadlineRule {
-    /// The moment by which a ticket registered at `registered` must be resolved.
-    pub fn deadline(&self, registered: NaiveDateTime) -> NaiveDateTime {
-        let summer = (4..=9).contains(&registered.month());
-        let minutes = match (summer, self.summer_minutes) {
-            (true, Some(m)) => m,
+    /// The rule, once its window is known to lie within one day.
+    pub fn checked(self) -> Result<DeadlineRule, BadWindow> {
+        match self.window {
+            Some((from, to)) if from >= to || to > 1440 => Err(BadWindow { from, to }),
+            _ => Ok(self),
+        }
+    }
+
+    /// The moment by which a ticket registered at `registered`, in a house of time zone
+    /// `tz`, must be resolved. Durations are real time (a day is 24 hours); a window counts
+    /// only its hours of each local day, so a deadline may fall exactly at its close; summer
+    /// is the local month of the registration. Around a clock change, a local time that
+    /// occurs twice is taken the first time and one that does not occur at its next minute.
+    pub fn deadline_in(&self, registered: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        let local = registered.with_timezone(&tz);
+        let minutes = match self.summer_minutes {
+            Some(m) if SUMMER_MONTHS.contains(&local.month()) => m,
             _ => self.minutes,
         };
-        match self.counted_hours {
-            None => registered + Duration::minutes(minutes),
-            Some((from, to)) => add_counted_minutes(registered, minutes, from, to),
+        let mut remaining = Duration::minutes(minutes.max(0));
+        let Some((from, to)) = self.window.filter(|&(f, t)| f < t && t <= 1440 && (f, t) != (0, 1440)) else {
+            return registered + remaining;
+        };
+        let mut day = local.date_naive();
+        // Each day gives (to − from) minutes at least (a day may be an hour shorter at a
+        // clock change); a few more turns cover that.
+        let days = minutes.max(0) / i64::from(to - from) + 3;
+        for _ in 0..days {
+            let (open, close) = (local_instant(tz, day, from), local_instant(tz, day, to));
+            let start = open.max(registered);
+            if start < close {
+                let available = close - start;
+                if remaining <= available {
+                    return start + remaining;
+                }
+                remaining -= available;
+            }
+            day = day.succ_opt().unwrap_or(day);
         }
+        registered + remaining
+    }
+
+    /// The deadline of a ticket registered at a local time, counted as if the clock never
+    /// changed (the seed's Kazan has no clock changes).
+    pub fn deadline(&self, registered: NaiveDateTime) -> NaiveDateTime {
+        self.deadline_in(registered.and_utc(), Tz::UTC).naive_utc()
     }
 }
 
-/// Adds minutes that count only between `from` and `to` o'clock each day.
-fn add_counted_minutes(start: NaiveDateTime, mut minutes: i64, from: u32, to: u32) -> NaiveDateTime {
-    let open = NaiveTime::from_hms_opt(from, 0, 0).unwrap_or(NaiveTime::MIN);
-    let mut t = start;
-    loop {
-        let day_open = t.date().and_time(open);
-        let day_close = t.date().and_hms_opt(to.min(23), if to >= 24 { 59 } else { 0 }, 0);
-        let Some(day_close) = day_close else {
-            return t + Duration::minutes(minutes);
-        };
-        if t < day_open {
-            t = day_open;
+/// The instant of `minute` minutes after local midnight of `day` (1440: the next midnight):
+/// the first of two at a clock change back, the next existing minute in a gap.
+fn local_instant(tz: Tz, day: NaiveDate, minute: u32) -> DateTime<Utc> {
+    let naive = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+    for skip in 0..=180 {
+        if let Some(t) = tz.from_local_datetime(&(naive + Duration::minutes(skip))).earliest() {
+            return t.with_timezone(&Utc);
         }
-        if t.hour() >= to || t >= day_close {
-            t = (t.date() + Duration::days(1)).and_time(open);
-            continue;
-        }
-        let left_today = (day_close - t).num_minutes();
-        if minutes <= left_today {
-            return t + Duration::minutes(minutes);
-        }
-        minutes -= left_today;
-        t = (t.date() + Duration::days(1)).and_time(open);
     }
+    naive.and_utc()
 }
 
 /// Whether a ticket is overdue at `now`.
@@ -186,7 +222,7 @@ pub struct Ticket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
+    use chrono::Timelike;
 
     fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 1, d).and_then(|x| x.and_hms_opt(h, m, 0)).unwrap_or_default()
@@ -194,13 +230,13 @@ mod tests {
 
     #[test]
     fn emergency_is_thirty_minutes() {
-        let rule = DeadlineRule { minutes: 30, summer_minutes: None, counted_hours: None };
+        let rule = DeadlineRule { minutes: 30, summer_minutes: None, window: None };
         assert_eq!(rule.deadline(at(10, 23, 50)), at(11, 0, 20));
     }
 
     #[test]
     fn garbage_chute_counts_only_day_hours() {
-        let rule = DeadlineRule { minutes: 120, summer_minutes: None, counted_hours: Some((8, 23)) };
+        let rule = DeadlineRule { minutes: 120, summer_minutes: None, window: Some((480, 1380)) };
         // Registered at 22:30: 30 minutes count today, 90 tomorrow from 08:00.
         assert_eq!(rule.deadline(at(10, 22, 30)), at(11, 9, 30));
         // Registered at 03:00: the clock starts at 08:00.
@@ -209,7 +245,7 @@ mod tests {
 
     #[test]
     fn window_glass_is_longer_in_summer() {
-        let rule = DeadlineRule { minutes: 1440, summer_minutes: Some(4320), counted_hours: None };
+        let rule = DeadlineRule { minutes: 1440, summer_minutes: Some(4320), window: None };
         let july = NaiveDate::from_ymd_opt(2026, 7, 1).and_then(|d| d.and_hms_opt(12, 0, 0)).unwrap_or_default();
         assert_eq!(rule.deadline(july), july + Duration::days(3));
         assert_eq!(rule.deadline(at(1, 12, 0)), at(2, 12, 0));
@@ -221,5 +257,97 @@ mod tests {
         assert!(!is_overdue(TicketStatus::Done, at(1, 0, 0), at(2, 0, 0)));
         assert!(TicketStatus::New.can_become(TicketStatus::Accepted));
         assert!(!TicketStatus::Done.can_become(TicketStatus::New));
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()).unwrap_or_default()
+    }
+
+    const CHUTE: DeadlineRule = DeadlineRule { minutes: 120, summer_minutes: None, window: Some((480, 1380)) };
+
+    #[test]
+    fn the_garbage_chute_counts_kazan_hours_at_their_boundaries() {
+        let kazan = chrono_tz::Europe::Moscow;
+        let cases = [
+            ("2026-01-10T22:59:30+03:00", "2026-01-11T09:59:30+03:00"),
+            ("2026-01-10T23:00:00+03:00", "2026-01-11T10:00:00+03:00"),
+            ("2026-01-10T21:00:00+03:00", "2026-01-10T23:00:00+03:00"),
+            ("2026-01-10T07:00:00+03:00", "2026-01-10T10:00:00+03:00"),
+            ("2026-01-10T00:00:00+03:00", "2026-01-10T10:00:00+03:00"),
+        ];
+        for (at, due) in cases {
+            assert_eq!(CHUTE.deadline_in(utc(at), kazan), utc(due), "registered {at}");
+        }
+        // A day's worth of counted minutes spans two days of a 15-hour window.
+        let long = DeadlineRule { minutes: 1440, ..CHUTE };
+        assert_eq!(long.deadline_in(utc("2026-01-10T08:00:00+03:00"), kazan), utc("2026-01-11T17:00:00+03:00"));
+    }
+
+    #[test]
+    fn the_house_zone_decides_the_day() {
+        // 22:00 UTC is 08:00 of the next day in Vladivostok: the chute's clock starts at once.
+        let at = utc("2026-03-01T22:00:00Z");
+        assert_eq!(CHUTE.deadline_in(at, chrono_tz::Asia::Vladivostok), utc("2026-03-02T00:00:00Z"));
+        // The same moment is 01:00 in Kazan: it starts at 08:00 there.
+        assert_eq!(CHUTE.deadline_in(at, chrono_tz::Europe::Moscow), utc("2026-03-02T07:00:00Z"));
+        // Summer is the house's month: 23:30 UTC on 31 March is already April in Kazan.
+        let glass = DeadlineRule { minutes: 1440, summer_minutes: Some(4320), window: None };
+        let spring = utc("2026-03-31T23:30:00Z");
+        assert_eq!(glass.deadline_in(spring, chrono_tz::Europe::Moscow), spring + Duration::days(3));
+        assert_eq!(glass.deadline_in(spring, Tz::UTC), spring + Duration::days(1));
+    }
+
+    #[test]
+    fn windows_outside_one_day_are_refused() {
+        for (from, to) in [(1380, 480), (480, 480), (0, 1441)] {
+            let rule = DeadlineRule { window: Some((from, to)), ..CHUTE };
+            assert_eq!(rule.checked(), Err(BadWindow { from, to }));
+        }
+        assert!(CHUTE.checked().is_ok());
+        // The whole day is no window at all.
+        let whole = DeadlineRule { window: Some((0, 1440)), ..CHUTE };
+        let at = utc("2026-01-10T23:50:00Z");
+        assert_eq!(whole.deadline_in(at, Tz::UTC), at + Duration::minutes(120));
+    }
+
+    /// Counted minutes from `start` to `end`, one real minute at a time, by the local clock.
+    fn counted(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz, (from, to): (u32, u32)) -> i64 {
+        let mut t = start;
+        let mut n = 0;
+        while t < end {
+            let local = t.with_timezone(&tz).time();
+            let minute = local.hour() * 60 + local.minute();
+            if (from..to).contains(&minute) {
+                n += 1;
+            }
+            t += Duration::minutes(1);
+        }
+        n
+    }
+
+    #[test]
+    fn a_deadline_counts_exactly_its_minutes_across_clock_changes() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(354);
+        let base = utc("2026-01-01T00:00:00Z");
+        for tz in [chrono_tz::Europe::Berlin, chrono_tz::America::New_York, chrono_tz::Europe::Moscow] {
+            for _ in 0..150 {
+                // Minute-aligned moments over the year, half of them near a clock change.
+                let near = [utc("2026-03-29T00:00:00Z"), utc("2026-10-25T00:00:00Z"), utc("2026-03-08T05:00:00Z")];
+                let at = if rng.random_bool(0.5) {
+                    near[rng.random_range(0..near.len())] + Duration::minutes(rng.random_range(-1500..1500))
+                } else {
+                    base + Duration::minutes(rng.random_range(0..525_600))
+                };
+                let window = [(480, 1380), (60, 180), (120, 240), (0, 1320)][rng.random_range(0..4)];
+                let rule =
+                    DeadlineRule { minutes: rng.random_range(1..400), summer_minutes: None, window: Some(window) };
+                let due = rule.deadline_in(at, tz);
+                assert_eq!(counted(at, due, tz, window), rule.minutes, "{tz} {at} {window:?} {rule:?} → {due}");
+                let local = due.with_timezone(&tz).time();
+                let minute = local.hour() * 60 + local.minute();
+                assert!((window.0..=window.1).contains(&minute) || window.1 == 1440, "{tz} {at}: due {due} outside");
+            }
+        }
     }
 }
