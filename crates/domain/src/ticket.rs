@@ -75,6 +75,146 @@ impl TicketStatus {
     }
 }
 
+/// Who asks to move a ticket, as the rules of moving see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    /// The resident who filed it.
+    Author,
+    /// A resident who co-signed it ("me too").
+    Cosigner,
+    /// A dispatcher of the organisation managing the house now.
+    Dispatcher,
+    /// The State Housing Inspection: reads, never moves.
+    Inspector,
+    /// Anyone else.
+    Other,
+}
+
+/// Days after a ticket was done in which its author or a co-signer may reopen it.
+pub const REOPEN_DAYS: i64 = 30;
+
+/// A requested move of a ticket, with what the rules need to judge it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketMove {
+    /// The status the mover saw (the move is refused if it is no longer the ticket's).
+    pub from: TicketStatus,
+    /// The status asked for.
+    pub to: TicketStatus,
+    /// The reason, where one is required (a rejection, a pause, a reopening).
+    pub note: String,
+    /// A rating 1–5 (required to reopen).
+    pub rating: Option<u8>,
+}
+
+/// Why a move was refused; each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveRefusal {
+    /// No one may make this move.
+    #[error("a ticket cannot go from {from} to {to}")]
+    Invalid {
+        /// From.
+        from: TicketStatus,
+        /// To.
+        to: TicketStatus,
+    },
+    /// Someone may, but not this mover.
+    #[error("you may not move this ticket from {from} to {to}")]
+    Forbidden {
+        /// From.
+        from: TicketStatus,
+        /// To.
+        to: TicketStatus,
+    },
+    /// The move needs a reason.
+    #[error("say why: this move needs a reason")]
+    ReasonRequired,
+    /// The rating is missing or not 1–5.
+    #[error("rate the work from 1 to 5")]
+    RatingInvalid,
+    /// Done too long ago to reopen.
+    #[error("a ticket can be reopened within {REOPEN_DAYS} days of being done; file a new one")]
+    ReopenWindowPassed,
+}
+
+impl crate::Coded for MoveRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            MoveRefusal::Invalid { .. } => "ticket_transition_invalid",
+            MoveRefusal::Forbidden { .. } => "ticket_move_forbidden",
+            MoveRefusal::ReasonRequired => "ticket_reason_required",
+            MoveRefusal::RatingInvalid => "ticket_rating_invalid",
+            MoveRefusal::ReopenWindowPassed => "ticket_reopen_window_passed",
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MoveRefusal::Invalid { from, to } | MoveRefusal::Forbidden { from, to } => {
+                vec![("from", from.to_string()), ("to", to.to_string())]
+            }
+            MoveRefusal::ReopenWindowPassed => vec![("days", REOPEN_DAYS.to_string())],
+            _ => vec![],
+        }
+    }
+}
+
+/// Who may make each move, and whether it needs a reason: the one table of moves.
+const MOVES: &[(TicketStatus, TicketStatus, Mover, bool)] = {
+    use Mover::*;
+    use TicketStatus::*;
+    &[
+        (New, Accepted, Dispatcher, false),
+        (New, InWork, Dispatcher, false),
+        (New, Rejected, Dispatcher, true),
+        (Accepted, InWork, Dispatcher, false),
+        (Accepted, Done, Dispatcher, false),
+        (Accepted, Rejected, Dispatcher, true),
+        (InWork, Done, Dispatcher, false),
+        // Paused: back to accepted, saying why.
+        (InWork, Accepted, Dispatcher, true),
+        // Quality control sends done work back.
+        (Done, InWork, Dispatcher, true),
+        (New, Withdrawn, Author, false),
+        (Accepted, Withdrawn, Author, false),
+        (InWork, Withdrawn, Author, false),
+        // Reopening: with a reason and a rating, within REOPEN_DAYS.
+        (Done, New, Author, true),
+        (Done, New, Cosigner, true),
+    ]
+};
+
+/// Judges a move of a ticket whose status is `m.from`, done at `done_at` if it is done.
+pub fn may_move(
+    mover: Mover,
+    m: &TicketMove,
+    done_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), MoveRefusal> {
+    let (from, to) = (m.from, m.to);
+    let rows: Vec<_> = MOVES.iter().filter(|r| r.0 == from && r.1 == to).collect();
+    if rows.is_empty() {
+        return Err(MoveRefusal::Invalid { from, to });
+    }
+    let Some(&&(_, _, _, needs_reason)) = rows.iter().find(|r| r.2 == mover) else {
+        return Err(MoveRefusal::Forbidden { from, to });
+    };
+    if needs_reason && m.note.trim().is_empty() {
+        return Err(MoveRefusal::ReasonRequired);
+    }
+    let reopening = from == TicketStatus::Done && to == TicketStatus::New;
+    if reopening {
+        if !m.rating.is_some_and(|r| (1..=5).contains(&r)) {
+            return Err(MoveRefusal::RatingInvalid);
+        }
+        if done_at.is_some_and(|d| now - d > Duration::days(REOPEN_DAYS)) {
+            return Err(MoveRefusal::ReopenWindowPassed);
+        }
+    } else if m.rating.is_some_and(|r| !(1..=5).contains(&r)) {
+        return Err(MoveRefusal::RatingInvalid);
+    }
+    Ok(())
+}
+
 /// Months (local, of the registration) in which a rule's summer minutes apply.
 pub const SUMMER_MONTHS: std::ops::RangeInclusive<u32> = 4..=9;
 
@@ -349,5 +489,52 @@ mod tests {
                 assert!((window.0..=window.1).contains(&minute) || window.1 == 1440, "{tz} {at}: due {due} outside");
             }
         }
+    }
+
+    #[test]
+    fn every_move_by_every_mover_is_judged_by_the_table() {
+        use Mover::*;
+        use TicketStatus::*;
+        let now = utc("2026-11-24T12:00:00Z");
+        let movers = [Author, Cosigner, Dispatcher, Inspector, Other];
+        let mut allowed = Vec::new();
+        for from in TicketStatus::ALL.iter().copied() {
+            for to in TicketStatus::ALL.iter().copied() {
+                for mover in movers {
+                    let m = TicketMove { from, to, note: "причина".into(), rating: Some(4) };
+                    match may_move(mover, &m, Some(now - Duration::days(1)), now) {
+                        Ok(()) => allowed.push((from, to, mover)),
+                        Err(MoveRefusal::Invalid { .. } | MoveRefusal::Forbidden { .. }) => {}
+                        Err(e) => panic!("{from} → {to} by {mover:?}: {e}"),
+                    }
+                }
+            }
+        }
+        let expected = MOVES.iter().map(|r| (r.0, r.1, r.2)).collect::<Vec<_>>();
+        assert_eq!(allowed.len(), expected.len());
+        assert!(expected.iter().all(|e| allowed.contains(e)), "{allowed:?}");
+        // Nobody closes a closed ticket again, and the Inspection moves nothing.
+        assert!(!allowed.iter().any(|(f, _, _)| matches!(f, Rejected | Withdrawn)));
+        assert!(!allowed.iter().any(|(_, _, who)| matches!(who, Inspector | Other)));
+        let m = TicketMove { from: Rejected, to: New, note: String::new(), rating: None };
+        assert_eq!(may_move(Author, &m, None, now), Err(MoveRefusal::Invalid { from: Rejected, to: New }));
+        let m = TicketMove { from: New, to: Accepted, note: String::new(), rating: None };
+        assert_eq!(may_move(Author, &m, None, now), Err(MoveRefusal::Forbidden { from: New, to: Accepted }));
+    }
+
+    #[test]
+    fn reasons_ratings_and_the_reopening_window() {
+        use TicketStatus::*;
+        let now = utc("2026-11-24T12:00:00Z");
+        let reject = TicketMove { from: New, to: Rejected, note: "  ".into(), rating: None };
+        assert_eq!(may_move(Mover::Dispatcher, &reject, None, now), Err(MoveRefusal::ReasonRequired));
+        let reopen = |note: &str, rating| TicketMove { from: Done, to: New, note: note.into(), rating };
+        let done = Some(now - Duration::days(REOPEN_DAYS));
+        assert_eq!(may_move(Mover::Cosigner, &reopen("течёт снова", Some(2)), done, now), Ok(()));
+        assert_eq!(may_move(Mover::Author, &reopen("", Some(2)), done, now), Err(MoveRefusal::ReasonRequired));
+        assert_eq!(may_move(Mover::Author, &reopen("течёт", None), done, now), Err(MoveRefusal::RatingInvalid));
+        assert_eq!(may_move(Mover::Author, &reopen("течёт", Some(6)), done, now), Err(MoveRefusal::RatingInvalid));
+        let late = Some(now - Duration::days(REOPEN_DAYS) - Duration::minutes(1));
+        assert_eq!(may_move(Mover::Author, &reopen("течёт", Some(1)), late, now), Err(MoveRefusal::ReopenWindowPassed));
     }
 }
