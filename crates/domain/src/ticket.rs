@@ -75,6 +75,115 @@ impl TicketStatus {
     }
 }
 
+vocabulary! {
+    /// Where in the house the problem is.
+    pub enum TicketPlace {
+        /// In the author's flat (seen only by its holders and the staff).
+        Flat = "flat",
+        /// An entrance (its number given).
+        Entrance = "entrance",
+        /// A floor's landing (its number given).
+        Floor = "floor",
+        /// A lift.
+        Lift = "lift",
+        /// The yard.
+        Yard = "yard",
+        /// The roof.
+        Roof = "roof",
+        /// The basement.
+        Basement = "basement",
+        /// Elsewhere.
+        Other = "other",
+    }
+}
+
+vocabulary! {
+    /// What exactly is wrong, where the category alone does not say which deadline applies.
+    pub enum TicketProblem {
+        /// A pipe burst (an emergency by its nature).
+        Burst = "burst",
+        /// A leaking tap or cistern.
+        Tap = "tap",
+        /// Water coming from the flat above.
+        FromAbove = "from_above",
+        /// The entrance door.
+        Door = "door",
+        /// Broken window glass.
+        Glass = "glass",
+    }
+}
+
+/// One row of the deadline table: the rule for a category, a problem within it (none: any
+/// other), and whether the ticket is an emergency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleRow {
+    /// The category.
+    pub category: TicketCategory,
+    /// The problem, or none for the category's other problems.
+    pub problem: Option<TicketProblem>,
+    /// For emergency tickets.
+    pub emergency: bool,
+    /// The rule.
+    pub rule: DeadlineRule,
+    /// Where the figure comes from.
+    pub basis: &'static str,
+}
+
+const fn row(
+    category: TicketCategory,
+    problem: Option<TicketProblem>,
+    emergency: bool,
+    minutes: i64,
+    summer_minutes: Option<i64>,
+    window: Option<(u32, u32)>,
+    basis: &'static str,
+) -> RuleRow {
+    RuleRow { category, problem, emergency, rule: DeadlineRule { minutes, summer_minutes, window }, basis }
+}
+
+/// The federal defaults (DOMAIN.md's table; regions may override them), as data.
+pub const FEDERAL_RULES: &[RuleRow] = {
+    use TicketCategory::*;
+    use TicketProblem::*;
+    const EMERGENCY: &str = "аварийная ситуация, локализация: Постановление № 416, п. 13";
+    &[
+        row(Leak, None, true, 30, None, None, EMERGENCY),
+        row(Heating, None, true, 30, None, None, EMERGENCY),
+        row(Electricity, None, true, 30, None, None, EMERGENCY),
+        row(Sewage, None, true, 30, None, None, EMERGENCY),
+        // A burst pipe is an emergency however it was filed: stopped at once.
+        row(Leak, Some(Burst), true, 30, None, None, "прорыв трубопровода: немедленно"),
+        row(Leak, Some(Burst), false, 30, None, None, "прорыв трубопровода: немедленно"),
+        row(Leak, Some(Tap), false, 1440, None, None, "течь крана или бачка: 1 сутки"),
+        row(Leak, None, false, 1440, None, None, "протечка: 1 сутки"),
+        row(Sewage, None, false, 120, None, None, "засор канализации: 2 часа"),
+        row(GarbageChute, None, false, 120, None, Some((480, 1380)), "засор мусоропровода: 2 часа с 08:00 до 23:00"),
+        row(Lift, None, false, 1440, None, None, "неисправность лифта: 1 сутки"),
+        row(Roof, None, false, 1440, None, None, "протечка кровли: 1 сутки"),
+        row(DoorGlass, Some(Glass), false, 1440, Some(4320), None, "разбитое стекло: 1 сутки зимой, 3 летом"),
+        row(DoorGlass, Some(Door), false, 1440, None, None, "входная дверь: 1 сутки"),
+        row(DoorGlass, None, false, 1440, None, None, "двери и окна: 1 сутки"),
+        row(Heating, None, false, 1440, None, None, "отопление: 1 сутки"),
+        row(Electricity, None, false, 1440, None, None, "электроснабжение: 1 сутки"),
+        row(Cleaning, None, false, 4320, None, None, "уборка: 3 суток"),
+        row(Other, None, false, 7200, None, None, "прочее: 5 суток"),
+    ]
+};
+
+/// The rule for a ticket: the row of its category and problem, else of its category alone;
+/// none when the table has no such row (an emergency where none can be, say).
+pub fn find_rule(
+    rows: &[RuleRow],
+    category: TicketCategory,
+    problem: Option<TicketProblem>,
+    emergency: bool,
+) -> Option<&RuleRow> {
+    let of = |p: Option<TicketProblem>| {
+        rows.iter().find(|r| r.category == category && r.problem == p && r.emergency == emergency)
+    };
+    problem.and_then(|p| of(Some(p))).or_else(|| of(None))
+}
+
 /// Who asks to move a ticket, as the rules of moving see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mover {
@@ -536,5 +645,34 @@ mod tests {
         assert_eq!(may_move(Mover::Author, &reopen("течёт", Some(6)), done, now), Err(MoveRefusal::RatingInvalid));
         let late = Some(now - Duration::days(REOPEN_DAYS) - Duration::minutes(1));
         assert_eq!(may_move(Mover::Author, &reopen("течёт", Some(1)), late, now), Err(MoveRefusal::ReopenWindowPassed));
+    }
+
+    #[test]
+    fn the_table_gives_each_problem_its_deadline() {
+        use TicketCategory::*;
+        use TicketProblem::*;
+        let minutes = |c, p, e, month: u32| {
+            let at = utc(&format!("2026-{month:02}-10T12:00:00Z"));
+            find_rule(FEDERAL_RULES, c, p, e).map(|r| (r.rule.deadline_in(at, Tz::UTC) - at).num_minutes())
+        };
+        assert_eq!(minutes(Leak, None, true, 1), Some(30));
+        assert_eq!(minutes(Leak, Some(Burst), false, 1), Some(30), "a burst is stopped at once");
+        assert_eq!(minutes(Leak, Some(Tap), false, 1), Some(1440));
+        assert_eq!(minutes(Leak, Some(FromAbove), false, 1), Some(1440), "falls back to the category");
+        assert_eq!(minutes(Sewage, None, false, 1), Some(120));
+        assert_eq!(minutes(Lift, None, false, 1), Some(1440));
+        assert_eq!(minutes(Roof, None, false, 1), Some(1440));
+        assert_eq!(
+            (minutes(DoorGlass, Some(Glass), false, 1), minutes(DoorGlass, Some(Glass), false, 7)),
+            (Some(1440), Some(4320))
+        );
+        assert_eq!(minutes(DoorGlass, Some(Door), false, 7), Some(1440), "a door is one day in summer too");
+        // An emergency only where the table has one.
+        assert_eq!(minutes(Lift, None, true, 1), None);
+        assert_eq!(minutes(GarbageChute, None, true, 1), None);
+        // Every row's window is a part of one day.
+        assert!(FEDERAL_RULES.iter().all(|r| r.rule.checked().is_ok()));
+        // Every category has a rule for an ordinary ticket.
+        assert!(TicketCategory::ALL.iter().all(|c| find_rule(FEDERAL_RULES, *c, None, false).is_some()));
     }
 }
