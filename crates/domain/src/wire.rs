@@ -25,7 +25,7 @@ pub use crate::id::*;
 pub use crate::meter::{Device, DeviceKind, Reading, ReadingSource, Resource};
 pub use crate::notice::{Notice, NoticeKind, OutageType, PostOutage};
 pub use crate::stats::{ByManagement, CityStats, OrgCounts};
-pub use crate::ticket::{Ticket, TicketCategory, TicketEvent, TicketStatus};
+pub use crate::ticket::{Ticket, TicketCategory, TicketEvent, TicketPlace, TicketProblem, TicketStatus};
 
 /// An error answer: a stable code a program can branch on and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +75,8 @@ mod tests {
         agrees(Relation::ALL, Relation::as_str);
         agrees(RepairStatus::ALL, RepairStatus::as_str);
         agrees(TicketCategory::ALL, TicketCategory::as_str);
+        agrees(TicketPlace::ALL, TicketPlace::as_str);
+        agrees(TicketProblem::ALL, TicketProblem::as_str);
         agrees(TicketStatus::ALL, TicketStatus::as_str);
         agrees(Resource::ALL, Resource::as_str);
         agrees(DeviceKind::ALL, DeviceKind::as_str);

@@ -13,19 +13,19 @@ use super::plan::{DEMO_HOUSE, HouseSpec, Plan};
 use super::registry::{Registry, Resident};
 use super::util::{between, now, pick, ts, weighted};
 
-/// The federal deadline rules (minutes, summer minutes, counted hours), as migration 006
+/// The federal deadline rules (minutes, summer minutes, counted minutes of the day), as migration 006
 /// stores them for region 'RU'; the seed computes deadlines without reading the table.
 fn rule(category: &str, emergency: bool) -> DeadlineRule {
     let (minutes, summer_minutes, counted_hours) = match (category, emergency) {
         ("leak" | "heating" | "electricity" | "sewage", true) => (30, None, None),
         ("sewage", false) => (120, None, None),
-        ("garbage_chute", _) => (120, None, Some((8, 23))),
+        ("garbage_chute", _) => (120, None, Some((480, 1380))),
         ("lift" | "roof" | "leak" | "heating" | "electricity", _) => (1440, None, None),
         ("door_glass", _) => (1440, Some(4320), None),
         ("cleaning", _) => (4320, None, None),
         _ => (7200, None, None),
     };
-    DeadlineRule { minutes, summer_minutes, counted_hours }
+    DeadlineRule { minutes, summer_minutes, window: counted_hours }
 }
 
 /// A kind of ticket a resident files.
