@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 use domkom_domain::id::*;
 use domkom_domain::meter::SubmitReading;
 use domkom_domain::notice::PostOutage;
+use domkom_domain::ticket::{AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff};
 use domkom_domain::wire::{
-    ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, Reading, SendMessage,
+    ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, Reading, SendMessage, Ticket, TicketComment,
 };
 
 use crate::error::{CoreError, Result};
@@ -120,6 +121,42 @@ impl Api {
     /// Posts a dispatcher's outage notice with its idempotency key.
     pub async fn post_outage(&self, req: &PostOutage) -> Result<Notice> {
         self.call(Method::POST, "v1/notices", Some(req)).await
+    }
+
+    /// Files a ticket with its idempotency key.
+    pub async fn file_ticket(&self, req: &FileTicket) -> Result<Ticket> {
+        self.call(Method::POST, "v1/tickets", Some(req)).await
+    }
+
+    /// Moves a ticket.
+    pub async fn move_ticket(&self, id: TicketId, req: &MoveTicket) -> Result<Ticket> {
+        self.call(Method::POST, &format!("v1/tickets/{id}/status"), Some(req)).await
+    }
+
+    /// Confirms a done ticket.
+    pub async fn confirm_ticket(&self, id: TicketId, req: &ConfirmTicket) -> Result<Ticket> {
+        self.call(Method::POST, &format!("v1/tickets/{id}/confirm"), Some(req)).await
+    }
+
+    /// Gives a ticket to an executor.
+    pub async fn assign_ticket(&self, id: TicketId, req: &AssignTicket) -> Result<Ticket> {
+        self.call(Method::PUT, &format!("v1/tickets/{id}/assignee"), Some(req)).await
+    }
+
+    /// Comments on a ticket.
+    pub async fn comment_ticket(&self, id: TicketId, req: &CommentTicket) -> Result<TicketComment> {
+        self.call(Method::POST, &format!("v1/tickets/{id}/comments"), Some(req)).await
+    }
+
+    /// Joins a ticket ("me too") or leaves it.
+    pub async fn join_ticket(&self, id: TicketId, join: bool) -> Result<Ticket> {
+        let method = if join { Method::PUT } else { Method::DELETE };
+        self.call::<(), _>(method, &format!("v1/tickets/{id}/cosigners/me"), None).await
+    }
+
+    /// The staff of a house's managing organisation.
+    pub async fn staff(&self, house: HouseId) -> Result<Vec<Staff>> {
+        self.call::<(), _>(Method::GET, &format!("v1/houses/{house}/staff"), None).await
     }
 
     /// Edits one's own message.

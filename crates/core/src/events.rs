@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use domkom_domain::id::{AccountId, CommunityId, DeviceId, HouseId};
+use domkom_domain::id::{AccountId, CommunityId, DeviceId, HouseId, TicketId};
 
 /// One change the app may want to show. Each kind of cached entity has its own, so the UI
 /// re-reads only what changed.
@@ -22,12 +22,19 @@ pub enum Event {
     /// An outage notice arrived for one of the person's houses (the app decides whether to
     /// notify: `notification_for`).
     NewOutage(crate::notice::NewOutage),
+    /// An emergency ticket arrived, new (the app tells a dispatcher).
+    NewEmergency(crate::ticket::NewEmergency),
     /// The person's houses or their passports changed.
     Houses,
     /// A house's tickets changed.
     Tickets {
         /// The house.
         house_id: HouseId,
+    },
+    /// One ticket's pending writes changed (queued, failed).
+    Ticket {
+        /// The ticket.
+        ticket_id: TicketId,
     },
     /// A house's notices (outages) changed.
     Notices {

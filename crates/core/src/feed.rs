@@ -31,6 +31,8 @@ pub struct Applied {
     pub new_messages: Vec<NewMessage>,
     /// Outage notices not cached before this page.
     pub new_outages: Vec<crate::notice::NewOutage>,
+    /// Emergency tickets, new and not cached before this page.
+    pub new_emergencies: Vec<wire::Ticket>,
     /// Each touched chat's newest message id before this page.
     pub(crate) newest_before: HashMap<CommunityId, MessageId>,
 }
@@ -54,7 +56,7 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
     match c.kind {
         ChangeKind::Message | ChangeKind::Community | ChangeKind::Membership => crate::chat::apply(tx, c, out)?,
         ChangeKind::House | ChangeKind::Ownership => crate::house::apply(tx, c, out)?,
-        ChangeKind::Ticket => crate::ticket::apply(tx, c, out)?,
+        ChangeKind::Ticket | ChangeKind::TicketComment => crate::ticket::apply(tx, c, out)?,
         ChangeKind::Notice | ChangeKind::RepairPlan => crate::notice::apply(tx, c, out)?,
         ChangeKind::Account | ChangeKind::Bill => crate::bill::apply(tx, c, out)?,
         ChangeKind::Device | ChangeKind::Reading => crate::meter::apply(tx, c, out)?,

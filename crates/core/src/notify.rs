@@ -18,8 +18,13 @@ pub struct Notification {
 /// The notification rule: never for one's own message, a muted chat, the chat in view, or
 /// a chat that is not one's own (`muted` is `None` then).
 pub fn should_notify(m: &NewMessage, me: Option<PersonId>, in_view: Option<CommunityId>, muted: Option<bool>) -> bool {
-    // A message telling of a notice is not notified as a message: the notice has its own.
-    m.notice_id.is_none() && me != Some(m.author_id) && in_view != Some(m.community_id) && muted == Some(false)
+    // A message telling of a notice or of a ticket's step is not notified as a message: the
+    // notice and the ticket tell their own.
+    m.notice_id.is_none()
+        && m.ticket_id.is_none()
+        && me != Some(m.author_id)
+        && in_view != Some(m.community_id)
+        && muted == Some(false)
 }
 
 /// The first line of a message, shortened for a notification, with `&`, `<` and `>`
@@ -75,6 +80,7 @@ mod tests {
             author_name: "Анна".into(),
             body: "Привет".into(),
             notice_id: None,
+            ticket_id: None,
         }
     }
 

@@ -90,6 +90,14 @@ impl SyncEngine {
         for n in applied.new_outages.iter().rev().take(5).rev() {
             self.emit(Event::NewOutage(n.clone()));
         }
+        for t in applied.new_emergencies.iter().rev().take(5).rev() {
+            self.emit(Event::NewEmergency(crate::ticket::NewEmergency {
+                ticket_id: t.id,
+                house_id: t.house_id,
+                title: t.title.clone(),
+                category: t.category,
+            }));
+        }
     }
 
     /// Fetches and applies every change after the cursor, reporting progress.

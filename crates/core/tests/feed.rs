@@ -17,6 +17,7 @@ fn table(kind: ChangeKind) -> &'static str {
         ChangeKind::Ownership => "ownerships",
         ChangeKind::Message => "messages",
         ChangeKind::Ticket => "tickets",
+        ChangeKind::TicketComment => "ticket_comments",
         ChangeKind::Device => "devices",
         ChangeKind::Reading => "readings",
         ChangeKind::Account => "accounts",
@@ -59,7 +60,9 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
                 applied.events.contains(&Event::Chats)
             }
             ChangeKind::House | ChangeKind::Ownership => applied.events.contains(&Event::Houses),
-            ChangeKind::Ticket => applied.events.iter().any(|e| matches!(e, Event::Tickets { .. })),
+            ChangeKind::Ticket | ChangeKind::TicketComment => {
+                applied.events.iter().any(|e| matches!(e, Event::Tickets { .. }))
+            }
             ChangeKind::Notice => applied.events.iter().any(|e| matches!(e, Event::Notices { .. })),
             ChangeKind::RepairPlan => applied.events.iter().any(|e| matches!(e, Event::RepairPlans { .. })),
             ChangeKind::Account => applied.events.contains(&Event::Accounts),

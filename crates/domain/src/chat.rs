@@ -212,6 +212,9 @@ pub struct Message {
     /// The notice this message tells the chat of (an outage a dispatcher posted), if any.
     #[serde(default)]
     pub notice_id: Option<NoticeId>,
+    /// The ticket this message reports on (a status post) or was made into, if any.
+    #[serde(default)]
+    pub ticket_id: Option<TicketId>,
 }
 
 /// A page of chat history, newest first.

@@ -33,6 +33,8 @@ vocabulary! {
         RepairPlan = "repair_plan",
         /// A ticket with its status history.
         Ticket = "ticket",
+        /// A comment on a ticket (internal ones for the staff only).
+        TicketComment = "ticket_comment",
         /// A chat message.
         Message = "message",
     }

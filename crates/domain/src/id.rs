@@ -23,6 +23,8 @@ ids! {
     MessageId;
     /// A ticket.
     TicketId;
+    /// A comment on a ticket.
+    TicketCommentId;
     /// A metering device.
     DeviceId;
     /// A meter reading.

@@ -9,10 +9,14 @@ use chrono_tz::Tz;
 #[error("«{0}» is not an IANA time zone name (such as Europe/Moscow)")]
 pub struct UnknownTimeZone(pub String);
 
+/// The named IANA time zone.
+pub fn zone(timezone: &str) -> Result<Tz, UnknownTimeZone> {
+    timezone.parse().map_err(|_| UnknownTimeZone(timezone.to_owned()))
+}
+
 /// The wall-clock time in the named IANA time zone at `now`.
 pub fn local_time(now: DateTime<Utc>, timezone: &str) -> Result<NaiveDateTime, UnknownTimeZone> {
-    let tz: Tz = timezone.parse().map_err(|_| UnknownTimeZone(timezone.to_owned()))?;
-    Ok(now.with_timezone(&tz).naive_local())
+    Ok(now.with_timezone(&zone(timezone)?).naive_local())
 }
 
 /// The moment a wall-clock time in the named time zone stands for, as RFC 3339 UTC. An

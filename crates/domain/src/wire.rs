@@ -25,7 +25,10 @@ pub use crate::id::*;
 pub use crate::meter::{Device, DeviceKind, Reading, ReadingSource, Resource};
 pub use crate::notice::{Notice, NoticeKind, OutageType, PostOutage};
 pub use crate::stats::{ByManagement, CityStats, OrgCounts};
-pub use crate::ticket::{Ticket, TicketCategory, TicketEvent, TicketPlace, TicketProblem, TicketStatus};
+pub use crate::ticket::{
+    AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff, Ticket, TicketCategory, TicketComment,
+    TicketEvent, TicketEventKind, TicketPlace, TicketProblem, TicketSource, TicketStatus,
+};
 
 /// An error answer: a stable code a program can branch on and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +81,8 @@ mod tests {
         agrees(TicketPlace::ALL, TicketPlace::as_str);
         agrees(TicketProblem::ALL, TicketProblem::as_str);
         agrees(TicketStatus::ALL, TicketStatus::as_str);
+        agrees(TicketEventKind::ALL, TicketEventKind::as_str);
+        agrees(TicketSource::ALL, TicketSource::as_str);
         agrees(Resource::ALL, Resource::as_str);
         agrees(DeviceKind::ALL, DeviceKind::as_str);
         agrees(ReadingSource::ALL, ReadingSource::as_str);

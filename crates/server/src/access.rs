@@ -18,6 +18,9 @@ pub enum Scope {
     Premises(PremisesId),
     /// One person.
     Person(PersonId),
+    /// The staff of a house: its managing organisation's dispatchers, and the Inspection
+    /// (internal ticket comments).
+    Staff(HouseId),
 }
 
 impl Scope {
@@ -28,6 +31,7 @@ impl Scope {
             "h" => Scope::House(HouseId(id)),
             "f" => Scope::Premises(PremisesId(id)),
             "p" => Scope::Person(PersonId(id)),
+            "s" => Scope::Staff(HouseId(id)),
             _ => return None,
         })
     }
@@ -39,10 +43,11 @@ impl Scope {
             Scope::House(id) => ("h", id.get()),
             Scope::Premises(id) => ("f", id.get()),
             Scope::Person(id) => ("p", id.get()),
+            Scope::Staff(id) => ("s", id.get()),
         }
     }
 
-    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`: a letter, a colon and 1 to 18
+    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`, `s:3`: a letter, a colon and 1 to 18
     /// digits (no sign), exactly as the OpenAPI pattern states.
     pub fn parse(text: &str) -> Option<Scope> {
         let (letter, id) = text.split_once(':')?;
@@ -68,6 +73,8 @@ pub struct Viewer {
     pub houses: BTreeSet<HouseId>,
     /// Houses where the person holds a premises (not through staff work).
     pub own_houses: BTreeSet<HouseId>,
+    /// Houses the person's organisation manages now, for a dispatcher.
+    pub managed: BTreeSet<HouseId>,
     /// Communities the person belongs to, with the role.
     pub communities: BTreeMap<CommunityId, Role>,
 }
@@ -86,7 +93,13 @@ impl Viewer {
             Scope::House(id) => self.is_inspector() || self.houses.contains(&id),
             Scope::Premises(id) => self.premises.contains(&id),
             Scope::Person(id) => id == self.person.id,
+            Scope::Staff(id) => self.is_inspector() || self.managed.contains(&id),
         }
+    }
+
+    /// Whether the person works a house's tickets: a dispatcher of its managing organisation.
+    pub fn dispatches(&self, house: HouseId) -> bool {
+        self.staff == Some(StaffRole::Dispatcher) && self.managed.contains(&house)
     }
 
     /// The audiences to read the change log for (all of them but the Inspection's).
@@ -94,6 +107,7 @@ impl Viewer {
         let mut out = vec![Scope::Person(self.person.id)];
         out.extend(self.premises.iter().map(|&id| Scope::Premises(id)));
         out.extend(self.houses.iter().map(|&id| Scope::House(id)));
+        out.extend(self.managed.iter().map(|&id| Scope::Staff(id)));
         out.extend(self.communities.keys().map(|&id| Scope::Community(id)));
         out
     }
@@ -112,6 +126,7 @@ mod tests {
     fn scopes_parse_only_in_their_documented_form() {
         assert_eq!(Scope::parse("c:12"), Some(Scope::Community(CommunityId(12))));
         assert_eq!(Scope::parse("f:9"), Some(Scope::Premises(PremisesId(9))));
+        assert_eq!(Scope::parse("s:3"), Some(Scope::Staff(HouseId(3))));
         for bad in ["c:", "c:+1", "c:-1", "x:1", "c:1234567890123456789", "c:1 ", "c1"] {
             assert_eq!(Scope::parse(bad), None, "{bad}");
         }

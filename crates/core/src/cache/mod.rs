@@ -28,6 +28,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("003_server_clock", include_str!("../../migrations/003_server_clock.sql")),
     ("004_reminders", include_str!("../../migrations/004_reminders.sql")),
     ("005_message_notice", include_str!("../../migrations/005_message_notice.sql")),
+    ("006_tickets", include_str!("../../migrations/006_tickets.sql")),
 ];
 
 /// The name of the cache key in the secret store.

@@ -27,6 +27,8 @@ pub struct NewMessage {
     pub body: String,
     /// The notice the message tells of (an outage), which has its own notification.
     pub notice_id: Option<NoticeId>,
+    /// The ticket the message reports on (a status post), told in the ticket itself.
+    pub ticket_id: Option<TicketId>,
 }
 
 /// Stores one message row (from the feed, a history page or a send's answer); a confirmed
@@ -34,11 +36,11 @@ pub struct NewMessage {
 pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<bool> {
     tx.prepare_cached(
         "INSERT INTO messages (id, community_id, author_id, author_name, author_flat, author_role, client_key, body, \
-         reply_to, created_at, edited_at, deleted_at, notice_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         reply_to, created_at, edited_at, deleted_at, notice_id, ticket_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
          ON CONFLICT (id) DO UPDATE SET author_name = excluded.author_name, author_flat = excluded.author_flat, \
          author_role = excluded.author_role, body = excluded.body, edited_at = excluded.edited_at, \
-         deleted_at = excluded.deleted_at",
+         deleted_at = excluded.deleted_at, ticket_id = excluded.ticket_id",
     )?
     .execute(params![
         m.id,
@@ -53,7 +55,8 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
         m.created_at,
         m.edited_at,
         m.deleted_at,
-        m.notice_id
+        m.notice_id,
+        m.ticket_id
     ])?;
     crate::outbox::delivered(tx, &m.client_key)
 }
@@ -111,6 +114,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                     author_name: m.author.name.clone(),
                     body: m.body.clone(),
                     notice_id: m.notice_id,
+                    ticket_id: m.ticket_id,
                 });
             }
             out.delivered |= store_message(tx, &m)?;

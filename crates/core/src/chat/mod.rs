@@ -87,7 +87,7 @@ impl Chats<'_> {
                 }
             }
             // Not a message: retried as it was.
-            Request::SubmitReading { .. } | Request::PostOutage { .. } => {}
+            _ => {}
         };
         self.client.retry(client_key, Some(Box::new(edit))).await
     }

@@ -90,6 +90,8 @@ pub struct ChatMessage {
     pub deleted_at: Option<String>,
     /// The notice (an outage) this message tells the chat of, shown as a notice.
     pub notice_id: Option<NoticeId>,
+    /// The ticket this message reports on (a status post) or was made into.
+    pub ticket_id: Option<TicketId>,
     /// Sent, or still in the outbox.
     pub state: MessageState,
     /// Why it failed, from the server.
@@ -164,6 +166,7 @@ impl Cache {
                         edited_at: None,
                         deleted_at: None,
                         notice_id: None,
+                        ticket_id: None,
                         state: match OutboxState::parse(&r.get::<_, String>(4)?) {
                             OutboxState::Pending => MessageState::Pending,
                             OutboxState::Failed => MessageState::Failed,
@@ -177,7 +180,7 @@ impl Cache {
             }
             let mut stmt = c.prepare_cached(
                 "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
-                 edited_at, deleted_at, notice_id FROM messages WHERE community_id = ?1 AND id < ?2 \
+                 edited_at, deleted_at, notice_id, ticket_id FROM messages WHERE community_id = ?1 AND id < ?2 \
                  ORDER BY id DESC LIMIT ?3",
             )?;
             let rows =
@@ -196,6 +199,7 @@ impl Cache {
                         edited_at: r.get(9)?,
                         deleted_at: r.get(10)?,
                         notice_id: r.get(11)?,
+                        ticket_id: r.get(12)?,
                         state: MessageState::Sent,
                         error: None,
                     })

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use domkom_domain::id::*;
 use domkom_domain::meter::SubmitReading;
 use domkom_domain::notice::{OutageType, PostOutage};
+use domkom_domain::ticket::{
+    AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, TicketCategory, TicketPlace, TicketProblem,
+    TicketStatus,
+};
 use domkom_domain::wire;
 
 use crate::api::Api;
@@ -56,6 +60,72 @@ pub enum Request {
         /// Why.
         reason: String,
     },
+    /// A ticket, already checked by the filing rules.
+    FileTicket {
+        /// The house.
+        house_id: HouseId,
+        /// What it is about.
+        category: TicketCategory,
+        /// What exactly.
+        problem: Option<TicketProblem>,
+        /// An emergency.
+        emergency: bool,
+        /// Where.
+        place: TicketPlace,
+        /// The entrance.
+        entrance: Option<i64>,
+        /// The floor.
+        floor: Option<i64>,
+        /// The text.
+        body: String,
+        /// The chat message it is made from.
+        message_id: Option<MessageId>,
+        /// The deadline the rules give it from the moment it was queued (the server's counts).
+        deadline_at: String,
+    },
+    /// A move of a ticket, already checked by the table of moves.
+    MoveTicket {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// The status the person saw.
+        from: TicketStatus,
+        /// The status asked for.
+        to: TicketStatus,
+        /// The reason.
+        note: String,
+        /// The rating, for a reopening.
+        rating: Option<u8>,
+    },
+    /// The author confirms the work done.
+    ConfirmTicket {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// The rating.
+        rating: Option<u8>,
+    },
+    /// A dispatcher gives a ticket to an executor (none: takes it back).
+    AssignTicket {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// The executor.
+        assignee_id: Option<PersonId>,
+    },
+    /// A comment on a ticket.
+    CommentTicket {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// The text, checked.
+        body: String,
+        /// For the staff only.
+        internal: bool,
+    },
+    /// A resident joins a ticket ("me too") or leaves it.
+    JoinTicket {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// Join (or leave).
+        join: bool,
+    },
 }
 
 /// What the server made of a request.
@@ -67,6 +137,10 @@ pub enum Done {
     Reading(wire::Reading, String),
     /// The notice posted, with its key.
     Notice(wire::Notice, String),
+    /// The ticket as it stands after the write, with its key.
+    Ticket(wire::Ticket, String),
+    /// The comment stored.
+    Comment(wire::TicketComment),
 }
 
 impl Request {
@@ -76,6 +150,12 @@ impl Request {
             Request::SendMessage { .. } => "send_message",
             Request::SubmitReading { .. } => "submit_reading",
             Request::PostOutage { .. } => "post_outage",
+            Request::FileTicket { .. } => "file_ticket",
+            Request::MoveTicket { .. } => "move_ticket",
+            Request::ConfirmTicket { .. } => "confirm_ticket",
+            Request::AssignTicket { .. } => "assign_ticket",
+            Request::CommentTicket { .. } => "comment_ticket",
+            Request::JoinTicket { .. } => "join_ticket",
         }
     }
 
@@ -87,6 +167,12 @@ impl Request {
             Request::PostOutage { houses, .. } => {
                 Event::Notices { house_id: houses.first().copied().unwrap_or(HouseId(0)) }
             }
+            Request::FileTicket { house_id, .. } => Event::Tickets { house_id: *house_id },
+            Request::MoveTicket { ticket_id, .. }
+            | Request::ConfirmTicket { ticket_id, .. }
+            | Request::AssignTicket { ticket_id, .. }
+            | Request::CommentTicket { ticket_id, .. }
+            | Request::JoinTicket { ticket_id, .. } => Event::Ticket { ticket_id: *ticket_id },
         }
     }
 
@@ -118,6 +204,57 @@ impl Request {
                 };
                 Ok(Done::Notice(api.post_outage(&req).await?, client_key.to_owned()))
             }
+            Request::FileTicket {
+                house_id,
+                category,
+                problem,
+                emergency,
+                place,
+                entrance,
+                floor,
+                body,
+                message_id,
+                ..
+            } => {
+                let req = FileTicket {
+                    client_key: client_key.to_owned(),
+                    house_id: *house_id,
+                    category: *category,
+                    problem: *problem,
+                    emergency: *emergency,
+                    place: *place,
+                    entrance: *entrance,
+                    floor: *floor,
+                    body: body.clone(),
+                    message_id: *message_id,
+                };
+                Ok(Done::Ticket(api.file_ticket(&req).await?, client_key.to_owned()))
+            }
+            Request::MoveTicket { ticket_id, from, to, note, rating } => {
+                let req = MoveTicket {
+                    client_key: client_key.to_owned(),
+                    from: *from,
+                    to: *to,
+                    note: note.clone(),
+                    rating: *rating,
+                };
+                Ok(Done::Ticket(api.move_ticket(*ticket_id, &req).await?, client_key.to_owned()))
+            }
+            Request::ConfirmTicket { ticket_id, rating } => {
+                let req = ConfirmTicket { client_key: client_key.to_owned(), rating: *rating };
+                Ok(Done::Ticket(api.confirm_ticket(*ticket_id, &req).await?, client_key.to_owned()))
+            }
+            Request::AssignTicket { ticket_id, assignee_id } => {
+                let req = AssignTicket { assignee_id: *assignee_id };
+                Ok(Done::Ticket(api.assign_ticket(*ticket_id, &req).await?, client_key.to_owned()))
+            }
+            Request::CommentTicket { ticket_id, body, internal } => {
+                let req = CommentTicket { client_key: client_key.to_owned(), body: body.clone(), internal: *internal };
+                Ok(Done::Comment(api.comment_ticket(*ticket_id, &req).await?))
+            }
+            Request::JoinTicket { ticket_id, join } => {
+                Ok(Done::Ticket(api.join_ticket(*ticket_id, *join).await?, client_key.to_owned()))
+            }
         }
     }
 }
@@ -135,6 +272,14 @@ impl Done {
                 crate::notice::store_notice(tx, n)?;
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
+            Done::Ticket(t, client_key) => {
+                crate::ticket::store_ticket(tx, t)?;
+                crate::outbox::delivered(tx, client_key).map(|_| ())
+            }
+            Done::Comment(c) => {
+                crate::ticket::store_comment(tx, c)?;
+                crate::outbox::delivered(tx, &c.client_key).map(|_| ())
+            }
         }
     }
 
@@ -144,6 +289,8 @@ impl Done {
             Done::Message(m) => Event::Chat { community_id: m.community_id },
             Done::Reading(r, _) => Event::Readings { device_id: r.device_id },
             Done::Notice(n, _) => Event::Notices { house_id: n.house_id },
+            Done::Ticket(t, _) => Event::Tickets { house_id: t.house_id },
+            Done::Comment(c) => Event::Tickets { house_id: c.house_id },
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::{auth, chat, feed, house, registry, services, stats};
+use super::{auth, chat, feed, house, registry, services, stats, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,8 +19,10 @@ use super::{auth, chat, feed, house, registry, services, stats};
         stats::city_stats, stats::demo_persons,
         auth::me, auth::token, auth::revoke,
         feed::changes, feed::stream,
-        house::houses, house::house, house::premises, house::tickets, house::notices, house::post_outage, house::repairs,
-        house::devices, house::ticket,
+        house::houses, house::house, house::premises, house::notices, house::post_outage, house::repairs,
+        house::devices,
+        tickets::house_tickets, tickets::queue, tickets::ticket, tickets::comments, tickets::file, tickets::move_ticket,
+        tickets::confirm, tickets::assign, tickets::comment, tickets::cosign, tickets::uncosign, tickets::staff,
         services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
         chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,
         registry::end_ownership,
@@ -33,7 +35,7 @@ use super::{auth, chat, feed, house, registry, services, stats};
             domkom_domain::wire::Ticket, domkom_domain::wire::Device, domkom_domain::wire::Reading,
             domkom_domain::wire::Account, domkom_domain::wire::Bill, domkom_domain::wire::BillReading,
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
-            domkom_domain::ticket::TicketStatus,
+            domkom_domain::ticket::TicketStatus, domkom_domain::wire::TicketComment,
         ),
     ),
     modifiers(&SignIn),

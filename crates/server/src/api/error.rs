@@ -99,6 +99,7 @@ fn name_of(what: What) -> &'static str {
         What::Community => "Чат",
         What::Message => "Сообщение",
         What::Ticket => "Заявка",
+        What::TicketComment => "Комментарий к заявке",
         What::Account => "Лицевой счёт",
         What::Device => "Прибор учёта",
         What::Ownership => "Право собственности",

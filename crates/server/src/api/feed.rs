@@ -32,9 +32,9 @@ pub struct ChangesQuery {
     /// At most this many (default 1000).
     #[param(minimum = 1, maximum = 5000)]
     limit: Option<u32>,
-    /// Only this audience, as `c:ID` (community), `h:ID` (house), `f:ID` (premises) or `p:ID`
-    /// (person): to catch up on one newly joined.
-    #[param(pattern = r"^[chfp]:[0-9]{1,18}$")]
+    /// Only this audience, as `c:ID` (community), `h:ID` (house), `f:ID` (premises), `p:ID`
+    /// (person) or `s:ID` (a house's staff): to catch up on one newly joined.
+    #[param(pattern = r"^[chfps]:[0-9]{1,18}$")]
     scope: Option<String>,
 }
 

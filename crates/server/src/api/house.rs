@@ -1,19 +1,18 @@
-//! Houses: passports, premises, tickets, notices, capital-repair plans, collective meters.
+//! Houses: passports, premises, notices, capital-repair plans, collective meters.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use domkom_domain::id::{HouseId, TicketId};
+use domkom_domain::id::HouseId;
 use domkom_domain::notice::PostOutage;
-use domkom_domain::ticket::TicketStatus;
-use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan, Ticket};
+use domkom_domain::wire::{Device, House, Notice, Premises, RepairPlan};
 
-use super::error::{Error, Result, doc};
+use super::error::{Result, doc};
 use super::extract::{Path, Query, check_client_key, page_limit};
 use super::{AppState, Auth, Json};
-use crate::store::{Page, TicketFilter};
+use crate::store::Page;
 
 /// Paging of the house list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -78,49 +77,6 @@ pub async fn premises(
     Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Premises>>> {
     Ok(Json(state.run(move |s| s.premises(&viewer, id)).await?))
-}
-
-/// Ticket filter and paging.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TicketsQuery {
-    /// Only tickets in this status.
-    #[param(value_type = Option<TicketStatus>)]
-    status: Option<String>,
-    /// Only tickets with ids above this (the last id of the previous page).
-    after: Option<i64>,
-    /// At most this many (default 500).
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
-}
-
-/// A house's tickets, oldest first, in pages.
-#[utoipa::path(get, path = "/v1/houses/{id}/tickets", operation_id = "list_tickets", tag = "house",
-    params(("id" = i64, Path, description = "The house."), TicketsQuery),
-    responses(
-        (status = 200, body = [Ticket], links(
-            ("ticket" = (operation_id = "get_ticket", parameters(("id" = "$response.body#/0/id")))),
-        )),
-        doc::Malformed, doc::Refused, doc::Missing,
-    ),
-    security(("bearer" = [])))]
-pub async fn tickets(
-    State(state): State<AppState>,
-    Auth(viewer): Auth,
-    Path(id): Path<HouseId>,
-    Query(q): Query<TicketsQuery>,
-) -> Result<Json<Vec<Ticket>>> {
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(text) => Some(TicketStatus::parse(text).ok_or_else(|| {
-            Error::bad_request(
-                "bad_status",
-                "status должен быть одним из: new, accepted, in_work, done, rejected, withdrawn.",
-            )
-        })?),
-    };
-    let filter = TicketFilter { status, after: q.after.unwrap_or(0), limit: page_limit(q.limit, 500, 1000)? };
-    Ok(Json(state.run(move |s| s.tickets(&viewer, id, filter)).await?))
 }
 
 /// A house's outage and information notices.
@@ -196,20 +152,4 @@ pub async fn devices(
     Path(id): Path<HouseId>,
 ) -> Result<Json<Vec<Device>>> {
     Ok(Json(state.run(move |s| s.house_devices(&viewer, id)).await?))
-}
-
-/// A ticket with its status history.
-#[utoipa::path(get, path = "/v1/tickets/{id}", operation_id = "get_ticket", tag = "house",
-    params(("id" = i64, Path, description = "The ticket.")),
-    responses(
-        (status = 200, body = Ticket),
-        doc::Malformed, doc::Refused, doc::Missing,
-    ),
-    security(("bearer" = [])))]
-pub async fn ticket(
-    State(state): State<AppState>,
-    Auth(viewer): Auth,
-    Path(id): Path<TicketId>,
-) -> Result<Json<Ticket>> {
-    Ok(Json(state.run(move |s| s.ticket(&viewer, id)).await?))
 }

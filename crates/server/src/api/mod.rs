@@ -13,6 +13,7 @@ mod limit;
 mod registry;
 mod services;
 mod stats;
+mod tickets;
 
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use tokio::sync::{broadcast, watch};
 
 use crate::esia::TokenPolicy;
@@ -83,12 +84,19 @@ pub fn router(state: AppState) -> Router {
         .route("/houses", get(house::houses))
         .route("/houses/{id}", get(house::house))
         .route("/houses/{id}/premises", get(house::premises))
-        .route("/houses/{id}/tickets", get(house::tickets))
+        .route("/houses/{id}/tickets", get(tickets::house_tickets))
+        .route("/houses/{id}/staff", get(tickets::staff))
         .route("/houses/{id}/notices", get(house::notices))
         .route("/notices", post(house::post_outage))
         .route("/houses/{id}/repairs", get(house::repairs))
         .route("/houses/{id}/devices", get(house::devices))
-        .route("/tickets/{id}", get(house::ticket))
+        .route("/tickets", get(tickets::queue).post(tickets::file))
+        .route("/tickets/{id}", get(tickets::ticket))
+        .route("/tickets/{id}/comments", get(tickets::comments).post(tickets::comment))
+        .route("/tickets/{id}/status", post(tickets::move_ticket))
+        .route("/tickets/{id}/confirm", post(tickets::confirm))
+        .route("/tickets/{id}/assignee", put(tickets::assign))
+        .route("/tickets/{id}/cosigners/me", put(tickets::cosign).delete(tickets::uncosign))
         .route("/accounts", get(services::accounts))
         .route("/accounts/{id}/bills", get(services::bills))
         .route("/premises/{id}/devices", get(services::premises_devices))

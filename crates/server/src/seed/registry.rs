@@ -20,7 +20,7 @@ const NS_FIAS: u64 = 1;
 const NS_GIS: u64 = 2;
 
 /// The ESIA-style oid of a person: registered a second apart from September 2025 on.
-fn oid(person: i64) -> String {
+pub(super) fn oid(person: i64) -> String {
     uuid_v7(1_756_684_800_000 + person as u64 * 1000, person as u64)
 }
 

@@ -63,6 +63,7 @@ fn parse(kind: ChangeKind, payload: &str) -> serde_json::Result<()> {
         ChangeKind::Ownership => serde_json::from_str::<wire::Ownership>(payload).map(drop),
         ChangeKind::Message => serde_json::from_str::<wire::Message>(payload).map(drop),
         ChangeKind::Ticket => serde_json::from_str::<wire::Ticket>(payload).map(drop),
+        ChangeKind::TicketComment => serde_json::from_str::<wire::TicketComment>(payload).map(drop),
         ChangeKind::Device => serde_json::from_str::<wire::Device>(payload).map(drop),
         ChangeKind::Reading => serde_json::from_str::<wire::Reading>(payload).map(drop),
         ChangeKind::Account => serde_json::from_str::<wire::Account>(payload).map(drop),

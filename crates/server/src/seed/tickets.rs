@@ -9,9 +9,10 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{Transaction, params};
 
 use super::demo::demo_id;
+use super::names;
 use super::plan::{DEMO_HOUSE, HouseSpec, Plan};
-use super::registry::{Registry, Resident};
-use super::util::{between, now, pick, ts, weighted};
+use super::registry::{Registry, Resident, oid};
+use super::util::{between, now, pick, ts, uuid, weighted};
 
 /// The federal deadline rules (minutes, summer minutes, counted minutes of the day), as migration 006
 /// stores them for region 'RU'; the seed computes deadlines without reading the table.
@@ -216,6 +217,9 @@ const TEMPLATES: &[Template] = &[
 struct Draft {
     house_id: i64,
     premises: Option<i64>,
+    place: &'static str,
+    entrance: Option<i32>,
+    assignee: Option<i64>,
     author: i64,
     category: &'static str,
     emergency: bool,
@@ -234,8 +238,60 @@ struct Forced {
     author: Option<&'static str>,
 }
 
+/// The trades of the executors each staffed organisation has, and the categories each works.
+const TRADES: &[(&str, &[&str])] = &[
+    ("plumber", &["leak", "heating", "sewage"]),
+    ("electrician", &["electricity"]),
+    ("lift", &["lift"]),
+    ("roofer", &["roof"]),
+    ("cleaner", &["cleaning", "garbage_chute"]),
+    ("general", &["door_glass", "other"]),
+];
+
+/// The executors of every organisation that has a dispatcher, one per trade, with names of
+/// their own (a separate random stream, so nothing else of the seed shifts).
+fn executors(tx: &Transaction<'_>, reg: &Registry) -> anyhow::Result<Vec<Vec<(i64, &'static str)>>> {
+    let mut rng = StdRng::seed_from_u64(0x6578_6563);
+    let mut next: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM persons", [], |r| r.get(0))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO persons (id, oid, full_name, trusted, org_id, trade) VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+    )?;
+    let mut out = vec![Vec::new(); reg.dispatchers.len()];
+    for (org, dispatcher) in reg.dispatchers.iter().enumerate() {
+        if dispatcher.is_none() {
+            continue;
+        }
+        for &(trade, _) in TRADES {
+            let name = names::person(&mut rng);
+            insert.execute(params![next, oid(next), name.full, org as i64 + 1, trade])?;
+            out[org].push((next, trade));
+            next += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The executor of an organisation whose trade works a category.
+fn executor_for(staff: &[(i64, &'static str)], category: &str) -> Option<i64> {
+    let trade = TRADES.iter().find(|(_, cats)| cats.contains(&category)).map_or("general", |t| t.0);
+    staff.iter().find(|s| s.1 == trade).map(|s| s.0)
+}
+
+/// Where in the house a template's ticket is.
+fn place_of(t: &Template) -> &'static str {
+    match t.category {
+        _ if t.flat => "flat",
+        "lift" => "lift",
+        "roof" => "roof",
+        "garbage_chute" | "cleaning" | "door_glass" | "electricity" => "entrance",
+        "other" => "yard",
+        _ => "basement",
+    }
+}
+
 /// Writes the tickets of every story house; returns how many.
 pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow::Result<i64> {
+    let staff = executors(tx, reg)?;
     let mut rng = StdRng::seed_from_u64(0x7469_636B);
     let mut drafts = Vec::new();
     for story in plan.stories.iter().filter(|s| s.tickets > 0) {
@@ -267,9 +323,15 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             let deadline = rule(t.category, t.emergency).deadline(created);
             let target = f.map_or_else(|| target_status(&mut rng, created), |f| f.status);
             let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
+            let place = place_of(t);
+            let assignee =
+                (events.len() > 1).then(|| h.mgmt.org.and_then(|o| executor_for(&staff[o], t.category))).flatten();
             drafts.push(Draft {
                 house_id,
                 premises: t.flat.then_some(author.premises),
+                place,
+                entrance: (place == "entrance" || place == "lift").then_some(author.entrance),
+                assignee,
                 author: author.person,
                 category: t.category,
                 emergency: t.emergency,
@@ -284,7 +346,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     drafts.sort_by_key(|d| d.created);
     let mut ticket = tx.prepare_cached(
         "INSERT INTO tickets (id, house_id, premises_id, author_id, category, emergency, title, body, status, \
-         created_at, deadline_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         created_at, deadline_at, updated_at, place, entrance, assignee_id, closed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, iif(?16, ?12, NULL))",
     )?;
     let mut event = tx.prepare_cached(
         "INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -305,13 +368,55 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             status.as_str(),
             ts(d.created),
             ts(d.deadline),
-            ts(updated)
+            ts(updated),
+            d.place,
+            d.entrance,
+            d.assignee,
+            status.is_closed()
         ])?;
         for (s, actor, at, note) in &d.events {
             event.execute(params![id, s.as_str(), actor, ts(*at), note])?;
         }
     }
+    comments(tx, &drafts)?;
     Ok(drafts.len() as i64)
+}
+
+/// What a dispatcher tells the author of a ticket being worked, and notes for colleagues only.
+const PUBLIC_NOTES: &[&str] = &[
+    "Заявку приняли, мастер придёт в течение дня.",
+    "Мастер назначен, перед визитом позвонит.",
+    "Нужен доступ в подвал: будьте, пожалуйста, дома с 10 до 12.",
+    "Работы выполнены, проверьте, пожалуйста.",
+];
+const INTERNAL_NOTES: &[&str] = &[
+    "Запчасть на складе, выдать мастеру утром.",
+    "Повторная заявка по этому адресу: проверить стояк целиком.",
+    "Жилец конфликтный, визит согласовать заранее.",
+    "Подрядчик задерживает, эскалировал инженеру.",
+];
+
+/// A public comment from the dispatcher on tickets taken into work, and an internal note on
+/// some (its own random stream, so nothing else of the seed shifts).
+fn comments(tx: &Transaction<'_>, drafts: &[Draft]) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(0x636F_6D6D);
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO ticket_comments (ticket_id, author_id, internal, body, created_at, client_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut n = 0u64;
+    for (k, d) in drafts.iter().enumerate() {
+        let Some((_, actor, at, _)) = d.events.get(1).filter(|e| e.1 != d.author) else { continue };
+        let id = k as i64 + 1;
+        let at = *at + Duration::minutes(rng.random_range(1..30));
+        for (internal, notes) in [(false, PUBLIC_NOTES), (true, INTERNAL_NOTES)] {
+            if rng.random_bool(if internal { 0.4 } else { 0.7 }) {
+                n += 1;
+                insert.execute(params![id, actor, internal, pick(&mut rng, notes), ts(at), uuid(0x636F_6D6D, n)])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The demo house holds every status, overdue tickets and emergencies, some by the demo resident.

@@ -14,7 +14,10 @@ use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
 use domkom_domain::notice::{OutageError, PostOutage};
-use domkom_domain::ticket::TicketStatus;
+use domkom_domain::ticket::{
+    AssignTicket, CommentError, CommentTicket, ConfirmTicket, FileTicket, MoveRefusal, MoveTicket, Staff,
+    TicketCategory, TicketComment, TicketError, TicketStatus,
+};
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
     Notice, Premises, Reading, RepairPlan, Ticket,
@@ -27,6 +30,8 @@ pub use crate::access::{Scope, Viewer};
 pub enum What {
     /// A house.
     House,
+    /// A ticket comment.
+    TicketComment,
     /// A premises.
     Premises,
     /// A community (chat or channel).
@@ -244,6 +249,120 @@ pub struct TicketFilter {
     pub limit: usize,
 }
 
+/// Whose tickets: anyone's, nobody's, or one executor's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    /// Not given to anyone.
+    Nobody,
+    /// Given to this person.
+    Person(PersonId),
+}
+
+/// Which tickets of all the viewer's houses to list (the dispatcher's queue over HTTP).
+#[derive(Debug, Clone, Copy)]
+pub struct TicketQuery {
+    /// Only this house.
+    pub house: Option<HouseId>,
+    /// Only tickets in this status.
+    pub status: Option<TicketStatus>,
+    /// Only this category.
+    pub category: Option<TicketCategory>,
+    /// Only these assignees.
+    pub assignee: Option<Assignee>,
+    /// Only open tickets past their deadline.
+    pub overdue: bool,
+    /// Only tickets with ids above this.
+    pub after: i64,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// A ticket write's outcome.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    /// The ticket as it stands after the write.
+    pub ticket: Ticket,
+    /// False when the idempotency key had been seen and nothing new was stored.
+    pub created: bool,
+}
+
+/// A comment write's outcome.
+#[derive(Debug, Clone)]
+pub struct Commented {
+    /// The comment as stored.
+    pub comment: TicketComment,
+    /// False when the idempotency key had been seen and nothing new was stored.
+    pub created: bool,
+}
+
+/// Why a ticket action was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TicketRefusal {
+    /// The ticket breaks a rule of filing.
+    #[error(transparent)]
+    Rule(#[from] TicketError),
+    /// The move breaks a rule of moving.
+    #[error(transparent)]
+    Move(#[from] MoveRefusal),
+    /// The comment breaks a rule.
+    #[error(transparent)]
+    Comment(#[from] CommentError),
+    /// Only a resident of the house files or co-signs its tickets.
+    #[error("only a resident of the house files or joins its tickets")]
+    NotResident,
+    /// A resident filed too many tickets today.
+    #[error("too many tickets today")]
+    DailyLimit,
+    /// The ticket moved since the mover saw it.
+    #[error("the ticket is now {0}")]
+    StatusChanged(TicketStatus),
+    /// Only done tickets are confirmed.
+    #[error("the ticket is not done")]
+    NotDone,
+    /// Confirmed already.
+    #[error("the ticket is confirmed already")]
+    AlreadyConfirmed,
+    /// Only the author confirms.
+    #[error("only the ticket's author confirms it")]
+    NotAuthor,
+    /// Only a dispatcher of the managing organisation assigns.
+    #[error("only a dispatcher of the managing organisation assigns tickets")]
+    NotDispatcher,
+    /// The assignee is not on the managing organisation's staff.
+    #[error("person {0} is not on the managing organisation's staff")]
+    NotStaff(PersonId),
+    /// A resident tried an internal comment.
+    #[error("only staff write internal comments")]
+    InternalForbidden,
+    /// Only the author, co-signers and staff comment.
+    #[error("only the ticket's author, co-signers and the staff comment on it")]
+    NotParticipant,
+    /// The ticket is closed to residents' comments and co-signing.
+    #[error("the ticket is closed")]
+    Closed,
+    /// One's own ticket, or a ticket about a flat, is not co-signed.
+    #[error("this ticket cannot be joined")]
+    CannotCosign,
+    /// The chat message is already a ticket.
+    #[error("the message is already ticket {0}")]
+    MessageAlreadyTicket(TicketId),
+    /// The chat message is not in the house's chat, or is deleted.
+    #[error("the message is not in this house's chat")]
+    MessageElsewhere,
+    /// The idempotency key was already used for something else.
+    #[error("the idempotency key was already used for another request")]
+    KeyReused,
+    /// Something was missing or hidden, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for TicketRefusal {
+    fn from(e: rusqlite::Error) -> TicketRefusal {
+        TicketRefusal::Store(StoreError::Sqlite(e))
+    }
+}
+
 /// A page of keyset paging: ids above `after`, at most `limit`.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {
@@ -330,10 +449,6 @@ pub trait HouseStore {
     fn house(&self, viewer: &Viewer, id: HouseId) -> StoreResult<House>;
     /// A house's premises.
     fn premises(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Premises>>;
-    /// A house's tickets, filtered and paged by id.
-    fn tickets(&self, viewer: &Viewer, house: HouseId, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
-    /// A ticket with its status history.
-    fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket>;
     /// A house's notices.
     fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>>;
     /// Posts a dispatcher's outage notice for houses their organisation manages, by the
@@ -344,6 +459,35 @@ pub trait HouseStore {
     fn repairs(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<RepairPlan>>;
     /// A house's collective (ОДПУ) meters.
     fn house_devices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Device>>;
+}
+
+/// Tickets: filed by residents, worked by the managing organisation's dispatchers, read by
+/// the Inspection. Every write is judged by the rules of `domkom_domain::ticket`.
+pub trait TicketStore {
+    /// A house's tickets, filtered and paged by id.
+    fn tickets(&self, viewer: &Viewer, house: HouseId, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
+    /// Tickets of every house the viewer sees (a dispatcher: the organisation's), filtered
+    /// and paged by id.
+    fn queue(&self, viewer: &Viewer, query: &TicketQuery) -> StoreResult<Vec<Ticket>>;
+    /// A ticket with its history.
+    fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket>;
+    /// A ticket's comments the viewer may read (a resident: the public ones), oldest first.
+    fn ticket_comments(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Vec<TicketComment>>;
+    /// Files a ticket with its regulated deadline in the house's time zone. A dispatcher
+    /// files only from a chat message, for its author. The same (person, key) files once.
+    fn file_ticket(&self, viewer: &Viewer, req: &FileTicket) -> Result<Filed, TicketRefusal>;
+    /// Moves a ticket by the table of moves; the same (person, key) moves once.
+    fn move_ticket(&self, viewer: &Viewer, id: TicketId, req: &MoveTicket) -> Result<Filed, TicketRefusal>;
+    /// The author confirms the work done.
+    fn confirm_ticket(&self, viewer: &Viewer, id: TicketId, req: &ConfirmTicket) -> Result<Filed, TicketRefusal>;
+    /// A dispatcher gives a ticket to an executor of the organisation, or takes it back.
+    fn assign_ticket(&self, viewer: &Viewer, id: TicketId, req: &AssignTicket) -> Result<Ticket, TicketRefusal>;
+    /// Comments on a ticket; the same (person, key) stores once.
+    fn comment_ticket(&self, viewer: &Viewer, id: TicketId, req: &CommentTicket) -> Result<Commented, TicketRefusal>;
+    /// A resident of the house joins a ticket ("me too"), or leaves it.
+    fn cosign_ticket(&self, viewer: &Viewer, id: TicketId, join: bool) -> Result<Ticket, TicketRefusal>;
+    /// The staff of the organisation managing a house, to give its tickets to.
+    fn staff(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Staff>>;
 }
 
 /// A premises' services: accounts, bills, meters and readings (its holders' only).
@@ -379,7 +523,17 @@ pub trait StatsStore {
 /// would implement the same traits and run `conformance`. Calls block: the API runs them
 /// off the async threads.
 pub trait Store:
-    AuthStore + FeedStore + ChatStore + HouseStore + ServicesStore + RegistryStore + StatsStore + Send + Sync + 'static
+    AuthStore
+    + FeedStore
+    + ChatStore
+    + HouseStore
+    + TicketStore
+    + ServicesStore
+    + RegistryStore
+    + StatsStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 
@@ -388,6 +542,7 @@ impl<T> Store for T where
         + FeedStore
         + ChatStore
         + HouseStore
+        + TicketStore
         + ServicesStore
         + RegistryStore
         + StatsStore

@@ -170,6 +170,7 @@ impl AuthStore for SqliteStore {
                 premises: BTreeSet::new(),
                 houses: BTreeSet::new(),
                 own_houses: BTreeSet::new(),
+                managed: BTreeSet::new(),
                 communities: BTreeMap::new(),
             }));
         }
@@ -185,16 +186,17 @@ impl AuthStore for SqliteStore {
         )?
         .into_iter()
         .collect();
-        let mut houses = own_houses.clone();
+        let mut managed = BTreeSet::new();
         if staff == Some(StaffRole::Dispatcher)
             && let Some(org) = org_id
         {
-            houses.extend(ids::<HouseId>(
+            managed.extend(ids::<HouseId>(
                 &c,
                 "SELECT house_id FROM management_periods WHERE org_id = ?1 AND to_date IS NULL",
                 org,
             )?);
         }
+        let houses = own_houses.union(&managed).copied().collect();
         let mut communities = BTreeMap::new();
         let mut stmt =
             c.prepare_cached("SELECT community_id, role FROM memberships WHERE person_id = ?1 AND left_at IS NULL")?;
@@ -203,7 +205,7 @@ impl AuthStore for SqliteStore {
             let (id, role) = row?;
             communities.insert(id, role);
         }
-        Ok(Some(Viewer { person, staff, org_id, premises, houses, own_houses, communities }))
+        Ok(Some(Viewer { person, staff, org_id, premises, houses, own_houses, managed, communities }))
     }
 
     fn me(&self, viewer: &Viewer) -> StoreResult<Me> {

@@ -16,6 +16,7 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
         ChangeKind::Ownership => "feed_ownership",
         ChangeKind::Message => "feed_message",
         ChangeKind::Ticket => "feed_ticket",
+        ChangeKind::TicketComment => "feed_ticket_comment",
         ChangeKind::Device => "feed_device",
         ChangeKind::Reading => "feed_reading",
         ChangeKind::Account => "feed_account",

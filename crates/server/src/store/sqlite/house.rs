@@ -5,13 +5,13 @@ use rusqlite::{Connection, params};
 
 use domkom_domain::id::*;
 use domkom_domain::notice::PostOutage;
-use domkom_domain::wire::{ChangeKind, Device, House, Notice, Premises, RepairPlan, Ticket};
+use domkom_domain::wire::{ChangeKind, Device, House, Notice, Premises, RepairPlan};
 
 use super::{SqliteStore, gate, one, rows, visible};
-use crate::store::{HouseStore, OutageRefusal, Page, Posted, StoreResult, TicketFilter, Viewer, What};
+use crate::store::{HouseStore, OutageRefusal, Page, Posted, StoreResult, Viewer, What};
 
 /// Checks that a house exists and the viewer sees it.
-fn house_gate(conn: &Connection, viewer: &Viewer, house: HouseId) -> StoreResult<()> {
+pub(super) fn house_gate(conn: &Connection, viewer: &Viewer, house: HouseId) -> StoreResult<()> {
     gate(conn, viewer, "SELECT 'h', id FROM houses WHERE id = ?1", house, What::House)
 }
 
@@ -28,7 +28,7 @@ fn of_house<T: serde::de::DeserializeOwned>(
 }
 
 /// SQLite wants its integers signed; a page is never that long anyway.
-fn sql_limit(limit: usize) -> i64 {
+pub(super) fn sql_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
@@ -73,24 +73,6 @@ impl HouseStore for SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn tickets(&self, viewer: &Viewer, house: HouseId, filter: TicketFilter) -> StoreResult<Vec<Ticket>> {
-        let c = self.reader()?;
-        house_gate(&c, viewer, house)?;
-        // Filtered and paged by the (house_id, status) index, not in memory.
-        let found = rows(
-            &c,
-            ChangeKind::Ticket,
-            "id IN (SELECT id FROM tickets WHERE house_id = ?1 AND (?2 IS NULL OR status = ?2) AND id > ?3 \
-                    ORDER BY id LIMIT ?4) ORDER BY id",
-            params![house, filter.status.map(|s| s.as_str()), filter.after, sql_limit(filter.limit)],
-        )?;
-        Ok(visible(viewer, found))
-    }
-
-    fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket> {
-        one(&*self.reader()?, viewer, ChangeKind::Ticket, id, What::Ticket)
     }
 
     fn notices(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Notice>> {

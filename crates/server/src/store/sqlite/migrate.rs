@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("008_preventive_outages", include_str!("../../../migrations/008_preventive_outages.sql")),
     ("009_unread_periods", include_str!("../../../migrations/009_unread_periods.sql")),
     ("010_posted_notices", include_str!("../../../migrations/010_posted_notices.sql")),
+    ("011_ticket_desk", include_str!("../../../migrations/011_ticket_desk.sql")),
 ];
 
 /// The schema version this build writes.

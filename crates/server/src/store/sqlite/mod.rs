@@ -11,6 +11,7 @@ mod notices;
 mod registry;
 mod services;
 mod stats;
+mod tickets;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};

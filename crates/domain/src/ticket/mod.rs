@@ -13,6 +13,9 @@ use utoipa::ToSchema;
 use crate::id::*;
 use crate::vocab::vocabulary;
 
+mod request;
+pub use request::*;
+
 vocabulary! {
     /// What a ticket is about.
     pub enum TicketCategory {
@@ -292,6 +295,16 @@ const MOVES: &[(TicketStatus, TicketStatus, Mover, bool)] = {
     ]
 };
 
+/// The moves a mover may ask for from a status, each with whether it needs a reason and
+/// whether it needs a rating (a reopening), for a client to offer only those.
+pub fn moves_for(mover: Mover, from: TicketStatus) -> Vec<(TicketStatus, bool, bool)> {
+    MOVES
+        .iter()
+        .filter(|r| r.0 == from && r.2 == mover)
+        .map(|r| (r.1, r.3, r.0 == TicketStatus::Done && r.1 == TicketStatus::New))
+        .collect()
+}
+
 /// Judges a move of a ticket whose status is `m.from`, done at `done_at` if it is done.
 pub fn may_move(
     mover: Mover,
@@ -418,11 +431,37 @@ pub fn is_overdue(status: TicketStatus, deadline: NaiveDateTime, now: NaiveDateT
 
 // ---- Wire types ----
 
-/// One status change of a ticket.
+vocabulary! {
+    /// What one entry of a ticket's history records.
+    pub enum TicketEventKind {
+        /// The status changed (a reopening is a move from done to new).
+        Status = "status",
+        /// The ticket was given to an executor, or taken back.
+        Assign = "assign",
+        /// The author confirmed the work done.
+        Confirm = "confirm",
+    }
+}
+
+vocabulary! {
+    /// How a ticket came in.
+    pub enum TicketSource {
+        /// A resident filed it.
+        Resident = "resident",
+        /// It was made from a chat message.
+        Chat = "chat",
+    }
+}
+
+/// One entry of a ticket's history: who changed what, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TicketEvent {
-    /// New status.
+    /// What changed.
+    #[serde(default = "status_event")]
+    pub kind: TicketEventKind,
+    /// The status after it.
     pub status: TicketStatus,
     /// Who changed it.
     pub actor_id: PersonId,
@@ -430,19 +469,38 @@ pub struct TicketEvent {
     pub actor_name: String,
     /// When.
     pub at: String,
-    /// Comment.
+    /// The reason or comment given.
     pub note: String,
+    /// The rating given with a confirmation or a reopening, 1–5.
+    #[serde(default)]
+    pub rating: Option<u8>,
+    /// For an assignment: the executor's name (none: taken back).
+    #[serde(default)]
+    pub assignee_name: Option<String>,
+}
+
+fn status_event() -> TicketEventKind {
+    TicketEventKind::Status
+}
+
+fn other_place() -> TicketPlace {
+    TicketPlace::Other
+}
+
+fn from_resident() -> TicketSource {
+    TicketSource::Resident
 }
 
 /// A ticket (заявка).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Ticket {
     /// Id.
     pub id: TicketId,
     /// House.
     pub house_id: HouseId,
-    /// Flat, if the ticket is about one.
+    /// The author's flat, if the ticket is about it.
     pub premises_number: Option<String>,
     /// Author.
     pub author_id: PersonId,
@@ -450,22 +508,92 @@ pub struct Ticket {
     pub author_name: String,
     /// What the ticket is about.
     pub category: TicketCategory,
+    /// What exactly, where the category alone does not set the deadline.
+    #[serde(default)]
+    pub problem: Option<TicketProblem>,
     /// Whether it is an emergency.
     pub emergency: bool,
-    /// Title.
+    /// Where in the house.
+    #[serde(default = "other_place")]
+    pub place: TicketPlace,
+    /// The entrance, for a place in one.
+    #[serde(default)]
+    pub entrance: Option<u32>,
+    /// The floor, for a landing.
+    #[serde(default)]
+    pub floor: Option<i32>,
+    /// How it came in.
+    #[serde(default = "from_resident")]
+    pub source: TicketSource,
+    /// The chat message it was made from.
+    #[serde(default)]
+    pub message_id: Option<MessageId>,
+    /// Title: the text's first line, shortened.
     pub title: String,
     /// Description.
     pub body: String,
     /// Where it stands.
     pub status: TicketStatus,
+    /// The executor it is given to.
+    #[serde(default)]
+    pub assignee_id: Option<PersonId>,
+    /// The executor's name.
+    #[serde(default)]
+    pub assignee_name: Option<String>,
+    /// Residents who joined it ("me too"), oldest first.
+    #[serde(default)]
+    pub cosigners: Vec<PersonId>,
+    /// Flats affected: the author's and the co-signers', each once.
+    #[serde(default)]
+    pub flats_affected: u32,
     /// Registered at.
     pub created_at: String,
-    /// Must be resolved by.
+    /// Must be resolved by (the regulated deadline, from the last registration or reopening).
     pub deadline_at: String,
     /// Last change.
     pub updated_at: String,
-    /// Every status change, oldest first.
+    /// When it was last closed (done, rejected or withdrawn).
+    #[serde(default)]
+    pub closed_at: Option<String>,
+    /// When the author confirmed the work.
+    #[serde(default)]
+    pub confirmed_at: Option<String>,
+    /// The author's rating of the work, 1–5.
+    #[serde(default)]
+    pub rating: Option<u8>,
+    /// Times it was reopened.
+    #[serde(default)]
+    pub reopened: u32,
+    /// Every change, oldest first.
     pub history: Vec<TicketEvent>,
+}
+
+/// A comment on a ticket. An internal one goes only to the managing organisation's staff and
+/// the Inspection; a resident's client never receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketComment {
+    /// Id.
+    pub id: TicketCommentId,
+    /// The ticket.
+    pub ticket_id: TicketId,
+    /// The ticket's house.
+    pub house_id: HouseId,
+    /// Author.
+    pub author_id: PersonId,
+    /// Author's name.
+    pub author_name: String,
+    /// Whether the author wrote as staff of the managing organisation.
+    pub staff: bool,
+    /// Internal: for the staff only.
+    pub internal: bool,
+    /// The text.
+    pub body: String,
+    /// When.
+    pub created_at: String,
+    /// The key the author's client made for it.
+    pub client_key: String,
 }
 
 #[cfg(test)]

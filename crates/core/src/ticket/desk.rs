@@ -1,0 +1,253 @@
+//! The dispatcher's queue over the cache: filters on indexed columns (status, category,
+//! house, entrance, assignee, deadline, period) and the text index, sorted by deadline, with
+//! counts per status; rows carry only what a queue line shows, so no JSON is decoded but the
+//! page's.
+
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+
+use domkom_domain::id::*;
+use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketStatus};
+
+use crate::cache::Cache;
+use crate::chat::fts_query;
+use crate::error::Result;
+
+/// Whose tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    /// Given to nobody.
+    Nobody,
+    /// Given to this person.
+    Person {
+        /// The executor.
+        id: PersonId,
+    },
+}
+
+/// What the queue shows: every filter is optional (empty: any).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct TicketQuery {
+    /// Only these statuses.
+    pub statuses: Vec<TicketStatus>,
+    /// Only these categories.
+    pub categories: Vec<TicketCategory>,
+    /// Only these houses.
+    pub houses: Vec<HouseId>,
+    /// Only this entrance.
+    pub entrance: Option<i64>,
+    /// Only open tickets past their deadline.
+    pub overdue: bool,
+    /// Only open tickets due within this many hours (overdue ones included).
+    pub due_within_hours: Option<i64>,
+    /// Only these assignees.
+    pub assignee: Option<AssigneeFilter>,
+    /// Registered on or after this day (`YYYY-MM-DD`, UTC).
+    pub from: Option<String>,
+    /// Registered before this day (`YYYY-MM-DD`, UTC).
+    pub to: Option<String>,
+    /// Words of the title or text (each a prefix).
+    pub text: Option<String>,
+    /// Rows to skip.
+    pub offset: u32,
+    /// Rows to give (0: 200).
+    pub limit: u32,
+}
+
+/// A queue line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QueueRow {
+    /// The ticket.
+    pub id: TicketId,
+    /// Its house.
+    pub house_id: HouseId,
+    /// The house's address.
+    pub address: String,
+    /// Category.
+    pub category: TicketCategory,
+    /// Status.
+    pub status: TicketStatus,
+    /// Title.
+    pub title: String,
+    /// An emergency.
+    pub emergency: bool,
+    /// Where.
+    pub place: TicketPlace,
+    /// Entrance.
+    pub entrance: Option<i64>,
+    /// Registered at.
+    pub created_at: String,
+    /// Due by.
+    pub deadline_at: String,
+    /// Open and past its deadline.
+    pub overdue: bool,
+    /// The executor's name.
+    pub assignee_name: Option<String>,
+    /// Flats affected.
+    pub flats_affected: u32,
+}
+
+/// How many tickets of the filter are in one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StatusCount {
+    /// The status.
+    pub status: TicketStatus,
+    /// How many.
+    pub count: u32,
+}
+
+/// A page of the queue with the filter's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QueuePage {
+    /// Tickets matching the whole filter.
+    pub total: u32,
+    /// Tickets matching the filter but its statuses, per status.
+    pub counts: Vec<StatusCount>,
+    /// Open tickets past their deadline among those matching the filter but `overdue`.
+    pub overdue: u32,
+    /// The page, soonest deadline first (closed tickets last, newest first).
+    pub rows: Vec<QueueRow>,
+}
+
+const OPEN: &str = "t.status IN ('new', 'accepted', 'in_work')";
+
+/// The WHERE clause of a query and its parameters; `statuses` and `overdue` may be left out
+/// (for the counts that ignore them).
+fn clause(q: &TicketQuery, now: i64, statuses: bool, overdue: bool) -> (String, Vec<Value>) {
+    let mut parts: Vec<String> = vec!["1".into()];
+    let mut values: Vec<Value> = Vec::new();
+    let list = |column: &str, items: Vec<Value>, parts: &mut Vec<String>, values: &mut Vec<Value>| {
+        if items.is_empty() {
+            return;
+        }
+        let marks: Vec<String> = items.iter().map(|_| "?".to_owned()).collect();
+        parts.push(format!("{column} IN ({})", marks.join(", ")));
+        values.extend(items);
+    };
+    if statuses {
+        let items = q.statuses.iter().map(|s| Value::Text(s.as_str().into())).collect();
+        list("t.status", items, &mut parts, &mut values);
+    }
+    let items = q.categories.iter().map(|c| Value::Text(c.as_str().into())).collect();
+    list("t.category", items, &mut parts, &mut values);
+    let items = q.houses.iter().map(|h| Value::Integer(h.get())).collect();
+    list("t.house_id", items, &mut parts, &mut values);
+    if let Some(e) = q.entrance {
+        parts.push("t.entrance = ?".into());
+        values.push(Value::Integer(e));
+    }
+    if overdue && q.overdue {
+        parts.push(format!("{OPEN} AND t.deadline_s < ?"));
+        values.push(Value::Integer(now));
+    }
+    if let Some(h) = q.due_within_hours {
+        parts.push(format!("{OPEN} AND t.deadline_s < ?"));
+        values.push(Value::Integer(now.saturating_add(h.saturating_mul(3600))));
+    }
+    match q.assignee {
+        None => {}
+        Some(AssigneeFilter::Nobody) => parts.push("t.assignee_id IS NULL".into()),
+        Some(AssigneeFilter::Person { id }) => {
+            parts.push("t.assignee_id = ?".into());
+            values.push(Value::Integer(id.get()));
+        }
+    }
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp())
+    };
+    if let Some(from) = day(&q.from) {
+        parts.push("t.created_s >= ?".into());
+        values.push(Value::Integer(from));
+    }
+    if let Some(to) = day(&q.to) {
+        parts.push("t.created_s < ?".into());
+        values.push(Value::Integer(to));
+    }
+    if let Some(text) = q.text.as_deref().and_then(fts_query) {
+        parts.push("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)".into());
+        values.push(Value::Text(text));
+    }
+    (parts.join(" AND "), values)
+}
+
+impl Cache {
+    /// A page of the queue at `now` (Unix seconds, the server's clock).
+    pub fn queue(&self, q: &TicketQuery, now: i64) -> Result<QueuePage> {
+        self.read(|c| {
+            let limit = if q.limit == 0 { 200 } else { q.limit.min(1000) };
+            let (filter, values) = clause(q, now, true, true);
+            let total: u32 = c.query_row(
+                &format!("SELECT count(*) FROM tickets t WHERE {filter}"),
+                rusqlite::params_from_iter(values.iter()),
+                |r| r.get(0),
+            )?;
+            let sql = format!(
+                "SELECT t.id, t.house_id, coalesce(h.address, ''), t.category, t.status, \
+                 json_extract(t.payload, '$.title'), t.emergency, t.place, t.entrance, \
+                 json_extract(t.payload, '$.created_at'), json_extract(t.payload, '$.deadline_at'), \
+                 {OPEN} AND t.deadline_s < ?, json_extract(t.payload, '$.assignee_name'), \
+                 coalesce(json_extract(t.payload, '$.flats_affected'), 0) \
+                 FROM tickets t LEFT JOIN houses h ON h.id = t.house_id WHERE {filter} \
+                 ORDER BY {OPEN} DESC, iif({OPEN}, t.deadline_s, -t.created_s), t.id LIMIT ? OFFSET ?"
+            );
+            let mut all = vec![Value::Integer(now)];
+            all.extend(values.iter().cloned());
+            all.push(Value::Integer(i64::from(limit)));
+            all.push(Value::Integer(i64::from(q.offset)));
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(all.iter()), |r| {
+                    Ok(QueueRow {
+                        id: r.get(0)?,
+                        house_id: r.get(1)?,
+                        address: r.get(2)?,
+                        category: TicketCategory::parse(&r.get::<_, String>(3)?).unwrap_or(TicketCategory::Other),
+                        status: TicketStatus::parse(&r.get::<_, String>(4)?).unwrap_or(TicketStatus::New),
+                        title: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        emergency: r.get(6)?,
+                        place: TicketPlace::parse(&r.get::<_, String>(7)?).unwrap_or(TicketPlace::Other),
+                        entrance: r.get(8)?,
+                        created_at: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                        deadline_at: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        overdue: r.get(11)?,
+                        assignee_name: r.get(12)?,
+                        flats_affected: r.get(13)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let (filter, values) = clause(q, now, false, true);
+            let mut counts = Vec::new();
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT t.status, count(*) FROM tickets t WHERE {filter} GROUP BY t.status"
+            ))?;
+            let found = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            })?;
+            for row in found {
+                let (status, count) = row?;
+                if let Some(status) = TicketStatus::parse(&status) {
+                    counts.push(StatusCount { status, count });
+                }
+            }
+            counts.sort_by_key(|c| TicketStatus::ALL.iter().position(|s| *s == c.status));
+            let (filter, mut values) = clause(q, now, true, false);
+            values.push(Value::Integer(now));
+            let overdue: u32 = c.query_row(
+                &format!("SELECT count(*) FROM tickets t WHERE {filter} AND {OPEN} AND t.deadline_s < ?"),
+                rusqlite::params_from_iter(values.iter()),
+                |r| r.get(0),
+            )?;
+            Ok(QueuePage { total, counts, overdue, rows })
+        })
+    }
+}

@@ -1,0 +1,237 @@
+//! Tickets (заявки) in the cache: stored from the feed with the columns the desk filters by,
+//! their comments (internal ones reach only the staff's caches), and the writes a resident or
+//! a dispatcher makes, checked by the domain's rules offline before they go to the outbox.
+
+mod desk;
+mod write;
+
+pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
+pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use domkom_domain::id::*;
+use domkom_domain::ticket::{Mover, TicketStatus, moves_for};
+use domkom_domain::wire::{self, Change, ChangeKind, ChangeOp};
+
+use crate::cache::Cache;
+use crate::error::Result;
+use crate::events::Event;
+use crate::feed::{Applied, decode, delete_row, misrouted};
+
+/// Unix seconds of an RFC 3339 time (0 when unreadable).
+pub(crate) fn seconds(t: &str) -> i64 {
+    DateTime::parse_from_rfc3339(t).map(|d| d.timestamp()).unwrap_or(0)
+}
+
+/// Stores one ticket as the server sent it, with its desk columns and its words for search.
+pub(crate) fn store_ticket(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO tickets (id, house_id, status, payload, category, emergency, place, entrance, author_id, \
+         assignee_id, created_s, deadline_s, closed_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         ON CONFLICT (id) DO UPDATE SET house_id = excluded.house_id, status = excluded.status, \
+         payload = excluded.payload, category = excluded.category, emergency = excluded.emergency, \
+         place = excluded.place, entrance = excluded.entrance, author_id = excluded.author_id, \
+         assignee_id = excluded.assignee_id, created_s = excluded.created_s, deadline_s = excluded.deadline_s, \
+         closed_s = excluded.closed_s",
+    )?
+    .execute(params![
+        t.id,
+        t.house_id,
+        t.status.as_str(),
+        serde_json::to_string(t).unwrap_or_default(),
+        t.category.as_str(),
+        t.emergency,
+        t.place.as_str(),
+        t.entrance,
+        t.author_id,
+        t.assignee_id,
+        seconds(&t.created_at),
+        seconds(&t.deadline_at),
+        t.closed_at.as_deref().map(seconds)
+    ])?;
+    tx.prepare_cached("DELETE FROM tickets_fts WHERE rowid = ?1")?.execute([t.id])?;
+    tx.prepare_cached("INSERT INTO tickets_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![t.id, t.title, t.body])?;
+    Ok(())
+}
+
+/// Stores one comment.
+pub(crate) fn store_comment(tx: &Transaction<'_>, c: &wire::TicketComment) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO ticket_comments (id, ticket_id, house_id, internal, payload) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, internal = excluded.internal",
+    )?
+    .execute(params![c.id, c.ticket_id, c.house_id, c.internal, serde_json::to_string(c).unwrap_or_default()])?;
+    Ok(())
+}
+
+/// Stores a ticket or comment change.
+pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> {
+    match (c.kind, c.op) {
+        (ChangeKind::Ticket, ChangeOp::Upsert) => {
+            let t: wire::Ticket = decode(c)?;
+            let known: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)", [t.id], |r| r.get(0))?;
+            if !known && t.emergency && t.status == TicketStatus::New {
+                out.new_emergencies.push(t.clone());
+            }
+            store_ticket(tx, &t)?;
+            out.changed(Event::Tickets { house_id: t.house_id });
+        }
+        (ChangeKind::Ticket, ChangeOp::Delete) => {
+            tx.execute("DELETE FROM tickets_fts WHERE rowid = ?1", [c.id])?;
+            tx.execute("DELETE FROM ticket_comments WHERE ticket_id = ?1", [c.id])?;
+            for house_id in delete_row(tx, "tickets", "house_id", c.id)? {
+                out.changed(Event::Tickets { house_id });
+            }
+        }
+        (ChangeKind::TicketComment, ChangeOp::Upsert) => {
+            let comment: wire::TicketComment = decode(c)?;
+            store_comment(tx, &comment)?;
+            crate::outbox::delivered(tx, &comment.client_key)?;
+            out.changed(Event::Tickets { house_id: comment.house_id });
+        }
+        (ChangeKind::TicketComment, ChangeOp::Delete) => {
+            for house_id in delete_row(tx, "ticket_comments", "house_id", c.id)? {
+                out.changed(Event::Tickets { house_id });
+            }
+        }
+        (kind, _) => return Err(misrouted(kind)),
+    }
+    Ok(())
+}
+
+/// Removes a house's tickets and comments (the house left the person's view).
+pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
+    tx.execute("DELETE FROM tickets_fts WHERE rowid IN (SELECT id FROM tickets WHERE house_id = ?1)", [house])?;
+    tx.execute("DELETE FROM ticket_comments WHERE house_id = ?1", [house])?;
+    tx.execute("DELETE FROM staff WHERE house_id = ?1", [house])?;
+    tx.execute("DELETE FROM tickets WHERE house_id = ?1", [house])?;
+    Ok(())
+}
+
+/// An emergency ticket that just arrived, for a dispatcher's notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewEmergency {
+    /// The ticket.
+    pub ticket_id: TicketId,
+    /// Its house.
+    pub house_id: HouseId,
+    /// Its title.
+    pub title: String,
+    /// Its category.
+    pub category: domkom_domain::ticket::TicketCategory,
+}
+
+/// A move the person may make from a ticket's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MoveOption {
+    /// The status it leads to.
+    pub to: TicketStatus,
+    /// A reason must be given.
+    pub needs_reason: bool,
+    /// A rating must be given (a reopening).
+    pub needs_rating: bool,
+}
+
+/// A ticket with what the person may do with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TicketView {
+    /// The ticket.
+    pub ticket: wire::Ticket,
+    /// Open and past its deadline by the server's clock.
+    pub overdue: bool,
+    /// The person filed it.
+    pub mine: bool,
+    /// The person joined it ("me too").
+    pub joined: bool,
+    /// The moves the person may make.
+    pub moves: Vec<MoveOption>,
+    /// The person may confirm the work done.
+    pub can_confirm: bool,
+    /// The person may join it.
+    pub can_join: bool,
+    /// The person may comment on it.
+    pub can_comment: bool,
+    /// The person may write internal comments and assign it (a dispatcher of the house).
+    pub staff: bool,
+}
+
+/// Who the person is to tickets: their id, whether they dispatch, and where they live.
+#[derive(Debug, Clone)]
+pub(crate) struct Me {
+    pub id: PersonId,
+    pub dispatcher: bool,
+    pub houses_lived: Vec<HouseId>,
+}
+
+impl TicketView {
+    /// The ticket as this person may work it, at `now`.
+    pub(crate) fn of(ticket: wire::Ticket, me: &Me, now: DateTime<Utc>) -> TicketView {
+        let mine = ticket.author_id == me.id;
+        let joined = ticket.cosigners.contains(&me.id);
+        let lives = me.houses_lived.contains(&ticket.house_id);
+        let mut movers = Vec::new();
+        if me.dispatcher {
+            movers.push(Mover::Dispatcher);
+        }
+        if mine {
+            movers.push(Mover::Author);
+        }
+        if joined {
+            movers.push(Mover::Cosigner);
+        }
+        let mut moves: Vec<MoveOption> = Vec::new();
+        for mover in movers {
+            for (to, needs_reason, needs_rating) in moves_for(mover, ticket.status) {
+                if !moves.iter().any(|m| m.to == to) {
+                    moves.push(MoveOption { to, needs_reason, needs_rating });
+                }
+            }
+        }
+        let confirmed = ticket.confirmed_at.is_some();
+        if confirmed {
+            moves.retain(|m| !m.needs_rating);
+        }
+        let open = !ticket.status.is_closed();
+        let overdue = open && seconds(&ticket.deadline_at) < now.timestamp();
+        TicketView {
+            overdue,
+            mine,
+            joined,
+            moves,
+            can_confirm: mine && ticket.status == TicketStatus::Done && !confirmed,
+            can_join: lives && open && !mine && !joined && ticket.place != domkom_domain::ticket::TicketPlace::Flat,
+            can_comment: me.dispatcher || (open && (mine || joined)),
+            staff: me.dispatcher,
+            ticket,
+        }
+    }
+}
+
+impl Cache {
+    /// A house's cached tickets, newest first.
+    pub fn tickets(&self, house: i64) -> Result<Vec<wire::Ticket>> {
+        self.read(|c| {
+            crate::cache::payloads(c, "SELECT payload FROM tickets WHERE house_id = ?1 ORDER BY id DESC", [house])
+        })
+    }
+
+    /// One cached ticket.
+    pub fn ticket(&self, id: TicketId) -> Result<Option<wire::Ticket>> {
+        self.read(|c| Ok(crate::cache::payloads(c, "SELECT payload FROM tickets WHERE id = ?1", [id])?.pop()))
+    }
+
+    /// A ticket's cached comments, oldest first.
+    pub fn ticket_comments(&self, id: TicketId) -> Result<Vec<wire::TicketComment>> {
+        self.read(|c| {
+            crate::cache::payloads(c, "SELECT payload FROM ticket_comments WHERE ticket_id = ?1 ORDER BY id", [id])
+        })
+    }
+}
