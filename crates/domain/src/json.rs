@@ -31,6 +31,17 @@ pub fn optional_integer<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result
     }
 }
 
+/// Reads an optional small whole number (a rating), written with or without a zero fraction.
+pub fn optional_small<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    match Option::<Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => whole(&n)
+            .and_then(|v| u8::try_from(v).ok())
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("expected a whole number from 0 to 255, found {n}"))),
+    }
+}
+
 /// Reads a list of whole numbers, each written with or without a zero fraction, as ids.
 pub fn integers<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<Vec<T>, D::Error> {
     Vec::<Number>::deserialize(d)?
@@ -64,6 +75,13 @@ mod tests {
         assert_eq!(read(r#"{"id": 5}"#)?, Body { id: 5, reply_to: None });
         assert_eq!(read(r#"{"id": 5.0, "reply_to": 6139.0}"#)?, Body { id: 5, reply_to: Some(6139) });
         assert_eq!(read(r#"{"id": -3, "reply_to": null}"#)?, Body { id: -3, reply_to: None });
+        Ok(())
+    }
+
+    #[test]
+    fn large_whole_numbers_with_a_fraction_are_read_exactly() -> Result<(), serde_json::Error> {
+        // Below 2^53 every whole number has an exact double; the parser must find it.
+        assert_eq!(read(r#"{"id": 1964819463813705.0}"#)?.id, 1_964_819_463_813_705);
         Ok(())
     }
 

@@ -84,6 +84,12 @@ impl ApiClient {
         ApiClient::answer(resp).await
     }
 
+    /// PUT JSON.
+    pub async fn put(&self, path: &str, body: &Value) -> TestResult<Answer> {
+        let resp = self.auth(self.http.put(format!("{}{path}", self.base))).json(body).send().await?;
+        ApiClient::answer(resp).await
+    }
+
     /// DELETE.
     pub async fn delete(&self, path: &str) -> TestResult<Answer> {
         let resp = self.auth(self.http.delete(format!("{}{path}", self.base))).send().await?;

@@ -82,7 +82,7 @@ pub struct MoveTicket {
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub note: String,
     /// The rating of the work, 1–5, required to reopen.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_small")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: Option<u8>,
 }
@@ -99,7 +99,7 @@ pub struct ConfirmTicket {
     )]
     pub client_key: String,
     /// The rating of the work, 1–5.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_small")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: Option<u8>,
 }
@@ -109,8 +109,8 @@ pub struct ConfirmTicket {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignTicket {
-    /// The executor (none: nobody).
-    #[serde(deserialize_with = "crate::json::optional_integer")]
+    /// The executor (none or absent: nobody).
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub assignee_id: Option<PersonId>,
 }

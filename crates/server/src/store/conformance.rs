@@ -54,6 +54,10 @@ macro_rules! store_conformance {
             $crate::store::conformance::feed_is_ordered_and_resumes_from_any_cursor(&*$make()?.store)
         }
         #[test]
+        fn conformance_internal_ticket_comments_stay_with_the_staff() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::internal_ticket_comments_stay_with_the_staff(&*$make()?.store)
+        }
+        #[test]
         fn conformance_a_key_sends_one_message() -> $crate::store::conformance::Outcome {
             $crate::store::conformance::a_key_sends_one_message(&*$make()?.store)
         }
@@ -129,6 +133,46 @@ fn all_changes(
             return Ok((out, cursor));
         }
     }
+}
+
+/// A ticket's internal comments reach the house's dispatchers and the Inspection, never a
+/// resident: not in the comment list, not in the feed, not through the staff audience; and
+/// only staff write them.
+pub fn internal_ticket_comments_stay_with_the_staff(store: &dyn Store) -> Outcome {
+    use domkom_domain::ticket::CommentTicket;
+    let resident = viewer(store, "resident")?;
+    let dispatcher = viewer(store, "dispatcher")?;
+    let inspector = viewer(store, "inspector")?;
+    let house = first(&resident.own_houses, "house of the resident")?;
+    let tickets = store.tickets(&resident, house, TicketFilter { status: None, after: 0, limit: 1000 })?;
+    let ticket = tickets.iter().find(|t| !t.status.is_closed()).ok_or("no open ticket in the demo house")?.id;
+    let internal = |n: u32| CommentTicket {
+        client_key: format!("01930000-0000-7000-8000-{n:012}"),
+        body: "Только для сотрудников".into(),
+        internal: true,
+    };
+    let written = store.comment_ticket(&dispatcher, ticket, &internal(1)).map_err(|e| e.to_string())?;
+    ensure(written.comment.internal, "the comment is internal")?;
+    ensure(
+        matches!(store.comment_ticket(&resident, ticket, &internal(2)), Err(super::TicketRefusal::InternalForbidden)),
+        "a resident writes no internal comment",
+    )?;
+    for (who, sees) in [(&dispatcher, true), (&inspector, true), (&resident, false)] {
+        let list = store.ticket_comments(who, ticket)?;
+        ensure(list.iter().any(|c| c.id == written.comment.id) == sees, "who reads the internal comment")?;
+    }
+    let (feed, _) = all_changes(store, &resident, 0, 5000, None)?;
+    ensure(
+        feed.iter().all(|c| c.kind != ChangeKind::TicketComment || c.data["internal"] == serde_json::json!(false)),
+        "no internal comment in a resident's feed",
+    )?;
+    assert_hidden(store.changes(&resident, 0, 10, Some(Scope::Staff(house))), "resident: the staff audience")?;
+    let (staff_feed, _) = all_changes(store, &dispatcher, 0, 5000, None)?;
+    ensure(
+        staff_feed.iter().any(|c| c.kind == ChangeKind::TicketComment && c.id == written.comment.id.get()),
+        "the dispatcher's feed carries it",
+    )?;
+    Ok(())
 }
 
 /// Residents see their house, its chat and their own flat's services; others' flats, other

@@ -26,15 +26,60 @@ pub fn latest_version() -> i64 {
 
 /// Brings the database up to the latest schema; refuses one made by a newer build.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, latest_version())
+}
+
+/// Brings the database up to schema `version`.
+fn migrate_to(conn: &mut Connection, version: i64) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest_version() {
         return Err(StoreError::NewerSchema { found: current, supported: latest_version() });
     }
-    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, (name, sql)) in
+        MIGRATIONS.iter().enumerate().skip(current as usize).take((version - current).max(0) as usize)
+    {
         let tx = conn.transaction()?;
         tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source })?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(c: &Connection, sql: &str) -> i64 {
+        c.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
+    }
+
+    /// The change log is rebuilt for the staff audience: every entry keeps its seq, and the
+    /// next seq stays above any ever given (a client's cursor never sees one twice).
+    #[test]
+    fn the_staff_audience_keeps_every_seq_and_the_high_water_mark() -> Result<(), StoreError> {
+        let mut c = Connection::open_in_memory()?;
+        migrate_to(&mut c, 10)?;
+        for n in 1..=5 {
+            c.execute(
+                "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) VALUES ('house', ?1, 'h', ?1, 'upsert', '{}')",
+                [n],
+            )?;
+        }
+        // The newest entries superseded and gone: the counter is above every seq left.
+        c.execute("DELETE FROM changes WHERE seq > 3", [])?;
+        let refused = c.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) VALUES ('x', 1, 's', 1, 'upsert', '{}')",
+            [],
+        );
+        assert!(refused.is_err(), "schema 10 has no staff audience");
+        migrate(&mut c)?;
+        assert_eq!(count(&c, "SELECT count(*) FROM changes WHERE seq <= 3"), 3);
+        c.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) VALUES ('ticket_comment', 1, 's', 1, 'upsert', '{}')",
+            [],
+        )?;
+        assert_eq!(count(&c, "SELECT max(seq) FROM changes"), 6);
+        Ok(())
+    }
 }

@@ -292,7 +292,15 @@ impl TicketStore for SqliteStore {
     fn ticket_comments(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Vec<TicketComment>> {
         let c = self.reader()?;
         one::<Ticket>(&c, viewer, ChangeKind::Ticket, id, What::Ticket)?;
-        Ok(visible(viewer, rows(&c, ChangeKind::TicketComment, "ticket_id = ?1 ORDER BY id", [id])?))
+        Ok(visible(
+            viewer,
+            rows(
+                &c,
+                ChangeKind::TicketComment,
+                "id IN (SELECT id FROM ticket_comments WHERE ticket_id = ?1) ORDER BY id",
+                [id],
+            )?,
+        ))
     }
 
     fn file_ticket(&self, viewer: &Viewer, req: &FileTicket) -> Result<Filed, TicketRefusal> {
