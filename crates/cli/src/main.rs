@@ -6,6 +6,7 @@
 //! outbox); 5 refused by the server; 6 keyring missing or locked; 7 cache unusable.
 
 mod bills;
+mod tickets;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -100,6 +101,36 @@ enum Command {
     /// Outage notices, for dispatchers.
     #[command(subcommand)]
     Outage(OutageCommand),
+    /// File, read and work one ticket.
+    #[command(subcommand)]
+    Ticket(tickets::TicketCommand),
+    /// List tickets (a resident: the house's; a dispatcher: the organisation's queue), soonest
+    /// deadline first.
+    Tickets {
+        /// Only this house.
+        #[arg(long)]
+        house: Option<i64>,
+        /// Only this status (repeat for several).
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        /// Only open tickets past their deadline.
+        #[arg(long)]
+        overdue: bool,
+        /// Only this executor's tickets (a person's id), or `none`.
+        #[arg(long)]
+        assignee: Option<String>,
+        /// Only tickets whose title or text has these words.
+        #[arg(long)]
+        text: Option<String>,
+        /// Print CSV instead of text.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// List the staff of a house's organisation, to give tickets to (for dispatchers).
+    Staff {
+        /// The house's id.
+        house: i64,
+    },
     /// Show a house's capital-repair plan (all your houses' without HOUSE).
     Repairs {
         /// The house's id.
@@ -180,18 +211,22 @@ impl Command {
             | Command::Notices { .. }
             | Command::Bills { .. }
             | Command::Repairs { .. }
+            | Command::Tickets { .. }
+            | Command::Ticket(tickets::TicketCommand::Show { .. })
             | Command::Status => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
             | Command::Reading { .. }
             | Command::Outage(_)
+            | Command::Ticket(_)
+            | Command::Staff { .. }
             | Command::Logout => Access::ReadWrite,
         }
     }
 }
 
-fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), CoreError> {
+pub(crate) fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), CoreError> {
     let out = if json {
         serde_json::to_string_pretty(value).map_err(|e| CoreError::io(format!("cannot write JSON: {e}")))?
     } else {
@@ -236,7 +271,7 @@ fn notice_line(n: &domkom_core::notice::NoticeView) -> String {
 
 /// Says what became of a write: sent (exit 0), refused by the server (exit 5), or waiting
 /// in the outbox for the link (exit 4).
-fn report_written(json: bool, written: Written, what: &str) -> Result<(), CoreError> {
+pub(crate) fn report_written(json: bool, written: Written, what: &str) -> Result<(), CoreError> {
     match written.waiting {
         None => {
             print(json, &serde_json::json!({"state": "sent", "client_key": written.client_key}), |_| "sent".to_owned())
@@ -487,6 +522,12 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             })?;
             report_written(json, written, "the notice")?;
         }
+        Command::Ticket(command) => tickets::run(&client, command, json).await?,
+        Command::Tickets { house, statuses, overdue, assignee, text, csv } => {
+            let filter = tickets::Filter { house, statuses, overdue, assignee, text };
+            tickets::list(&client, filter, json, csv).await?;
+        }
+        Command::Staff { house } => tickets::staff(&client, house, json).await?,
         Command::Reading { device, t1, t2, t3, confirm } => {
             let written =
                 client.meters().submit(DeviceId(device), &t1, t2.as_deref(), t3.as_deref(), confirm).await.map_err(

@@ -412,3 +412,106 @@ async fn a_dispatcher_posts_an_outage_from_a_script_and_residents_read_it() -> T
     assert_eq!(posted["breach"]["limit"], "once");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resident_files_a_ticket_and_a_dispatcher_works_it_from_scripts() -> TestResult {
+    let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let data = tempfile::tempdir()?;
+    let resident = cli(&server, &data.path().join("r"));
+    resident.login(Persona::Resident)?;
+    resident.json(&["sync"])?;
+    let dispatcher = cli(&server, &data.path().join("d"));
+    dispatcher.login(Persona::Dispatcher)?;
+    dispatcher.json(&["sync"])?;
+    let file = |who: &Cli, place: &str| {
+        who.run(&[
+            "ticket",
+            "new",
+            "1",
+            "--category",
+            "garbage_chute",
+            "--place",
+            place,
+            "--text",
+            "Засор мусоропровода на пятом этаже",
+            "--json",
+        ])
+    };
+
+    // A place the house does not have: refused at once with the reason, exit 5.
+    let out = file(&resident, "entrance:99")?;
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "ticket_place_invalid");
+    let out = resident.run(&["ticket", "new", "1", "--category", "aliens", "--text", "x"])?;
+    assert_eq!(out.status.code(), Some(2));
+
+    // Filed: its number and the deadline, two day-hours from now (12:00 Kazan: 14:00).
+    let out = file(&resident, "entrance:1")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let filed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!((&filed["state"], &filed["deadline_at"]), (&"sent".into(), &"2026-11-24T11:00:00Z".into()));
+    let id = filed["id"].as_i64().ok_or("a ticket number")?.to_string();
+
+    // The dispatcher's queue lists it; they accept it, note something for colleagues only,
+    // and give it to the cleaner.
+    dispatcher.json(&["sync"])?;
+    let queue = dispatcher.json(&["tickets", "--status", "new"])?;
+    assert!(
+        queue
+            .as_array()
+            .is_some_and(|q| q.iter().any(|t| t["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(id.as_str()))),
+        "{queue}"
+    );
+    assert!(dispatcher.run(&["ticket", "move", &id, "accepted"])?.status.success());
+    let out = dispatcher.run(&[
+        "ticket",
+        "move",
+        &id,
+        "in_work",
+        "--comment",
+        "Ключи от мусорокамеры у старшей",
+        "--internal",
+    ])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let staff = dispatcher.json(&["staff", "1"])?;
+    let cleaner = staff
+        .as_array()
+        .and_then(|s| s.iter().find(|p| p["trade"] == "cleaner"))
+        .map(|p| p["person_id"].to_string())
+        .ok_or("a cleaner")?;
+    assert!(dispatcher.run(&["ticket", "assign", &id, &cleaner])?.status.success());
+    let out = dispatcher.run(&["ticket", "move", &id, "rejected", "--json"])?;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "ticket_transition_invalid");
+
+    // The resident sees the moves and the executor, not the internal note.
+    resident.json(&["sync"])?;
+    let shown = resident.json(&["ticket", "show", &id])?;
+    assert_eq!(shown["view"]["ticket"]["status"], "in_work");
+    assert!(shown["view"]["ticket"]["assignee_name"].is_string());
+    assert_eq!(shown["comments"].as_array().map(Vec::len), Some(0), "{shown}");
+    let staff_view = dispatcher.json(&["ticket", "show", &id])?;
+    assert_eq!(staff_view["comments"][0]["internal"], true);
+
+    // CSV: a header and one row per ticket of the list.
+    let rows = dispatcher.json(&["tickets", "--house", "1"])?.as_array().map_or(0, Vec::len);
+    let out = dispatcher.run(&["tickets", "--house", "1", "--csv"])?;
+    let csv = String::from_utf8(out.stdout)?;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers()?.iter().take(5).collect::<Vec<_>>(),
+        ["id", "house_id", "address", "category", "status"]
+    );
+    assert_eq!(reader.records().count(), rows);
+    assert!(rows > 10, "the demo house has its seeded tickets");
+
+    // Offline, a ticket waits in the outbox (exit 4) and goes once the server is back.
+    server.stop().await?;
+    let out = file(&resident, "yard")?;
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    server.restart().await?;
+    resident.json(&["sync"])?;
+    let mine = resident.json(&["tickets", "--text", "засор пятом"])?;
+    let yards = mine.as_array().map_or(0, |l| l.iter().filter(|t| t["place"] == "yard").count());
+    assert_eq!(yards, 1, "{mine}");
+    Ok(())
+}

@@ -124,6 +124,7 @@ SELECT t.id, 'h' AS scope, t.house_id AS scope_id,
                    'created_at', t.created_at, 'deadline_at', t.deadline_at,
                    'updated_at', t.updated_at, 'closed_at', t.closed_at,
                    'confirmed_at', t.confirmed_at, 'rating', t.rating, 'reopened', t.reopened,
+                   'client_key', t.client_key,
                    'history', json((SELECT json_group_array(json_object(
                                         'kind', e.kind, 'status', e.status, 'actor_id', e.actor_id,
                                         'actor_name', (SELECT full_name FROM persons WHERE id = e.actor_id),

@@ -80,14 +80,11 @@ impl Chats<'_> {
     /// Retries a failed message, optionally with new text (a new message to the server).
     pub async fn retry(&self, client_key: &str, new_body: Option<&str>) -> Result<()> {
         let new_body = new_body.map(checked_body).transpose()?.map(str::to_owned);
-        let edit = move |request: &mut Request| match request {
-            Request::SendMessage { body, .. } => {
-                if let Some(new) = &new_body {
-                    body.clone_from(new);
-                }
+        let edit = move |request: &mut Request| {
+            // Anything but a message is retried as it was.
+            if let (Request::SendMessage { body, .. }, Some(new)) = (request, &new_body) {
+                body.clone_from(new);
             }
-            // Not a message: retried as it was.
-            _ => {}
         };
         self.client.retry(client_key, Some(Box::new(edit))).await
     }

@@ -223,6 +223,18 @@ impl Cache {
         })
     }
 
+    /// The cached ticket filed with this key.
+    pub fn ticket_by_key(&self, client_key: &str) -> Result<Option<wire::Ticket>> {
+        self.read(|c| {
+            Ok(crate::cache::payloads(
+                c,
+                "SELECT payload FROM tickets WHERE json_extract(payload, '$.client_key') = ?1",
+                [client_key],
+            )?
+            .pop())
+        })
+    }
+
     /// One cached ticket.
     pub fn ticket(&self, id: TicketId) -> Result<Option<wire::Ticket>> {
         self.read(|c| Ok(crate::cache::payloads(c, "SELECT payload FROM tickets WHERE id = ?1", [id])?.pop()))

@@ -136,7 +136,7 @@ impl Tickets<'_> {
             for h in houses {
                 out.extend(c.tickets(h.get())?.into_iter().map(|t| TicketView::of(t, &me, now)));
             }
-            out.sort_by(|a, b| b.ticket.id.cmp(&a.ticket.id));
+            out.sort_by_key(|v| std::cmp::Reverse(v.ticket.id));
             Ok(out)
         })
         .await
@@ -151,6 +151,12 @@ impl Tickets<'_> {
             Ok(TicketDetail { view: TicketView::of(ticket, &me, now), comments: c.ticket_comments(id)? })
         })
         .await
+    }
+
+    /// The ticket filed with this key, once delivered.
+    pub async fn by_key(&self, client_key: &str) -> Result<Option<wire::Ticket>> {
+        let key = client_key.to_owned();
+        blocking(&self.client.cache, move |c| c.ticket_by_key(&key)).await
     }
 
     /// Tickets filed here and not yet delivered, oldest first, with their provisional deadlines.
@@ -225,7 +231,8 @@ impl Tickets<'_> {
                 )
             })?;
             let me = c.ticket_me()?;
-            if !me.houses_lived.contains(&draft.house_id) && !(me.dispatcher && draft.message_id.is_some()) {
+            let may_file = me.houses_lived.contains(&draft.house_id) || (me.dispatcher && draft.message_id.is_some());
+            if !may_file {
                 return Err(CoreError::invalid(
                     "ticket_not_resident",
                     &[],

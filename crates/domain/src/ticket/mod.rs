@@ -564,6 +564,9 @@ pub struct Ticket {
     /// Times it was reopened.
     #[serde(default)]
     pub reopened: u32,
+    /// The key the filer's client made for it (none for tickets from before keys).
+    #[serde(default)]
+    pub client_key: Option<String>,
     /// Every change, oldest first.
     pub history: Vec<TicketEvent>,
 }

@@ -1,0 +1,405 @@
+//! `domkom ticket …` and `domkom tickets`: file, read and work tickets from a terminal, on
+//! the same checks and outbox as the app.
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use domkom_core::ticket::{AssigneeFilter, QueueRow, TicketDraft, TicketQuery};
+use domkom_core::{Client, CoreError};
+use domkom_domain::id::{HouseId, MessageId, PersonId, TicketId};
+use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketProblem, TicketStatus};
+
+use super::{print, report_written};
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// File a ticket for your house: prints its number and the regulated deadline.
+    New {
+        /// The house's id.
+        house: i64,
+        /// leak, lift, garbage_chute, cleaning, heating, electricity, sewage, roof, door_glass, other.
+        #[arg(long, value_parser = category)]
+        category: TicketCategory,
+        /// What is wrong.
+        #[arg(long)]
+        text: String,
+        /// flat, entrance:N, floor:N:F, lift:N, yard, roof, basement or other.
+        #[arg(long, default_value = "other", value_parser = place)]
+        place: Place,
+        /// burst, tap, from_above (leaks), door or glass (door_glass).
+        #[arg(long, value_parser = problem)]
+        problem: Option<TicketProblem>,
+        /// An emergency (leaks, heating, electricity, sewage).
+        #[arg(long)]
+        emergency: bool,
+        /// The chat message it is made from (a dispatcher files only from one).
+        #[arg(long)]
+        message: Option<i64>,
+    },
+    /// Show a ticket: its history, comments and flats affected.
+    Show {
+        /// The ticket's number.
+        id: i64,
+    },
+    /// Move a ticket to another status (the moves allowed to you are in `ticket show`).
+    Move {
+        /// The ticket's number.
+        id: i64,
+        /// new, accepted, in_work, done, rejected or withdrawn.
+        #[arg(value_parser = status)]
+        status: TicketStatus,
+        /// The reason or comment, shown to residents (required to reject, pause, send back, reopen).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Post the comment for the staff only instead (the move then carries none).
+        #[arg(long, requires = "comment")]
+        internal: bool,
+        /// A rating 1–5 (required to reopen).
+        #[arg(long)]
+        rating: Option<u8>,
+    },
+    /// Give a ticket to an executor of your organisation (`domkom staff HOUSE`), or `none`.
+    Assign {
+        /// The ticket's number.
+        id: i64,
+        /// The executor's id, or `none`.
+        person: String,
+    },
+    /// Join a ticket of your house ("me too"): it counts your flat as affected.
+    Metoo {
+        /// The ticket's number.
+        id: i64,
+        /// Leave it instead.
+        #[arg(long)]
+        leave: bool,
+    },
+    /// Confirm the work on your done ticket.
+    Confirm {
+        /// The ticket's number.
+        id: i64,
+        /// A rating 1–5.
+        #[arg(long)]
+        rating: Option<u8>,
+    },
+    /// Comment on a ticket.
+    Comment {
+        /// The ticket's number.
+        id: i64,
+        /// The text.
+        text: String,
+        /// For the staff only.
+        #[arg(long)]
+        internal: bool,
+    },
+}
+
+/// A place with its numbers, as typed.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    place: TicketPlace,
+    entrance: Option<i64>,
+    floor: Option<i64>,
+}
+
+fn category(text: &str) -> Result<TicketCategory, String> {
+    TicketCategory::parse(text).ok_or_else(|| {
+        format!(
+            "«{text}» is not a category: use {}",
+            TicketCategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+fn status(text: &str) -> Result<TicketStatus, String> {
+    TicketStatus::parse(text)
+        .ok_or_else(|| format!("«{text}» is not a status: use new, accepted, in_work, done, rejected or withdrawn"))
+}
+
+fn problem(text: &str) -> Result<TicketProblem, String> {
+    TicketProblem::parse(text)
+        .ok_or_else(|| format!("«{text}» is not a problem: use burst, tap, from_above, door or glass"))
+}
+
+fn place(text: &str) -> Result<Place, String> {
+    let mut parts = text.split(':');
+    let name = parts.next().unwrap_or_default();
+    let place = TicketPlace::parse(name).ok_or_else(|| {
+        format!("«{text}» is not a place: use flat, entrance:N, floor:N:F, lift:N, yard, roof, basement or other")
+    })?;
+    let mut number = |what: &str| -> Result<Option<i64>, String> {
+        parts.next().map(|n| n.parse().map_err(|_| format!("«{n}» is not a {what} number"))).transpose()
+    };
+    let entrance = number("entrance")?;
+    let floor = number("floor")?;
+    Ok(Place { place, entrance, floor })
+}
+
+/// Which tickets `domkom tickets` lists.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub house: Option<i64>,
+    pub statuses: Vec<String>,
+    pub overdue: bool,
+    pub assignee: Option<String>,
+    pub text: Option<String>,
+}
+
+fn person(text: &str) -> Result<Option<PersonId>, CoreError> {
+    if text == "none" {
+        return Ok(None);
+    }
+    text.parse().map(|id| Some(PersonId(id))).map_err(|_| {
+        CoreError::invalid(
+            "bad_person",
+            &[("person", text.to_owned())],
+            format!("«{text}» is not a person's id: `domkom staff HOUSE` lists the executors, or say none"),
+        )
+    })
+}
+
+/// A rule's refusal is the same whether it came from here or the server.
+fn refused(e: CoreError) -> CoreError {
+    match e {
+        CoreError::Invalid(i)
+            if i.code.starts_with("ticket_")
+                || i.code.starts_with("comment_")
+                || ["not_dispatcher", "assignee_not_staff"].contains(&i.code.as_str()) =>
+        {
+            CoreError::Refused { status: 0, code: i.code, message: i.message, params: i.params }
+        }
+        other => other,
+    }
+}
+
+/// The tickets list: the whole filter as a queue page.
+pub async fn list(client: &Client, filter: Filter, json: bool, csv: bool) -> Result<(), CoreError> {
+    let statuses = filter
+        .statuses
+        .iter()
+        .map(|s| status(s).map_err(|m| CoreError::invalid("bad_status", &[("status", s.clone())], m)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let assignee = match filter.assignee.as_deref() {
+        None => None,
+        Some(text) => Some(match person(text)? {
+            None => AssigneeFilter::Nobody,
+            Some(id) => AssigneeFilter::Person { id },
+        }),
+    };
+    let query = TicketQuery {
+        statuses,
+        houses: filter.house.map(HouseId).into_iter().collect(),
+        overdue: filter.overdue,
+        assignee,
+        text: filter.text,
+        limit: 1000,
+        ..TicketQuery::default()
+    };
+    let mut rows = Vec::new();
+    loop {
+        let page = client.tickets().queue(TicketQuery { offset: rows.len() as u32, ..query.clone() }).await?;
+        let got = page.rows.len();
+        rows.extend(page.rows);
+        if got == 0 || rows.len() as u32 >= page.total {
+            break;
+        }
+    }
+    if csv {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| CoreError::io(format!("cannot write CSV: {e}"));
+        out.write_record([
+            "id",
+            "house_id",
+            "address",
+            "category",
+            "status",
+            "emergency",
+            "place",
+            "entrance",
+            "created_at",
+            "deadline_at",
+            "overdue",
+            "assignee",
+            "flats_affected",
+            "title",
+        ])
+        .map_err(io)?;
+        for r in &rows {
+            out.write_record([
+                r.id.to_string(),
+                r.house_id.to_string(),
+                r.address.clone(),
+                r.category.to_string(),
+                r.status.to_string(),
+                r.emergency.to_string(),
+                r.place.to_string(),
+                r.entrance.map(|e| e.to_string()).unwrap_or_default(),
+                r.created_at.clone(),
+                r.deadline_at.clone(),
+                r.overdue.to_string(),
+                r.assignee_name.clone().unwrap_or_default(),
+                r.flats_affected.to_string(),
+                r.title.clone(),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = out.into_inner().map_err(|e| CoreError::io(format!("cannot write CSV: {e}")))?;
+        use std::io::Write;
+        std::io::stdout().lock().write_all(&bytes)?;
+        return Ok(());
+    }
+    print(json, &rows, |rows| rows.iter().map(row_line).collect::<Vec<_>>().join("\n"))
+}
+
+fn row_line(r: &QueueRow) -> String {
+    let due = r.deadline_at.get(..16).unwrap_or(&r.deadline_at).replace('T', " ");
+    format!(
+        "{:>7} {:<9} {}{:<14} due {due} UTC{}  {}  {}{}",
+        r.id,
+        r.status,
+        if r.emergency { "EMERGENCY " } else { "" },
+        r.category,
+        if r.overdue { " OVERDUE" } else { "" },
+        r.address,
+        r.title,
+        r.assignee_name.as_deref().map(|a| format!("  → {a}")).unwrap_or_default()
+    )
+}
+
+#[derive(Serialize)]
+struct FiledOut {
+    state: &'static str,
+    client_key: String,
+    id: Option<TicketId>,
+    deadline_at: String,
+}
+
+/// Runs one `domkom ticket …` command.
+pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<(), CoreError> {
+    let tickets = client.tickets();
+    match command {
+        TicketCommand::New { house, category, text, place, problem, emergency, message } => {
+            let draft = TicketDraft {
+                house_id: HouseId(house),
+                category,
+                problem,
+                emergency,
+                place: place.place,
+                entrance: place.entrance,
+                floor: place.floor,
+                body: text,
+                message_id: message.map(MessageId),
+            };
+            let provisional = tickets.check(draft.clone()).await.map_err(refused)?;
+            let written = tickets.file(draft).await.map_err(refused)?;
+            if written.waiting.is_none() {
+                let filed = tickets.by_key(&written.client_key).await?;
+                let out = FiledOut {
+                    state: "sent",
+                    client_key: written.client_key,
+                    id: filed.as_ref().map(|t| t.id),
+                    deadline_at: filed.map_or(provisional, |t| t.deadline_at),
+                };
+                return print(json, &out, |o| {
+                    format!(
+                        "ticket №{} filed; due by {} UTC",
+                        o.id.map_or("?".to_owned(), |i| i.to_string()),
+                        o.deadline_at.replace('T', " ").trim_end_matches('Z')
+                    )
+                });
+            }
+            if !json {
+                eprintln!("due by {} UTC once delivered", provisional.replace('T', " ").trim_end_matches('Z'));
+            }
+            report_written(json, written, "the ticket")
+        }
+        TicketCommand::Show { id } => {
+            let detail = tickets.show(TicketId(id)).await?;
+            print(json, &detail, |d| {
+                let t = &d.view.ticket;
+                let mut out = format!(
+                    "№{} {} [{}{}] {}\n{}\nhouse {} · {}{} · flats affected {} · due {} UTC{}\n",
+                    t.id,
+                    t.title,
+                    t.status,
+                    if d.view.overdue { ", OVERDUE" } else { "" },
+                    t.category,
+                    t.body,
+                    t.house_id,
+                    t.place,
+                    t.entrance.map(|e| format!(" {e}")).unwrap_or_default(),
+                    t.flats_affected,
+                    t.deadline_at.replace('T', " ").trim_end_matches('Z'),
+                    t.assignee_name.as_deref().map(|a| format!(" · executor {a}")).unwrap_or_default()
+                );
+                out.push_str("history:\n");
+                for e in &t.history {
+                    let what = match e.kind {
+                        domkom_domain::ticket::TicketEventKind::Assign => {
+                            format!("assigned to {}", e.assignee_name.as_deref().unwrap_or("nobody"))
+                        }
+                        domkom_domain::ticket::TicketEventKind::Confirm => "confirmed".to_owned(),
+                        domkom_domain::ticket::TicketEventKind::Status => e.status.to_string(),
+                    };
+                    let note = if e.note.is_empty() { String::new() } else { format!(": {}", e.note) };
+                    let rating = e.rating.map(|r| format!(" ({r}/5)")).unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {} {} — {what}{rating}{note}\n",
+                        &e.at.get(..16).unwrap_or(&e.at),
+                        e.actor_name
+                    ));
+                }
+                if !d.comments.is_empty() {
+                    out.push_str("comments:\n");
+                    for c in &d.comments {
+                        let tag = if c.internal { " [internal]" } else { "" };
+                        out.push_str(&format!(
+                            "  {} {}{tag}: {}\n",
+                            c.created_at.get(..16).unwrap_or(&c.created_at),
+                            c.author_name,
+                            c.body
+                        ));
+                    }
+                }
+                let moves: Vec<String> = d.view.moves.iter().map(|m| m.to.to_string()).collect();
+                if !moves.is_empty() {
+                    out.push_str(&format!("you may move it to: {}\n", moves.join(", ")));
+                }
+                out.trim_end().to_owned()
+            })
+        }
+        TicketCommand::Move { id, status, comment, internal, rating } => {
+            let note = if internal { String::new() } else { comment.clone().unwrap_or_default() };
+            let written = tickets.move_to(TicketId(id), status, &note, rating).await.map_err(refused)?;
+            report_written(json, written, "the move")?;
+            if let (true, Some(text)) = (internal, comment) {
+                let written = tickets.comment(TicketId(id), &text, true).await.map_err(refused)?;
+                report_written(json, written, "the comment")?;
+            }
+            Ok(())
+        }
+        TicketCommand::Assign { id, person: who } => {
+            let written = tickets.assign(TicketId(id), person(&who)?).await.map_err(refused)?;
+            report_written(json, written, "the assignment")
+        }
+        TicketCommand::Metoo { id, leave } => {
+            let written = tickets.join(TicketId(id), !leave).await.map_err(refused)?;
+            report_written(json, written, "joining the ticket")
+        }
+        TicketCommand::Confirm { id, rating } => {
+            let written = tickets.confirm(TicketId(id), rating).await.map_err(refused)?;
+            report_written(json, written, "the confirmation")
+        }
+        TicketCommand::Comment { id, text, internal } => {
+            let written = tickets.comment(TicketId(id), &text, internal).await.map_err(refused)?;
+            report_written(json, written, "the comment")
+        }
+    }
+}
+
+/// `domkom staff HOUSE`: who tickets of a house are given to.
+pub async fn staff(client: &Client, house: i64, json: bool) -> Result<(), CoreError> {
+    let staff = client.tickets().staff(HouseId(house)).await?;
+    print(json, &staff, |s| {
+        s.iter().map(|p| format!("{:>7} {:<12} {}", p.person_id, p.trade, p.name)).collect::<Vec<_>>().join("\n")
+    })
+}

@@ -1,0 +1,184 @@
+//! Tickets from the client, against the real backend and keyring: one filed offline shows
+//! its deadline at once and is delivered exactly once; a dispatcher's cache holds the
+//! internal comments and a resident's never does; the desk's queue filters, counts and finds
+//! words in any case; "me too" offers the house's open tickets; an emergency is told to the
+//! dispatcher.
+
+use std::time::Duration;
+
+use domkom_core::Event;
+use domkom_core::cache::{Access, Cache};
+use domkom_core::ticket::{AssigneeFilter, TicketDraft, TicketQuery};
+use domkom_domain::id::HouseId;
+use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketStatus};
+use domkom_testkit::{Persona, TestClient, TestResult, TestServer};
+
+const DEMO_HOUSE: HouseId = HouseId(1);
+
+fn chute(text: &str) -> TicketDraft {
+    TicketDraft {
+        house_id: DEMO_HOUSE,
+        category: TicketCategory::GarbageChute,
+        problem: None,
+        emergency: false,
+        place: TicketPlace::Entrance,
+        entrance: Some(1),
+        floor: None,
+        body: text.to_owned(),
+        message_id: None,
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_filed_offline_shows_its_deadline_and_is_delivered_once() -> TestResult {
+    let mut server = TestServer::start_at("2026-11-24T22:30:00+03:00").await?;
+    let client = TestClient::open(&server, Duration::from_secs(2)).await?;
+    client.login_demo(Persona::Resident.key()).await?;
+    client.sync(&|_, _| {}).await?;
+    let before = client.tickets().list(Some(DEMO_HOUSE)).await?.len();
+
+    server.stop().await?;
+    // Offline, the rules answer at once: a bad place is refused and nothing is queued.
+    let mut bad = chute("Засор");
+    bad.entrance = Some(99);
+    let refused = client.tickets().file(bad).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("ticket_place_invalid"));
+    let written = client.tickets().file(chute("Засор мусоропровода, не проходит мусор")).await?;
+    assert!(written.waiting.is_some(), "offline, it waits in the outbox");
+    let pending = client.tickets().pending().await?;
+    assert_eq!(pending.len(), 1);
+    // 22:30 in Kazan: the chute's deadline is 09:30 next morning, shown before delivery.
+    assert_eq!(pending[0].deadline_at, "2026-11-25T06:30:00Z");
+
+    server.restart().await?;
+    client.sync(&|_, _| {}).await?;
+    client.sync(&|_, _| {}).await?;
+    assert!(client.tickets().pending().await?.is_empty(), "delivered");
+    let after = client.tickets().list(Some(DEMO_HOUSE)).await?;
+    assert_eq!(after.len(), before + 1, "exactly one ticket");
+    let mine = client.tickets().by_key(&written.client_key).await?.ok_or("the filed ticket is cached")?;
+    assert_eq!((mine.deadline_at.as_str(), mine.status), ("2026-11-25T06:30:00Z", TicketStatus::New));
+    let view = after.iter().find(|v| v.ticket.id == mine.id).ok_or("listed")?;
+    assert!(view.mine && view.moves.iter().any(|m| m.to == TicketStatus::Withdrawn));
+    assert!(!view.moves.iter().any(|m| m.to == TicketStatus::Accepted), "a resident does not accept");
+    let server_side =
+        server.api(Persona::Resident).await?.get(&format!("/v1/houses/{DEMO_HOUSE}/tickets?limit=1000")).await?;
+    let count = server_side.body.as_array().map_or(0, |l| l.iter().filter(|t| t["body"] == mine.body).count());
+    assert_eq!(count, 1, "the server holds it once");
+    Ok(())
+}
+
+#[tokio::test]
+async fn internal_comments_reach_a_dispatchers_cache_and_never_a_residents() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let resident = TestClient::signed_in(&server, Persona::Resident).await?;
+    let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    let written = resident.tickets().file(chute("Засор мусоропровода")).await?;
+    let id = resident.tickets().by_key(&written.client_key).await?.ok_or("filed")?.id;
+    dispatcher.sync(&|_, _| {}).await?;
+
+    let internal = dispatcher.tickets().comment(id, "Ключи у старшей по подъезду", true).await;
+    assert!(internal.is_ok_and(|w| w.waiting.is_none()), "the dispatcher's internal comment is sent");
+    dispatcher.tickets().comment(id, "Мастер придёт до 14:00", false).await?;
+    let refused = resident.tickets().comment(id, "Секрет", true).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("comment_internal_forbidden"));
+    resident.sync(&|_, _| {}).await?;
+    dispatcher.sync(&|_, _| {}).await?;
+
+    let theirs = resident.tickets().show(id).await?.comments;
+    assert_eq!(theirs.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["Мастер придёт до 14:00"]);
+    // Read the cache files themselves, as anyone with the disk and the key could.
+    let internal_rows = |c: &TestClient| -> TestResult<i64> {
+        let path = domkom_core::cache_path(c.dir.path());
+        let (cache, _) = Cache::open(&path, c.keyring.keyring.as_ref(), Access::ReadOnly)?;
+        Ok(cache.read(|db| {
+            Ok(db.query_row("SELECT count(*) FROM ticket_comments WHERE internal = 1", [], |r| r.get(0))?)
+        })?)
+    };
+    assert_eq!(internal_rows(&resident)?, 0, "no internal comment in a resident's cache, seeded or new");
+    assert!(internal_rows(&dispatcher)? > 1, "the dispatcher's cache holds the seeded ones and the new one");
+    let staff = dispatcher.tickets().show(id).await?;
+    assert_eq!(staff.comments.len(), 2);
+    assert!(staff.view.staff && staff.view.moves.iter().any(|m| m.to == TicketStatus::Accepted));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_desk_filters_counts_and_finds_words_in_any_case() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    let tickets = dispatcher.tickets();
+    let all = tickets.queue(TicketQuery::default()).await?;
+    assert!(all.total > 20, "the seeded queue: {}", all.total);
+    let counted: u32 = all.counts.iter().map(|c| c.count).sum();
+    assert_eq!(counted, all.total, "the counts per status add up");
+
+    // Open tickets come first, soonest deadline first; overdue ones stand out.
+    let open: Vec<_> = all.rows.iter().take_while(|r| !r.status.is_closed()).collect();
+    assert!(open.windows(2).all(|w| w[0].deadline_at <= w[1].deadline_at), "sorted by deadline");
+    assert!(open.iter().any(|r| r.overdue), "the seed has overdue tickets");
+    let overdue = tickets.queue(TicketQuery { overdue: true, ..TicketQuery::default() }).await?;
+    assert_eq!(overdue.total, all.overdue);
+    assert!(overdue.rows.iter().all(|r| r.overdue && !r.status.is_closed()));
+
+    let only_new = tickets.queue(TicketQuery { statuses: vec![TicketStatus::New], ..TicketQuery::default() }).await?;
+    assert!(only_new.rows.iter().all(|r| r.status == TicketStatus::New));
+    assert_eq!(only_new.counts, all.counts, "the counts ignore the status filter");
+    let unassigned =
+        tickets.queue(TicketQuery { assignee: Some(AssigneeFilter::Nobody), ..TicketQuery::default() }).await?;
+    assert!(unassigned.rows.iter().all(|r| r.assignee_name.is_none()));
+    assert!(unassigned.total < all.total, "some seeded tickets have executors");
+
+    // Words in any case, as prefixes; a word found nowhere finds nothing.
+    let title = all.rows[0].title.clone();
+    let word = title.split_whitespace().find(|w| w.chars().count() > 4).ok_or("a long word")?.to_uppercase();
+    let found = tickets.queue(TicketQuery { text: Some(word.clone()), ..TicketQuery::default() }).await?;
+    assert!(found.rows.iter().any(|r| r.id == all.rows[0].id), "«{word}» finds «{title}»");
+    let none = tickets.queue(TicketQuery { text: Some("ъъъщщщ".into()), ..TicketQuery::default() }).await?;
+    assert_eq!(none.total, 0);
+    // Pages of the same filter do not overlap.
+    let first = tickets.queue(TicketQuery { limit: 10, ..TicketQuery::default() }).await?;
+    let second = tickets.queue(TicketQuery { limit: 10, offset: 10, ..TicketQuery::default() }).await?;
+    assert!(first.rows.iter().all(|a| second.rows.iter().all(|b| a.id != b.id)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn me_too_offers_the_houses_open_tickets_and_an_emergency_is_told() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let resident = TestClient::signed_in(&server, Persona::Resident).await?;
+    let chair = TestClient::signed_in(&server, Persona::Chair).await?;
+    let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    let written = resident.tickets().file(chute("Засор мусоропровода в первом подъезде")).await?;
+    let id = resident.tickets().by_key(&written.client_key).await?.ok_or("filed")?.id;
+    chair.sync(&|_, _| {}).await?;
+
+    let offers = chair.tickets().similar(DEMO_HOUSE, TicketCategory::GarbageChute).await?;
+    let offer = offers.iter().find(|v| v.ticket.id == id).ok_or("the new ticket is offered")?;
+    assert!(offer.can_join && !offer.mine);
+    chair.tickets().join(id, true).await?;
+    chair.sync(&|_, _| {}).await?;
+    let joined = chair.tickets().show(id).await?.view;
+    assert_eq!((joined.joined, joined.ticket.flats_affected), (true, 2));
+    assert!(joined.moves.is_empty(), "a co-signer moves nothing while it is open");
+
+    let mut events = dispatcher.events();
+    dispatcher.sync(&|_, _| {}).await?;
+    while events.try_recv().is_ok() {}
+    let mut leak = chute("Прорвало трубу в подвале, заливает");
+    leak.category = TicketCategory::Leak;
+    leak.place = TicketPlace::Basement;
+    leak.entrance = None;
+    leak.emergency = true;
+    resident.tickets().file(leak).await?;
+    dispatcher.sync(&|_, _| {}).await?;
+    let mut told = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let Event::NewEmergency(n) = e {
+            told.push(n);
+        }
+    }
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].category, TicketCategory::Leak);
+    Ok(())
+}
