@@ -35,6 +35,13 @@ fn generate(dir: &Path) -> TestResult {
     domkom_core::notice::NoticeView::export_all(&cfg)?;
     domkom_core::notice::OutageDraft::export_all(&cfg)?;
     domkom_core::bill::BillView::export_all(&cfg)?;
+    domkom_core::ticket::TicketView::export_all(&cfg)?;
+    domkom_core::ticket::TicketDetail::export_all(&cfg)?;
+    domkom_core::ticket::PendingTicket::export_all(&cfg)?;
+    domkom_core::ticket::TicketDraft::export_all(&cfg)?;
+    domkom_core::ticket::TicketQuery::export_all(&cfg)?;
+    domkom_core::ticket::QueuePage::export_all(&cfg)?;
+    domkom_domain::wire::Staff::export_all(&cfg)?;
     domkom_domain::wire::Account::export_all(&cfg)?;
     domkom_domain::wire::PersonInfo::export_all(&cfg)?;
     domkom_domain::wire::DemoPerson::export_all(&cfg)?;
@@ -52,11 +59,17 @@ fn generate(dir: &Path) -> TestResult {
          /** The services an outage is posted for (domkom_domain::notice::OUTAGE_SERVICES). */\n\
          export const OUTAGE_SERVICES = {:?} as const;\n\
          /** The longest outage reason, in characters (domkom_domain::notice::MAX_REASON_CHARS). */\n\
-         export const MAX_REASON_CHARS = {};\n",
+         export const MAX_REASON_CHARS = {};\n\
+         /** The longest ticket text, in characters (domkom_domain::ticket::MAX_TICKET_CHARS). */\n\
+         export const MAX_TICKET_CHARS = {};\n\
+         /** The longest ticket comment, in characters (domkom_domain::ticket::MAX_COMMENT_CHARS). */\n\
+         export const MAX_COMMENT_CHARS = {};\n",
         domkom_domain::message::UNREAD_COUNT_CAP,
         domkom_domain::message::MAX_MESSAGE_CHARS,
         domkom_domain::notice::OUTAGE_SERVICES,
         domkom_domain::notice::MAX_REASON_CHARS,
+        domkom_domain::ticket::MAX_TICKET_CHARS,
+        domkom_domain::ticket::MAX_COMMENT_CHARS,
     );
     std::fs::write(dir.join("constants.ts"), constants)?;
     std::fs::write(dir.join("commands.ts"), commands_ts()?)?;

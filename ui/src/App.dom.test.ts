@@ -25,6 +25,7 @@ function message(id: number): ChatMessage {
     deleted_at: null,
     state: 'sent',
     notice_id: null,
+    ticket_id: null,
     error: null,
   };
 }

@@ -10,6 +10,7 @@ pub mod notices;
 pub mod search;
 pub mod session;
 pub mod sync;
+pub mod tickets;
 
 use domkom_core::error::TaggedError;
 

@@ -5,6 +5,7 @@ import type { MessageState } from "./MessageState";
 import type { NoticeId } from "./NoticeId";
 import type { PersonId } from "./PersonId";
 import type { Role } from "./Role";
+import type { TicketId } from "./TicketId";
 
 /**
  * A message as the timeline shows it; local echoes have no server id yet.
@@ -62,6 +63,10 @@ deleted_at: string | null,
  * The notice (an outage) this message tells the chat of, shown as a notice.
  */
 notice_id: NoticeId | null, 
+/**
+ * The ticket this message reports on (a status post) or was made into.
+ */
+ticket_id: TicketId | null, 
 /**
  * Sent, or still in the outbox.
  */

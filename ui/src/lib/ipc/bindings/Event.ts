@@ -3,9 +3,11 @@ import type { AccountId } from "./AccountId";
 import type { CommunityId } from "./CommunityId";
 import type { DeviceId } from "./DeviceId";
 import type { HouseId } from "./HouseId";
+import type { NewEmergency } from "./NewEmergency";
 import type { NewMessage } from "./NewMessage";
 import type { NewOutage } from "./NewOutage";
 import type { SyncStatus } from "./SyncStatus";
+import type { TicketId } from "./TicketId";
 
 /**
  * One change the app may want to show. Each kind of cached entity has its own, so the UI
@@ -15,11 +17,15 @@ export type Event = { "type": "chats" } | { "type": "chat",
 /**
  * The community.
  */
-community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "new_outage" } & NewOutage | { "type": "houses" } | { "type": "tickets", 
+community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "new_outage" } & NewOutage | { "type": "new_emergency" } & NewEmergency | { "type": "houses" } | { "type": "tickets", 
 /**
  * The house.
  */
-house_id: HouseId, } | { "type": "notices", 
+house_id: HouseId, } | { "type": "ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, } | { "type": "notices", 
 /**
  * The house.
  */

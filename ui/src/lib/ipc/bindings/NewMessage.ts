@@ -3,6 +3,7 @@ import type { CommunityId } from "./CommunityId";
 import type { MessageId } from "./MessageId";
 import type { NoticeId } from "./NoticeId";
 import type { PersonId } from "./PersonId";
+import type { TicketId } from "./TicketId";
 
 /**
  * A message that arrived and was not in the cache before (for notifications).
@@ -31,4 +32,8 @@ body: string,
 /**
  * The notice the message tells of (an outage), which has its own notification.
  */
-notice_id: NoticeId | null, };
+notice_id: NoticeId | null, 
+/**
+ * The ticket the message reports on (a status post), told in the ticket itself.
+ */
+ticket_id: TicketId | null, };

@@ -4,6 +4,12 @@ import type { DeviceId } from "./DeviceId";
 import type { HouseId } from "./HouseId";
 import type { MessageId } from "./MessageId";
 import type { OutageType } from "./OutageType";
+import type { PersonId } from "./PersonId";
+import type { TicketCategory } from "./TicketCategory";
+import type { TicketId } from "./TicketId";
+import type { TicketPlace } from "./TicketPlace";
+import type { TicketProblem } from "./TicketProblem";
+import type { TicketStatus } from "./TicketStatus";
 
 /**
  * A write waiting in the outbox.
@@ -64,4 +70,100 @@ ends_at: string,
 /**
  * Why.
  */
-reason: string, };
+reason: string, } | { "kind": "file_ticket", 
+/**
+ * The house.
+ */
+house_id: HouseId, 
+/**
+ * What it is about.
+ */
+category: TicketCategory, 
+/**
+ * What exactly.
+ */
+problem: TicketProblem | null, 
+/**
+ * An emergency.
+ */
+emergency: boolean, 
+/**
+ * Where.
+ */
+place: TicketPlace, 
+/**
+ * The entrance.
+ */
+entrance: number | null, 
+/**
+ * The floor.
+ */
+floor: number | null, 
+/**
+ * The text.
+ */
+body: string, 
+/**
+ * The chat message it is made from.
+ */
+message_id: MessageId | null, 
+/**
+ * The deadline the rules give it from the moment it was queued (the server's counts).
+ */
+deadline_at: string, } | { "kind": "move_ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, 
+/**
+ * The status the person saw.
+ */
+from: TicketStatus, 
+/**
+ * The status asked for.
+ */
+to: TicketStatus, 
+/**
+ * The reason.
+ */
+note: string, 
+/**
+ * The rating, for a reopening.
+ */
+rating: number | null, } | { "kind": "confirm_ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, 
+/**
+ * The rating.
+ */
+rating: number | null, } | { "kind": "assign_ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, 
+/**
+ * The executor.
+ */
+assignee_id: PersonId | null, } | { "kind": "comment_ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, 
+/**
+ * The text, checked.
+ */
+body: string, 
+/**
+ * For the staff only.
+ */
+internal: boolean, } | { "kind": "join_ticket", 
+/**
+ * The ticket.
+ */
+ticket_id: TicketId, 
+/**
+ * Join (or leave).
+ */
+join: boolean, };

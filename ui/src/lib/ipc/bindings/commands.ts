@@ -17,11 +17,22 @@ import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
 import type { NoticeView } from './NoticeView';
 import type { OutageDraft } from './OutageDraft';
+import type { PendingTicket } from './PendingTicket';
+import type { PersonId } from './PersonId';
 import type { PersonInfo } from './PersonInfo';
+import type { QueuePage } from './QueuePage';
 import type { Reading } from './Reading';
 import type { RepairPlan } from './RepairPlan';
 import type { SearchHit } from './SearchHit';
+import type { Staff } from './Staff';
 import type { Status } from './Status';
+import type { TicketCategory } from './TicketCategory';
+import type { TicketDetail } from './TicketDetail';
+import type { TicketDraft } from './TicketDraft';
+import type { TicketId } from './TicketId';
+import type { TicketQuery } from './TicketQuery';
+import type { TicketStatus } from './TicketStatus';
+import type { TicketView } from './TicketView';
 import type { Written } from './Written';
 
 /** Every command of the shell, typed; a failure rejects with an `IpcError`. */
@@ -94,4 +105,30 @@ export const commands = {
   status: () => call<Status>('status'),
   /** Syncs at once (progress arrives as `sync` events). */
   syncNow: () => call<null>('sync_now'),
+  /** The tickets of a house (all the person's houses without one), newest first, each with */
+  tickets: (houseId: HouseId | null) => call<TicketView[]>('tickets', { houseId }),
+  /** One ticket with its history and the comments the person may read. */
+  ticket: (ticketId: TicketId) => call<TicketDetail>('ticket', { ticketId }),
+  /** Tickets filed here and not yet delivered, with the deadlines they will have. */
+  pendingTickets: () => call<PendingTicket[]>('pending_tickets'),
+  /** Checks a ticket as it is filled in; gives the deadline the rules would set now. */
+  checkTicket: (draft: TicketDraft) => call<string>('check_ticket', { draft }),
+  /** Files a ticket through the outbox. */
+  fileTicket: (draft: TicketDraft) => call<Written>('file_ticket', { draft }),
+  /** The house's open tickets of a category about common property, to join instead of filing. */
+  similarTickets: (houseId: HouseId, category: TicketCategory) => call<TicketView[]>('similar_tickets', { houseId, category }),
+  /** Moves a ticket (only the moves the ticket's view offers pass). */
+  moveTicket: (ticketId: TicketId, to: TicketStatus, note: string, rating: number | null) => call<Written>('move_ticket', { ticketId, to, note, rating }),
+  /** The author confirms the work done. */
+  confirmTicket: (ticketId: TicketId, rating: number | null) => call<Written>('confirm_ticket', { ticketId, rating }),
+  /** A dispatcher gives a ticket to an executor, or takes it back. */
+  assignTicket: (ticketId: TicketId, assigneeId: PersonId | null) => call<Written>('assign_ticket', { ticketId, assigneeId }),
+  /** Comments on a ticket (internal: for the staff only). */
+  commentTicket: (ticketId: TicketId, body: string, internal: boolean) => call<Written>('comment_ticket', { ticketId, body, internal }),
+  /** Joins a ticket ("me too"), or leaves it. */
+  joinTicket: (ticketId: TicketId, join: boolean) => call<Written>('join_ticket', { ticketId, join }),
+  /** A page of the dispatcher's queue with its counts. */
+  ticketQueue: (query: TicketQuery) => call<QueuePage>('ticket_queue', { query }),
+  /** The staff of a house's organisation, to give tickets to. */
+  staff: (houseId: HouseId) => call<Staff[]>('staff', { houseId }),
 };

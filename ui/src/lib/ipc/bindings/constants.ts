@@ -7,3 +7,7 @@ export const MAX_MESSAGE_CHARS = 4000;
 export const OUTAGE_SERVICES = ["cold_water", "hot_water", "sewage", "electricity", "gas", "heating"] as const;
 /** The longest outage reason, in characters (domkom_domain::notice::MAX_REASON_CHARS). */
 export const MAX_REASON_CHARS = 1000;
+/** The longest ticket text, in characters (domkom_domain::ticket::MAX_TICKET_CHARS). */
+export const MAX_TICKET_CHARS = 4000;
+/** The longest ticket comment, in characters (domkom_domain::ticket::MAX_COMMENT_CHARS). */
+export const MAX_COMMENT_CHARS = 4000;

@@ -1,0 +1,167 @@
+// The dispatcher's queue: one filter over every house of the organisation, paged from the
+// cache in chunks as the list scrolls (the core filters and counts on indexed columns), the
+// cursor and selection for the keyboard, and saved filters kept on this machine.
+import { ipc, type House, type QueueRow, type StatusCount, type TicketDetail, type TicketQuery } from '../ipc';
+import { toFailure, type Failure } from '../signin/session.svelte';
+
+/** Rows fetched at once. */
+export const CHUNK = 200;
+/** The height of a queue line, in pixels (the list is virtual, so lines are all alike). */
+export const ROW_HEIGHT = 64;
+
+export function emptyQuery(): TicketQuery {
+  return {
+    statuses: [],
+    categories: [],
+    houses: [],
+    entrance: null,
+    overdue: false,
+    due_within_hours: null,
+    assignee: null,
+    from: null,
+    to: null,
+    text: null,
+    offset: 0,
+    limit: CHUNK,
+  };
+}
+
+export interface SavedFilter {
+  name: string;
+  query: TicketQuery;
+}
+
+const SAVED_KEY = 'domkom.desk.filters';
+
+class Desk {
+  query = $state<TicketQuery>(emptyQuery());
+  total = $state(0);
+  counts = $state<StatusCount[]>([]);
+  overdue = $state(0);
+  /** The rows by position; a hole is a chunk not fetched yet. */
+  rows = $state<(QueueRow | undefined)[]>([]);
+  cursor = $state(0);
+  selected = $state<Set<number>>(new Set());
+  houses = $state<House[]>([]);
+  detail = $state<TicketDetail | null>(null);
+  error = $state<Failure | null>(null);
+  loaded = $state(false);
+  saved = $state<SavedFilter[]>([]);
+  now = $state(new Date());
+  private version = 0;
+  private inflight = new Set<number>();
+
+  async init(): Promise<void> {
+    try {
+      this.saved = JSON.parse(localStorage.getItem(SAVED_KEY) ?? '[]') as SavedFilter[];
+    } catch {
+      this.saved = [];
+    }
+    this.houses = await ipc.houses().catch(() => []);
+    await this.reload();
+  }
+
+  /** Runs the filter again from the top (a new filter, or the cache changed). */
+  async reload(keepCursor = false): Promise<void> {
+    const version = ++this.version;
+    this.inflight.clear();
+    try {
+      const page = await ipc.ticketQueue({ ...this.query, offset: 0, limit: CHUNK });
+      if (version !== this.version) return;
+      this.total = page.total;
+      this.counts = page.counts;
+      this.overdue = page.overdue;
+      const rows = new Array<QueueRow | undefined>(page.total);
+      page.rows.forEach((r, i) => (rows[i] = r));
+      this.rows = rows;
+      if (!keepCursor) this.cursor = 0;
+      this.cursor = Math.min(this.cursor, Math.max(0, page.total - 1));
+      this.error = null;
+    } catch (e) {
+      this.error = toFailure(e);
+    } finally {
+      this.loaded = true;
+      this.now = new Date();
+    }
+  }
+
+  /** Makes sure the rows in `[start, end)` are fetched. */
+  async ensure(start: number, end: number): Promise<void> {
+    const version = this.version;
+    for (let chunk = Math.floor(start / CHUNK); chunk * CHUNK < Math.min(end, this.total); chunk++) {
+      const offset = chunk * CHUNK;
+      if (this.rows[offset] !== undefined || this.inflight.has(offset)) continue;
+      this.inflight.add(offset);
+      try {
+        const page = await ipc.ticketQueue({ ...this.query, offset, limit: CHUNK });
+        if (version !== this.version) return;
+        const rows = this.rows.slice();
+        page.rows.forEach((r, i) => (rows[offset + i] = r));
+        this.rows = rows;
+      } catch (e) {
+        this.error = toFailure(e);
+      } finally {
+        this.inflight.delete(offset);
+      }
+    }
+  }
+
+  set(patch: Partial<TicketQuery>): void {
+    this.query = { ...this.query, ...patch };
+    this.selected = new Set();
+    void this.reload();
+  }
+
+  async open(index: number): Promise<void> {
+    const row = this.rows[index];
+    if (!row) return;
+    this.cursor = index;
+    try {
+      this.detail = await ipc.ticket(Number(row.id));
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
+  async refreshDetail(): Promise<void> {
+    const id = this.detail?.view.ticket.id;
+    if (id === undefined) return;
+    this.detail = await ipc.ticket(Number(id)).catch(() => this.detail);
+  }
+
+  toggle(id: number): void {
+    const next = new Set(this.selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.selected = next;
+  }
+
+  save(name: string): void {
+    const trimmed = name.trim();
+    if (trimmed === '') return;
+    this.saved = [...this.saved.filter((s) => s.name !== trimmed), { name: trimmed, query: { ...this.query, offset: 0 } }];
+    localStorage.setItem(SAVED_KEY, JSON.stringify(this.saved));
+  }
+
+  apply(saved: SavedFilter): void {
+    this.query = { ...emptyQuery(), ...saved.query };
+    void this.reload();
+  }
+
+  forget(name: string): void {
+    this.saved = this.saved.filter((s) => s.name !== name);
+    localStorage.setItem(SAVED_KEY, JSON.stringify(this.saved));
+  }
+
+  reset(): void {
+    this.query = emptyQuery();
+    this.rows = [];
+    this.total = 0;
+    this.detail = null;
+    this.selected = new Set();
+    this.loaded = false;
+  }
+}
+
+/** The app's one desk. */
+export const desk = new Desk();

@@ -1,0 +1,95 @@
+// A house's tickets for a resident, and the open ticket, from the cache (offline too); the
+// writes go through the core's checks and outbox, and the events bring the answers back.
+import { ipc, type House, type PendingTicket, type TicketDetail, type TicketView, type Written } from '../ipc';
+import { toFailure, type Failure } from '../signin/session.svelte';
+
+/** A write's outcome as the UI says it: sent, waiting for the link, or refused. */
+export function outcome(written: Written): { state: 'sent' | 'queued' } | { state: 'refused'; failure: Failure } {
+  const w = written.waiting;
+  if (!w) return { state: 'sent' };
+  if (w.state === 'failed') {
+    return { state: 'refused', failure: { kind: 'refused', code: w.error_code, params: w.error_params, message: w.error_message ?? '' } };
+  }
+  return { state: 'queued' };
+}
+
+class Tickets {
+  houseId = $state<number | null>(null);
+  list = $state<TicketView[]>([]);
+  pending = $state<PendingTicket[]>([]);
+  loaded = $state(false);
+  error = $state<Failure | null>(null);
+  /** The open ticket. */
+  openId = $state<number | null>(null);
+  detail = $state<TicketDetail | null>(null);
+  /** The person's houses by id: addresses, entrances, floors and time zones. */
+  houses = $state<Map<number, House>>(new Map());
+  /** The clock the countdowns read, ticking each half minute while a view is open. */
+  now = $state(new Date());
+
+  async show(houseId: number | null): Promise<void> {
+    if (houseId !== this.houseId) {
+      this.houseId = houseId;
+      this.list = [];
+      this.loaded = false;
+      this.openId = null;
+      this.detail = null;
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const houseId = this.houseId;
+    try {
+      const [list, pending, houses] = await Promise.all([ipc.tickets(houseId), ipc.pendingTickets(), ipc.houses()]);
+      if (this.houseId !== houseId) return;
+      this.houses = new Map(houses.map((h) => [Number(h.id), h]));
+      this.list = list;
+      this.pending = pending.filter((p) => houseId === null || Number(p.house_id) === houseId);
+      this.error = null;
+      if (this.openId !== null) await this.loadDetail(this.openId);
+    } catch (e) {
+      this.error = toFailure(e);
+    } finally {
+      this.loaded = true;
+      this.now = new Date();
+    }
+  }
+
+  async open(id: number | null): Promise<void> {
+    this.openId = id;
+    this.detail = null;
+    if (id !== null) await this.loadDetail(id);
+  }
+
+  private async loadDetail(id: number): Promise<void> {
+    try {
+      const detail = await ipc.ticket(id);
+      if (this.openId === id) this.detail = detail;
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
+  /** A house's time zone (the deadlines are said in it). */
+  zone(houseId: number | bigint): string | undefined {
+    return this.houses.get(Number(houseId))?.timezone;
+  }
+
+  tick(): void {
+    this.now = new Date();
+  }
+
+  reset(): void {
+    this.houseId = null;
+    this.list = [];
+    this.pending = [];
+    this.loaded = false;
+    this.error = null;
+    this.openId = null;
+    this.detail = null;
+  }
+}
+
+/** The app's one tickets state. */
+export const tickets = new Tickets();
