@@ -250,10 +250,17 @@ pub async fn list(client: &Client, filter: Filter, json: bool, csv: bool) -> Res
     print(json, &rows, |rows| rows.iter().map(row_line).collect::<Vec<_>>().join("\n"))
 }
 
+/// A stored time (RFC 3339, any offset) as UTC to the minute.
+fn utc(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| d.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| t.to_owned())
+}
+
 fn row_line(r: &QueueRow) -> String {
-    let due = r.deadline_at.get(..16).unwrap_or(&r.deadline_at).replace('T', " ");
+    let due = utc(&r.deadline_at);
     format!(
-        "{:>7} {:<9} {}{:<14} due {due} UTC{}  {}  {}{}",
+        "{:>7} {:<9} {}{:<14} due {due}{}  {}  {}{}",
         r.id,
         r.status,
         if r.emergency { "EMERGENCY " } else { "" },
@@ -301,14 +308,14 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                 };
                 return print(json, &out, |o| {
                     format!(
-                        "ticket №{} filed; due by {} UTC",
+                        "ticket №{} filed; due by {}",
                         o.id.map_or("?".to_owned(), |i| i.to_string()),
-                        o.deadline_at.replace('T', " ").trim_end_matches('Z')
+                        utc(&o.deadline_at)
                     )
                 });
             }
             if !json {
-                eprintln!("due by {} UTC once delivered", provisional.replace('T', " ").trim_end_matches('Z'));
+                eprintln!("due by {} once delivered", utc(&provisional));
             }
             report_written(json, written, "the ticket")
         }
@@ -317,7 +324,7 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
             print(json, &detail, |d| {
                 let t = &d.view.ticket;
                 let mut out = format!(
-                    "№{} {} [{}{}] {}\n{}\nhouse {} · {}{} · flats affected {} · due {} UTC{}\n",
+                    "№{} {} [{}{}] {}\n{}\nhouse {} · {}{} · flats affected {} · due {}{}\n",
                     t.id,
                     t.title,
                     t.status,
@@ -328,7 +335,7 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                     t.place,
                     t.entrance.map(|e| format!(" {e}")).unwrap_or_default(),
                     t.flats_affected,
-                    t.deadline_at.replace('T', " ").trim_end_matches('Z'),
+                    utc(&t.deadline_at),
                     t.assignee_name.as_deref().map(|a| format!(" · executor {a}")).unwrap_or_default()
                 );
                 out.push_str("history:\n");
@@ -342,22 +349,13 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                     };
                     let note = if e.note.is_empty() { String::new() } else { format!(": {}", e.note) };
                     let rating = e.rating.map(|r| format!(" ({r}/5)")).unwrap_or_default();
-                    out.push_str(&format!(
-                        "  {} {} — {what}{rating}{note}\n",
-                        &e.at.get(..16).unwrap_or(&e.at),
-                        e.actor_name
-                    ));
+                    out.push_str(&format!("  {} {} — {what}{rating}{note}\n", utc(&e.at), e.actor_name));
                 }
                 if !d.comments.is_empty() {
                     out.push_str("comments:\n");
                     for c in &d.comments {
                         let tag = if c.internal { " [internal]" } else { "" };
-                        out.push_str(&format!(
-                            "  {} {}{tag}: {}\n",
-                            c.created_at.get(..16).unwrap_or(&c.created_at),
-                            c.author_name,
-                            c.body
-                        ));
+                        out.push_str(&format!("  {} {}{tag}: {}\n", utc(&c.created_at), c.author_name, c.body));
                     }
                 }
                 let moves: Vec<String> = d.view.moves.iter().map(|m| m.to.to_string()).collect();

@@ -24,6 +24,9 @@ pub struct PersonInfo {
     pub trusted: bool,
     /// The staff work, for staff.
     pub staff_role: Option<StaffRole>,
+    /// The organisation a staff member works for (a dispatcher works its houses' tickets).
+    #[serde(default)]
+    pub org_id: Option<OrgId>,
 }
 
 /// Who the caller is, and what they belong to.

@@ -93,13 +93,19 @@ INSERT INTO changes_next (seq, kind, entity_id, scope, scope_id, op, payload)
 DROP TABLE changes;
 ALTER TABLE changes_next RENAME TO changes;
 CREATE INDEX changes_scope ON changes (scope, scope_id, seq);
-UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM changes_high_water), 0))
-    WHERE name = 'changes';
+-- (An empty log leaves no counter row behind: write it whole.)
+CREATE TABLE changes_counter AS
+    SELECT max(coalesce((SELECT seq FROM changes_high_water), 0), coalesce((SELECT max(seq) FROM changes), 0)) AS seq;
+DELETE FROM sqlite_sequence WHERE name = 'changes';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'changes', seq FROM changes_counter WHERE seq > 0;
+DROP TABLE changes_counter;
 DROP TABLE changes_high_water;
 
+-- A ticket about a flat is its holders' and the staff's ('f' and 's'); any other ticket is
+-- the house's ('h'). Its public comments go where it goes; internal ones to the staff only.
 DROP VIEW feed_ticket;
-CREATE VIEW feed_ticket AS
-SELECT t.id, 'h' AS scope, t.house_id AS scope_id,
+CREATE VIEW ticket_json AS
+SELECT t.id, t.house_id, t.premises_id, t.place = 'flat' AND t.premises_id IS NOT NULL AS private,
        json_object('id', t.id, 'house_id', t.house_id,
                    'premises_number', (SELECT p.number FROM premises p WHERE p.id = t.premises_id),
                    'author_id', t.author_id,
@@ -131,18 +137,31 @@ SELECT t.id, 'h' AS scope, t.house_id AS scope_id,
                                         'at', e.at, 'note', e.note, 'rating', e.rating,
                                         'assignee_name', (SELECT full_name FROM persons WHERE id = e.assignee_id)))
                                     FROM (SELECT * FROM ticket_events e WHERE e.ticket_id = t.id ORDER BY e.id) e))
-       ) AS payload
+       ) AS doc
 FROM tickets t;
 
--- Public comments go to the house, internal ones to its staff only.
-CREATE VIEW feed_ticket_comment AS
-SELECT c.id, iif(c.internal, 's', 'h') AS scope, t.house_id AS scope_id,
+CREATE VIEW feed_ticket AS
+SELECT id, 'h' AS scope, house_id AS scope_id, doc AS payload FROM ticket_json WHERE NOT private
+UNION ALL
+SELECT id, 'f', premises_id, doc FROM ticket_json WHERE private
+UNION ALL
+SELECT id, 's', house_id, doc FROM ticket_json WHERE private;
+
+CREATE VIEW ticket_comment_json AS
+SELECT c.id, t.house_id, t.premises_id, c.internal, t.place = 'flat' AND t.premises_id IS NOT NULL AS private,
        json_object('id', c.id, 'ticket_id', c.ticket_id, 'house_id', t.house_id,
                    'author_id', c.author_id, 'author_name', a.full_name,
                    'staff', json(iif(a.org_id IS NOT NULL OR a.staff_role IS NOT NULL, 'true', 'false')),
                    'internal', json(iif(c.internal, 'true', 'false')),
-                   'body', c.body, 'created_at', c.created_at, 'client_key', c.client_key) AS payload
+                   'body', c.body, 'created_at', c.created_at, 'client_key', c.client_key) AS doc
 FROM ticket_comments c JOIN tickets t ON t.id = c.ticket_id JOIN persons a ON a.id = c.author_id;
+
+CREATE VIEW feed_ticket_comment AS
+SELECT id, 'h' AS scope, house_id AS scope_id, doc AS payload FROM ticket_comment_json WHERE NOT internal AND NOT private
+UNION ALL
+SELECT id, 'f', premises_id, doc FROM ticket_comment_json WHERE NOT internal AND private
+UNION ALL
+SELECT id, 's', house_id, doc FROM ticket_comment_json WHERE internal OR private;
 
 -- A message names the ticket it reports on (a status post) or was made into.
 DROP VIEW feed_message;
@@ -167,7 +186,11 @@ SELECT m.id, 'c' AS scope, m.community_id AS scope_id,
                    'ticket_id', coalesce(m.ticket_id, (SELECT t.id FROM tickets t WHERE t.message_id = m.id))) AS payload
 FROM messages m JOIN persons a ON a.id = m.author_id;
 
--- Every ticket again under the new shape, so each client gets it with new seqs.
+-- Every ticket again under the new shape and audiences, so each client gets it with new
+-- seqs; a client that had a flat ticket under the house gets its removal.
 DELETE FROM changes WHERE kind = 'ticket';
+INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload)
+    SELECT 'ticket', t.id, 'h', t.house_id, 'delete', json_object('id', t.id)
+    FROM tickets t WHERE t.place = 'flat' AND t.premises_id IS NOT NULL;
 INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload)
     SELECT 'ticket', id, scope, scope_id, 'upsert', payload FROM feed_ticket ORDER BY id;

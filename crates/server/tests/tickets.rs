@@ -140,6 +140,10 @@ async fn a_ticket_moves_only_along_the_table_and_only_by_whom_it_names() -> Test
     assert_eq!((stale.status, stale.code()), (409, "ticket_status_changed"));
     assert_eq!(stale.body["params"]["status"], json!("accepted"));
 
+    // The move's key on another ticket is not that ticket's move, nor a filing's.
+    let other = id_of(&file(&resident, 40, chute(1)).await?)?;
+    assert_eq!(step(&dispatcher, other, 14, "new", "accepted", "", None).await?.code(), "idempotency_key_reused");
+    assert_eq!(file(&dispatcher, 14, chute(1)).await?.code(), "idempotency_key_reused");
     assert_eq!(step(&dispatcher, id, 16, "accepted", "in_work", "", None).await?.status, 200);
     let done = step(&dispatcher, id, 17, "in_work", "done", "Засор устранён", None).await?;
     assert_eq!((&done.body["status"], done.body["closed_at"].is_string()), (&json!("done"), true));
@@ -255,10 +259,20 @@ async fn neighbours_join_a_ticket_and_the_executor_is_from_the_staff() -> TestRe
     flat["place"] = json!("flat");
     flat["entrance"] = json!(null);
     let private = id_of(&file(&resident, 2, flat).await?)?;
-    assert_eq!(
-        chair.put(&format!("/v1/tickets/{private}/cosigners/me"), &json!(null)).await?.code(),
-        "ticket_cannot_cosign"
+    // A ticket about a flat is its holders' and the staff's: a neighbour in the same house
+    // neither reads it (nor finds it in the feed or the list) nor joins it.
+    assert_eq!(chair.get(&format!("/v1/tickets/{private}")).await?.status, 403);
+    assert_eq!(chair.put(&format!("/v1/tickets/{private}/cosigners/me"), &json!(null)).await?.status, 403);
+    let (feed, _) = chair.all_changes(0, 5000).await?;
+    assert!(
+        !feed.iter().any(|c| c["kind"] == "ticket" && c["data"]["id"] == private),
+        "a flat ticket reached a neighbour"
     );
+    let listed = chair.get(&format!("/v1/houses/{DEMO_HOUSE}/tickets?limit=1000")).await?.body;
+    assert!(listed.as_array().is_some_and(|l| !l.iter().any(|t| t["id"] == private)));
+    assert_eq!(dispatcher.get(&format!("/v1/tickets/{private}")).await?.status, 200);
+    let own = resident.put(&format!("/v1/tickets/{private}/cosigners/me"), &json!(null)).await?;
+    assert_eq!(own.code(), "ticket_cannot_cosign");
 
     let staff = dispatcher.get(&format!("/v1/houses/{DEMO_HOUSE}/staff")).await?.body;
     let cleaner = staff
@@ -304,6 +318,9 @@ async fn a_chat_message_becomes_a_ticket_whose_steps_are_told_in_the_chat() -> T
         "house_id": DEMO_HOUSE, "category": "lift", "place": "other",
         "body": "В третьем подъезде снова не работает лифт", "message_id": message,
     });
+    // A neighbour does not make a ticket of someone else's message.
+    let chair = server.api(Persona::Chair).await?;
+    assert_eq!(file(&chair, 9, from_chat.clone()).await?.code(), "ticket_message_elsewhere");
     let made = file(&dispatcher, 1, from_chat.clone()).await?;
     assert_eq!(made.status, 201, "{}", made.body);
     let id = id_of(&made)?;

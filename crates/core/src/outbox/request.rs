@@ -273,7 +273,7 @@ impl Done {
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
             Done::Ticket(t, client_key) => {
-                crate::ticket::store_ticket(tx, t)?;
+                crate::ticket::store_answer(tx, t)?;
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
             Done::Comment(c) => {

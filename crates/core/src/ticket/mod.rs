@@ -9,7 +9,7 @@ pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
 pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use domkom_domain::id::*;
@@ -24,6 +24,17 @@ use crate::feed::{Applied, decode, delete_row, misrouted};
 /// Unix seconds of an RFC 3339 time (0 when unreadable).
 pub(crate) fn seconds(t: &str) -> i64 {
     DateTime::parse_from_rfc3339(t).map(|d| d.timestamp()).unwrap_or(0)
+}
+
+/// Stores a write's answer unless the feed already brought a newer state of the ticket.
+pub(crate) fn store_answer(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()> {
+    let cached: Option<String> = tx
+        .query_row("SELECT json_extract(payload, '$.updated_at') FROM tickets WHERE id = ?1", [t.id], |r| r.get(0))
+        .optional()?;
+    if cached.is_some_and(|c| seconds(&c) > seconds(&t.updated_at)) {
+        return Ok(());
+    }
+    store_ticket(tx, t)
 }
 
 /// Stores one ticket as the server sent it, with its desk columns and its words for search.
@@ -163,22 +174,39 @@ pub struct TicketView {
     pub staff: bool,
 }
 
-/// Who the person is to tickets: their id, whether they dispatch, and where they live.
+/// Who the person is to tickets: their id, the houses they dispatch (their organisation
+/// manages), and where they live.
 #[derive(Debug, Clone)]
 pub(crate) struct Me {
     pub id: PersonId,
-    pub dispatcher: bool,
+    pub dispatches: Vec<HouseId>,
     pub houses_lived: Vec<HouseId>,
 }
 
 impl TicketView {
+    /// Every part the person plays in this ticket, as the table of moves names them.
+    pub(crate) fn movers(&self) -> Vec<Mover> {
+        let mut out = Vec::new();
+        if self.staff {
+            out.push(Mover::Dispatcher);
+        }
+        if self.mine {
+            out.push(Mover::Author);
+        }
+        if self.joined {
+            out.push(Mover::Cosigner);
+        }
+        out
+    }
+
     /// The ticket as this person may work it, at `now`.
     pub(crate) fn of(ticket: wire::Ticket, me: &Me, now: DateTime<Utc>) -> TicketView {
         let mine = ticket.author_id == me.id;
         let joined = ticket.cosigners.contains(&me.id);
         let lives = me.houses_lived.contains(&ticket.house_id);
+        let staff = me.dispatches.contains(&ticket.house_id);
         let mut movers = Vec::new();
-        if me.dispatcher {
+        if staff {
             movers.push(Mover::Dispatcher);
         }
         if mine {
@@ -208,8 +236,8 @@ impl TicketView {
             moves,
             can_confirm: mine && ticket.status == TicketStatus::Done && !confirmed,
             can_join: lives && open && !mine && !joined && ticket.place != domkom_domain::ticket::TicketPlace::Flat,
-            can_comment: me.dispatcher || (open && (mine || joined)),
-            staff: me.dispatcher,
+            can_comment: staff || (open && (mine || joined)),
+            staff,
             ticket,
         }
     }

@@ -232,6 +232,8 @@ pub struct CheckedTicket {
     pub title: String,
     /// The rule its deadline follows.
     pub rule: RuleRow,
+    /// An emergency: marked so, or a burst pipe however it was filed.
+    pub emergency: bool,
 }
 
 /// What a house offers as places: its entrances and floors.
@@ -266,7 +268,8 @@ pub fn check_ticket(req: &FileTicket, house: HouseShape) -> Result<CheckedTicket
     }
     let rule = *find_rule(FEDERAL_RULES, req.category, req.problem, req.emergency)
         .ok_or(TicketError::EmergencyNotApplicable(req.category))?;
-    Ok(CheckedTicket { body: body.to_owned(), title: ticket_title(body), rule })
+    let emergency = rule.emergency || req.problem == Some(TicketProblem::Burst);
+    Ok(CheckedTicket { body: body.to_owned(), title: ticket_title(body), rule, emergency })
 }
 
 /// The regulated deadline of a ticket registered at `registered` in a house of the named
@@ -372,6 +375,10 @@ mod tests {
         );
         chute.category = TicketCategory::Leak;
         assert_eq!(check_ticket(&chute, shape()).map(|c| c.rule.rule.minutes), Ok(30));
+        // A burst pipe is an emergency even when not marked so.
+        chute.emergency = false;
+        chute.problem = Some(TicketProblem::Burst);
+        assert_eq!(check_ticket(&chute, shape()).map(|c| (c.rule.rule.minutes, c.emergency)), Ok((30, true)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! are overdue and some are emergencies.
 
 use chrono::{Duration, NaiveDateTime};
-use domkom_domain::ticket::{DeadlineRule, TicketStatus};
+use domkom_domain::ticket::{DeadlineRule, FEDERAL_RULES, TicketCategory, TicketStatus, find_rule};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Transaction, params};
@@ -14,19 +14,12 @@ use super::plan::{DEMO_HOUSE, HouseSpec, Plan};
 use super::registry::{Registry, Resident, oid};
 use super::util::{between, now, pick, ts, uuid, weighted};
 
-/// The federal deadline rules (minutes, summer minutes, counted minutes of the day), as migration 006
-/// stores them for region 'RU'; the seed computes deadlines without reading the table.
+/// The rule of a seeded ticket, from the one deadline table of the domain.
 fn rule(category: &str, emergency: bool) -> DeadlineRule {
-    let (minutes, summer_minutes, counted_hours) = match (category, emergency) {
-        ("leak" | "heating" | "electricity" | "sewage", true) => (30, None, None),
-        ("sewage", false) => (120, None, None),
-        ("garbage_chute", _) => (120, None, Some((480, 1380))),
-        ("lift" | "roof" | "leak" | "heating" | "electricity", _) => (1440, None, None),
-        ("door_glass", _) => (1440, Some(4320), None),
-        ("cleaning", _) => (4320, None, None),
-        _ => (7200, None, None),
-    };
-    DeadlineRule { minutes, summer_minutes, window: counted_hours }
+    let category = TicketCategory::parse(category).unwrap_or(TicketCategory::Other);
+    find_rule(FEDERAL_RULES, category, None, emergency)
+        .or_else(|| find_rule(FEDERAL_RULES, category, None, false))
+        .map_or(DeadlineRule { minutes: 7200, summer_minutes: None, window: None }, |r| r.rule)
 }
 
 /// A kind of ticket a resident files.

@@ -247,6 +247,7 @@ fn person_info(conn: &Connection, person_id: PersonId) -> rusqlite::Result<Optio
                     name: r.get(2)?,
                     trusted: r.get::<_, i64>(3)? == 1,
                     staff_role: r.get(4)?,
+                    org_id: r.get(5)?,
                 },
                 r.get(5)?,
             ))

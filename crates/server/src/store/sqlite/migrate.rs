@@ -80,6 +80,21 @@ mod tests {
             [],
         )?;
         assert_eq!(count(&c, "SELECT max(seq) FROM changes"), 6);
+
+        // A log emptied to the last entry keeps its counter too.
+        let mut empty = Connection::open_in_memory()?;
+        migrate_to(&mut empty, 10)?;
+        empty.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) VALUES ('house', 1, 'h', 1, 'upsert', '{}')",
+            [],
+        )?;
+        empty.execute("DELETE FROM changes", [])?;
+        migrate(&mut empty)?;
+        empty.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) VALUES ('house', 1, 'h', 1, 'upsert', '{}')",
+            [],
+        )?;
+        assert_eq!(count(&empty, "SELECT max(seq) FROM changes"), 2);
         Ok(())
     }
 }

@@ -25,6 +25,7 @@ use crate::store::{
 /// A ticket's row as the rules need it.
 struct Row {
     house: HouseId,
+    premises: Option<PremisesId>,
     author: PersonId,
     status: TicketStatus,
     place: TicketPlace,
@@ -39,11 +40,13 @@ fn row(tx: &Transaction<'_>, viewer: &Viewer, id: TicketId) -> Result<Row, Ticke
     let found = tx
         .query_row(
             "SELECT t.house_id, t.author_id, t.status, t.place, t.closed_at, t.confirmed_at IS NOT NULL, \
-             t.message_id, t.title, h.timezone FROM tickets t JOIN houses h ON h.id = t.house_id WHERE t.id = ?1",
+             t.message_id, t.title, h.timezone, t.premises_id FROM tickets t JOIN houses h ON h.id = t.house_id \
+             WHERE t.id = ?1",
             [id],
             |r| {
                 Ok(Row {
                     house: r.get(0)?,
+                    premises: r.get(9)?,
                     author: r.get(1)?,
                     status: parse_status(r.get::<_, String>(2)?),
                     place: TicketPlace::parse(&r.get::<_, String>(3)?).unwrap_or(TicketPlace::Other),
@@ -57,10 +60,27 @@ fn row(tx: &Transaction<'_>, viewer: &Viewer, id: TicketId) -> Result<Row, Ticke
         )
         .optional()?
         .ok_or(StoreError::NotFound(What::Ticket))?;
-    if !viewer.sees(crate::store::Scope::House(found.house)) {
+    if !sees_ticket(viewer, found.house, found.place, found.premises) {
         return Err(StoreError::NotVisible(What::Ticket).into());
     }
     Ok(found)
+}
+
+/// Whether the viewer sees a ticket: a ticket about a flat only its holders and the house's
+/// staff, any other the house (as the feed views record them).
+fn sees_ticket(viewer: &Viewer, house: HouseId, place: TicketPlace, premises: Option<PremisesId>) -> bool {
+    use crate::store::Scope;
+    match (place, premises) {
+        (TicketPlace::Flat, Some(p)) => viewer.sees(Scope::Premises(p)) || viewer.sees(Scope::Staff(house)),
+        _ => viewer.sees(Scope::House(house)),
+    }
+}
+
+/// The entities in order, each once (one seen through two audiences, a flat ticket by its
+/// holder who also works for the house, comes twice).
+fn once_each<T, K: Ord + Copy>(found: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut seen = std::collections::BTreeSet::new();
+    found.into_iter().filter(|t| seen.insert(key(t))).collect()
 }
 
 fn parse_status(text: String) -> TicketStatus {
@@ -207,6 +227,7 @@ impl SqliteStore {
         &self,
         tx: &Transaction<'_>,
         viewer: &Viewer,
+        ticket: TicketId,
         key: &str,
         request: &str,
     ) -> Result<Option<Ticket>, TicketRefusal> {
@@ -219,7 +240,7 @@ impl SqliteStore {
             .optional()?;
         match seen {
             None => Ok(None),
-            Some((id, earlier)) if earlier.as_deref() == Some(request) => Ok(Some(current(tx, id)?)),
+            Some((id, earlier)) if id == ticket && earlier.as_deref() == Some(request) => Ok(Some(current(tx, id)?)),
             Some(_) => Err(TicketRefusal::KeyReused),
         }
     }
@@ -241,7 +262,7 @@ impl TicketStore for SqliteStore {
                     ORDER BY id LIMIT ?4) ORDER BY id",
             params![house, filter.status.map(|s| s.as_str()), filter.after, sql_limit(filter.limit)],
         )?;
-        Ok(visible(viewer, found))
+        Ok(once_each(visible(viewer, found), |t: &Ticket| t.id))
     }
 
     fn queue(&self, viewer: &Viewer, q: &TicketQuery) -> StoreResult<Vec<Ticket>> {
@@ -282,7 +303,7 @@ impl TicketStore for SqliteStore {
                 sql_limit(q.limit)
             ],
         )?;
-        Ok(visible(viewer, found))
+        Ok(once_each(visible(viewer, found), |t: &Ticket| t.id))
     }
 
     fn ticket(&self, viewer: &Viewer, id: TicketId) -> StoreResult<Ticket> {
@@ -322,6 +343,14 @@ impl TicketStore for SqliteStore {
                     Err(TicketRefusal::KeyReused)
                 };
             }
+            let used: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM ticket_events WHERE actor_id = ?1 AND client_key = ?2)",
+                params![viewer.person.id, req.client_key],
+                |r| r.get(0),
+            )?;
+            if used {
+                return Err(TicketRefusal::KeyReused);
+            }
             house_gate(tx, viewer, req.house_id)?;
             let (floors, timezone): (i64, String) =
                 tx.query_row("SELECT floors, timezone FROM houses WHERE id = ?1", [req.house_id], |r| {
@@ -354,7 +383,12 @@ impl TicketStore for SqliteStore {
                     return Err(TicketRefusal::MessageAlreadyTicket(made));
                 }
                 source = TicketSource::Chat;
-                if viewer.dispatches(req.house_id) { writer } else { viewer.person.id }
+                // A dispatcher makes one of a resident's message, for them; a resident only of
+                // their own.
+                if !viewer.dispatches(req.house_id) && writer != viewer.person.id {
+                    return Err(TicketRefusal::MessageElsewhere);
+                }
+                writer
             } else {
                 viewer.person.id
             };
@@ -363,8 +397,8 @@ impl TicketStore for SqliteStore {
                 return Err(TicketRefusal::NotResident);
             }
             let today: i64 = tx.query_row(
-                "SELECT count(*) FROM tickets WHERE author_id = ?1 AND created_at >= ?2",
-                params![author, stamp(now - chrono::Duration::days(1))],
+                "SELECT count(*) FROM tickets WHERE author_id = ?1 AND CAST(strftime('%s', created_at) AS INTEGER) >= ?2",
+                params![author, (now - chrono::Duration::days(1)).timestamp()],
                 |r| r.get(0),
             )?;
             if today >= DAILY_TICKETS {
@@ -386,7 +420,7 @@ impl TicketStore for SqliteStore {
                     author,
                     req.category.as_str(),
                     req.problem.map(|p| p.as_str()),
-                    checked.rule.emergency,
+                    checked.emergency,
                     req.place.as_str(),
                     req.entrance,
                     req.floor,
@@ -418,7 +452,7 @@ impl TicketStore for SqliteStore {
         let request = request_text(req)?;
         let now = self.clock.now();
         self.write(|tx| {
-            if let Some(ticket) = self.replayed(tx, viewer, &req.client_key, &request)? {
+            if let Some(ticket) = self.replayed(tx, viewer, id, &req.client_key, &request)? {
                 return Ok(Filed { ticket, created: false });
             }
             let t = row(tx, viewer, id)?;
@@ -444,6 +478,10 @@ impl TicketStore for SqliteStore {
                 "UPDATE tickets SET status = ?2, updated_at = ?3, closed_at = iif(?4, ?3, NULL) WHERE id = ?1",
                 params![id, req.to.as_str(), stamped, req.to.is_closed()],
             )?;
+            if req.from == TicketStatus::Done {
+                // Sent back or reopened: the work is to be done (and confirmed) again.
+                tx.execute("UPDATE tickets SET confirmed_at = NULL, rating = NULL WHERE id = ?1", [id])?;
+            }
             if reopening {
                 let (category, problem, emergency): (String, Option<String>, bool) =
                     tx.query_row("SELECT category, problem, emergency FROM tickets WHERE id = ?1", [id], |r| {
@@ -473,7 +511,7 @@ impl TicketStore for SqliteStore {
     fn confirm_ticket(&self, viewer: &Viewer, id: TicketId, req: &ConfirmTicket) -> Result<Filed, TicketRefusal> {
         let request = request_text(req)?;
         self.write(|tx| {
-            if let Some(ticket) = self.replayed(tx, viewer, &req.client_key, &request)? {
+            if let Some(ticket) = self.replayed(tx, viewer, id, &req.client_key, &request)? {
                 return Ok(Filed { ticket, created: false });
             }
             let t = row(tx, viewer, id)?;
@@ -537,15 +575,15 @@ impl TicketStore for SqliteStore {
     fn comment_ticket(&self, viewer: &Viewer, id: TicketId, req: &CommentTicket) -> Result<Commented, TicketRefusal> {
         let request = request_text(req)?;
         self.write(|tx| {
-            let seen: Option<(TicketCommentId, Option<String>)> = tx
+            let seen: Option<(TicketCommentId, TicketId, Option<String>)> = tx
                 .query_row(
-                    "SELECT id, request FROM ticket_comments WHERE author_id = ?1 AND client_key = ?2",
+                    "SELECT id, ticket_id, request FROM ticket_comments WHERE author_id = ?1 AND client_key = ?2",
                     params![viewer.person.id, req.client_key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            if let Some((cid, earlier)) = seen {
-                return if earlier.as_deref() == Some(request.as_str()) {
+            if let Some((cid, on, earlier)) = seen {
+                return if on == id && earlier.as_deref() == Some(request.as_str()) {
                     Ok(Commented { comment: comment(tx, cid)?, created: false })
                 } else {
                     Err(TicketRefusal::KeyReused)
