@@ -326,6 +326,63 @@ async fn desktop_app_end_to_end() -> TestResult {
     }
     app.screenshot("17-bill-lines").await?;
 
+    // Tickets: a resident files one about the garbage chute; the rules say its deadline (two
+    // day hours: 14:00 at the house's noon) before it is sent, and it joins the house's list.
+    let nav = app.wait_for("[data-testid=nav-tickets]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_for("[data-testid=tickets] [data-testid^=ticket-row-]", LONG).await?;
+    let new = app.wait_for("[data-testid=ticket-new]", SHORT).await?;
+    app.click(&new).await?;
+    let choose = "const el = document.querySelector(`[data-testid=${arguments[0]}]`); el.value = arguments[1];
+                  el.dispatchEvent(new Event('change', {bubbles: true}));";
+    app.wait_for("[data-testid=ticket-form]", SHORT).await?;
+    app.exec(choose, json!(["ticket-category", "garbage_chute"])).await?;
+    let text = app.wait_for("[data-testid=ticket-text]", SHORT).await?;
+    let complaint = format!("Засор мусоропровода, мусор не проходит ({stamp})");
+    app.type_text(&text, &complaint).await?;
+    let preview = app.wait_for("[data-testid=ticket-deadline-preview]", SHORT).await?;
+    let said = app.text(&preview).await?;
+    if !said.contains("14:00") {
+        return fail(format!("the form does not say the regulated deadline: {said}"));
+    }
+    app.screenshot("22-ticket-form").await?;
+    let submit = app.wait_for("[data-testid=ticket-submit]", SHORT).await?;
+    app.click(&submit).await?;
+    app.wait_for("[data-testid=ticket-filed][data-state=sent]", LONG).await?;
+    app.wait_until(
+        "the filed ticket in the house's list",
+        "return [...document.querySelectorAll('[data-testid^=ticket-row-]')].some(r => r.textContent.includes(arguments[0]))",
+        json!([complaint.chars().take(30).collect::<String>()]),
+        LONG,
+    )
+    .await?;
+    app.exec(
+        "[...document.querySelectorAll('[data-testid^=ticket-row-]')].find(r => r.textContent.includes(arguments[0])).click()",
+        json!([complaint.chars().take(30).collect::<String>()]),
+    )
+    .await?;
+    let card = app.wait_for("[data-testid=ticket-card][data-status=new]", SHORT).await?;
+    let shown = app.text(&card).await?;
+    if !shown.contains("осталось") {
+        return fail(format!("the ticket does not count down: {shown}"));
+    }
+    let withdraw = app
+        .exec(
+            "return [...document.querySelectorAll('[data-testid=ticket-move-select] option')].some(o => o.value === 'withdrawn')",
+            json!([]),
+        )
+        .await?;
+    if withdraw != json!(true) {
+        return fail("the author is not offered to withdraw the ticket");
+    }
+    app.screenshot("23-ticket-filed").await?;
+    choose_language(&app, "tt").await?;
+    app.wait_for("[data-testid=ticket-card][data-status=new]", SHORT).await?;
+    app.screenshot("23b-ticket-tatar").await?;
+    choose_language(&app, "en").await?;
+    app.screenshot("23c-ticket-english").await?;
+    choose_language(&app, "ru").await?;
+
     // A dispatcher posts an outage for the house: the resident is notified, and sees it in
     // the notices and, as a notice, in the chat.
     let house = server.api(Persona::Resident).await?.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;
@@ -511,6 +568,56 @@ async fn desktop_app_end_to_end() -> TestResult {
     )
     .await?;
     app.screenshot("21-outage-posted").await?;
+
+    // The dispatcher's desk: one queue of the organisation's houses; overdue ones stand out;
+    // the keyboard opens a ticket (arrows, Enter) and reaches its executor (A).
+    let nav = app.wait_for("[data-testid=nav-tickets]", SHORT).await?;
+    app.click(&nav).await?;
+    let queue = app.wait_for("[data-testid=ticket-queue]", LONG).await?;
+    app.wait_for("[data-testid=ticket-queue] [data-testid=queue-row]", LONG).await?;
+    let rows = app.find_all("[data-testid=ticket-queue] [data-testid=queue-row]").await?.len();
+    if rows > 80 {
+        return fail(format!("the queue is not virtual: {rows} rows in the DOM"));
+    }
+    app.type_text(&queue, "\u{E015}\u{E015}\u{E007}").await?;
+    app.wait_for("[data-testid=ticket-card]", SHORT).await?;
+    let opened = app
+        .exec("return [document.querySelector('.qrow.cursor').dataset.ticket, document.querySelector('[data-testid=ticket-card]').dataset.ticket]", json!([]))
+        .await?;
+    if opened[0] != opened[1] {
+        return fail(format!("Enter did not open the ticket under the cursor: {opened}"));
+    }
+    app.type_text(&queue, "a").await?;
+    app.wait_until(
+        "A focuses the executor",
+        "return document.activeElement?.dataset.testid === 'ticket-assign'",
+        json!([]),
+        SHORT,
+    )
+    .await?;
+    let executor = app
+        .exec("const s = document.querySelector('[data-testid=ticket-assign]'); return s.options.length > 1 ? s.options[s.options.length - 1].value : null", json!([]))
+        .await?;
+    let Some(executor) = executor.as_str().map(str::to_owned) else { return fail("no executor to choose") };
+    app.exec(choose, json!(["ticket-assign", executor])).await?;
+    app.wait_until(
+        "the executor is set",
+        "return document.querySelector('[data-testid=ticket-executor]').textContent !== '' && !document.querySelector('[data-testid=ticket-executor]').textContent.includes('не назначен')",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("24-desk").await?;
+    let overdue = app.wait_for("[data-testid=desk-overdue]", SHORT).await?;
+    app.click(&overdue).await?;
+    app.wait_until(
+        "only overdue tickets are listed",
+        "const rows = [...document.querySelectorAll('[data-testid=queue-row]')]; return rows.length > 0 && rows.every(r => r.classList.contains('overdue'))",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("25-desk-overdue").await?;
 
     app.quit().await?;
     server.stop().await?;

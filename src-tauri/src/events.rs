@@ -20,6 +20,19 @@ pub const EVENT: &str = "domkom://event";
 pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
     let mut events = client.events();
     let app = app.clone();
+    // A ticket becomes overdue with no change in the feed: the title is counted again each minute.
+    let ticking = app.clone();
+    let alive = Arc::downgrade(client);
+    tauri::async_runtime::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if alive.strong_count() == 0 {
+                return;
+            }
+            update_title(&ticking).await;
+        }
+    });
     let client = Arc::downgrade(client);
     tauri::async_runtime::spawn(async move {
         loop {
@@ -34,7 +47,24 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                 tracing::warn!(error = %e, "could not emit an event to the UI");
             }
             match &event {
-                Event::Chats => update_title(&app).await,
+                Event::Chats | Event::Tickets { .. } => update_title(&app).await,
+                Event::NewEmergency(n) => {
+                    // A dispatcher is told of each new emergency ticket of their houses.
+                    let dispatcher = match client.upgrade() {
+                        Some(c) => {
+                            c.person().await.ok().flatten().and_then(|p| p.staff_role)
+                                == Some(domkom_domain::role::StaffRole::Dispatcher)
+                        }
+                        None => false,
+                    };
+                    let body = format!("№{} · {}", n.ticket_id, n.title);
+                    if dispatcher
+                        && let Err(e) = app.notification().builder().title("Аварийная заявка").body(body).show()
+                    {
+                        tracing::info!(error = %e, "could not show a notification");
+                    }
+                    update_title(&app).await;
+                }
                 Event::NewMessage(m) => {
                     if let Some(client) = client.upgrade() {
                         notify(&app, &client, m).await;
@@ -100,11 +130,11 @@ async fn remind(app: &tauri::AppHandle, client: &Client) {
 /// Sets the window title to "Домком" with the total unread count, e.g. "Домком (3)".
 pub async fn update_title(app: &tauri::AppHandle) {
     let state = app.state::<AppState>();
-    let unread = match state.signed_in(app).await {
-        Ok(client) => client.unread_total().await.unwrap_or(0),
-        Err(_) => 0,
+    let (unread, overdue) = match state.signed_in(app).await {
+        Ok(client) => (client.unread_total().await.unwrap_or(0), client.tickets().overdue_count().await.unwrap_or(0)),
+        Err(_) => (0, 0),
     };
     if let Some(w) = app.get_webview_window(crate::window::MAIN) {
-        let _ = w.set_title(&domkom_core::notify::window_title(unread));
+        let _ = w.set_title(&domkom_core::notify::window_title(unread, overdue));
     }
 }

@@ -40,12 +40,16 @@ pub fn preview(body: &str) -> String {
 }
 
 /// The window title with the total unread count: "Домком", "Домком (3)", "Домком (999+)".
-pub fn window_title(unread: i64) -> String {
-    if unread > 0 {
+pub fn window_title(unread: i64, overdue: i64) -> String {
+    let mut title = if unread > 0 {
         format!("Домком ({})", domkom_domain::message::unread_badge(unread))
     } else {
         "Домком".to_owned()
+    };
+    if overdue > 0 {
+        title.push_str(&format!(" · просрочено заявок: {overdue}"));
     }
+    title
 }
 
 impl Client {
@@ -96,10 +100,11 @@ mod tests {
 
     #[test]
     fn title_shows_the_unread_count() {
-        assert_eq!(window_title(0), "Домком");
-        assert_eq!(window_title(3), "Домком (3)");
-        assert_eq!(window_title(999), "Домком (999)");
-        assert_eq!(window_title(2500), "Домком (999+)", "counts are capped");
+        assert_eq!(window_title(0, 0), "Домком");
+        assert_eq!(window_title(3, 0), "Домком (3)");
+        assert_eq!(window_title(999, 0), "Домком (999)");
+        assert_eq!(window_title(2500, 0), "Домком (999+)", "counts are capped");
+        assert_eq!(window_title(3, 12), "Домком (3) · просрочено заявок: 12", "a dispatcher sees the overdue tickets");
     }
 
     #[test]

@@ -114,6 +114,8 @@ pub struct QueuePage {
     pub overdue: u32,
     /// The page, soonest deadline first (closed tickets last, newest first).
     pub rows: Vec<QueueRow>,
+    /// The server's time the page was judged at (RFC 3339).
+    pub now: String,
 }
 
 const OPEN: &str = "t.status IN ('new', 'accepted', 'in_work')";
@@ -247,7 +249,8 @@ impl Cache {
                 rusqlite::params_from_iter(values.iter()),
                 |r| r.get(0),
             )?;
-            Ok(QueuePage { total, counts, overdue, rows })
+            let now = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+            Ok(QueuePage { total, counts, overdue, rows, now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) })
         })
     }
 }

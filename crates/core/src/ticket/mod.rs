@@ -172,6 +172,9 @@ pub struct TicketView {
     pub can_comment: bool,
     /// The person may write internal comments and assign it (a dispatcher of the house).
     pub staff: bool,
+    /// The server's time this was judged at (RFC 3339): countdowns run from it, not from the
+    /// machine's clock, which may be off.
+    pub now: String,
 }
 
 /// Who the person is to tickets: their id, the houses they dispatch (their organisation
@@ -238,6 +241,7 @@ impl TicketView {
             can_join: lives && open && !mine && !joined && ticket.place != domkom_domain::ticket::TicketPlace::Flat,
             can_comment: staff || (open && (mine || joined)),
             staff,
+            now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             ticket,
         }
     }

@@ -400,6 +400,21 @@ impl Tickets<'_> {
         self.client.enqueue(Request::JoinTicket { ticket_id: id, join }).await
     }
 
+    /// How many open tickets of the houses the person dispatches are past their deadline by
+    /// the server's clock (none for a resident): for the window title.
+    pub async fn overdue_count(&self) -> Result<i64> {
+        let now = self.now().timestamp();
+        blocking(&self.client.cache, move |c| {
+            let houses = c.ticket_me()?.dispatches;
+            if houses.is_empty() {
+                return Ok(0);
+            }
+            let query = TicketQuery { overdue: true, houses, limit: 1, ..TicketQuery::default() };
+            Ok(i64::from(c.queue(&query, now)?.total))
+        })
+        .await
+    }
+
     /// The queue at the server's clock (works offline).
     pub async fn queue(&self, query: TicketQuery) -> Result<QueuePage> {
         let now = self.now().timestamp();

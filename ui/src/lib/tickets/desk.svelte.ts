@@ -49,6 +49,8 @@ class Desk {
   saved = $state<SavedFilter[]>([]);
   now = $state(new Date());
   private version = 0;
+  /** The server's clock minus this machine's, in milliseconds. */
+  private offset = 0;
   private inflight = new Set<number>();
 
   async init(): Promise<void> {
@@ -68,6 +70,7 @@ class Desk {
     try {
       const page = await ipc.ticketQueue({ ...this.query, offset: 0, limit: CHUNK });
       if (version !== this.version) return;
+      this.offset = Date.parse(page.now) - Date.now();
       this.total = page.total;
       this.counts = page.counts;
       this.overdue = page.overdue;
@@ -81,7 +84,7 @@ class Desk {
       this.error = toFailure(e);
     } finally {
       this.loaded = true;
-      this.now = new Date();
+      this.tick();
     }
   }
 
@@ -104,6 +107,11 @@ class Desk {
         this.inflight.delete(offset);
       }
     }
+  }
+
+  /** Moves the desk's clock on (the server's time, as of the last read). */
+  tick(): void {
+    this.now = new Date(Date.now() + this.offset);
   }
 
   set(patch: Partial<TicketQuery>): void {

@@ -24,8 +24,11 @@ class Tickets {
   detail = $state<TicketDetail | null>(null);
   /** The person's houses by id: addresses, entrances, floors and time zones. */
   houses = $state<Map<number, House>>(new Map());
-  /** The clock the countdowns read, ticking each half minute while a view is open. */
+  /** The clock the countdowns read: the server's (as of the last read), ticking each half
+   *  minute while a view is open. */
   now = $state(new Date());
+  /** The server's clock minus this machine's, in milliseconds. */
+  private offset = 0;
 
   async show(houseId: number | null): Promise<void> {
     if (houseId !== this.houseId) {
@@ -44,6 +47,7 @@ class Tickets {
       const [list, pending, houses] = await Promise.all([ipc.tickets(houseId), ipc.pendingTickets(), ipc.houses()]);
       if (this.houseId !== houseId) return;
       this.houses = new Map(houses.map((h) => [Number(h.id), h]));
+      if (list[0]) this.offset = Date.parse(list[0].now) - Date.now();
       this.list = list;
       this.pending = pending.filter((p) => houseId === null || Number(p.house_id) === houseId);
       this.error = null;
@@ -52,7 +56,7 @@ class Tickets {
       this.error = toFailure(e);
     } finally {
       this.loaded = true;
-      this.now = new Date();
+      this.tick();
     }
   }
 
@@ -77,7 +81,7 @@ class Tickets {
   }
 
   tick(): void {
-    this.now = new Date();
+    this.now = new Date(Date.now() + this.offset);
   }
 
   reset(): void {

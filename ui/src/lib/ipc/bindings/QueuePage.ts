@@ -21,4 +21,8 @@ overdue: number,
 /**
  * The page, soonest deadline first (closed tickets last, newest first).
  */
-rows: Array<QueueRow>, };
+rows: Array<QueueRow>, 
+/**
+ * The server's time the page was judged at (RFC 3339).
+ */
+now: string, };

@@ -41,4 +41,9 @@ can_comment: boolean,
 /**
  * The person may write internal comments and assign it (a dispatcher of the house).
  */
-staff: boolean, };
+staff: boolean, 
+/**
+ * The server's time this was judged at (RFC 3339): countdowns run from it, not from the
+ * machine's clock, which may be off.
+ */
+now: string, };
