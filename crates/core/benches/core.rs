@@ -9,7 +9,9 @@
 //! - the meters view's reads from the cache (every meter of the flat with 24 months of
 //!   readings), and a reading's local echo (checked by the rules and queued, offline);
 //! - the bills view's read from the cache (24 months, and 10 years), and the cache's size
-//!   for 10 years of one account's bills.
+//!   for 10 years of one account's bills;
+//! - the dispatcher's desk over 50,000 tickets: the first sync, the cache's size, and each
+//!   filter of the queue (p50, p99).
 //!
 //! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
 
@@ -21,7 +23,7 @@ use domkom_core::secrets::{Keyring, SecretStore};
 use domkom_core::{Client, Options};
 use domkom_domain::id::CommunityId;
 use domkom_server::seed::Seed;
-use domkom_server::testing::{add_messages, add_older_bills, demo_member};
+use domkom_server::testing::{add_messages, add_older_bills, add_tickets, demo_member};
 use domkom_server::{Config, Server, open_store};
 
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -389,6 +391,75 @@ async fn bench_bills() -> R {
     Ok(())
 }
 
+/// The desk over a big organisation's queue: 50,000 tickets in the demo dispatcher's houses.
+async fn bench_tickets() -> R {
+    use domkom_core::ticket::{AssigneeFilter, TicketQuery};
+    use domkom_domain::ticket::{TicketCategory, TicketStatus};
+    const N: u32 = 50_000;
+    let dir = tempfile::tempdir()?;
+    let cdir = tempfile::tempdir()?;
+    let store = open_store(dir.path(), Seed::Small)?;
+    add_tickets(&store, "dispatcher", N)?;
+    drop(store);
+    let server = Server::start(Config::new(dir.path(), Seed::Small)).await?;
+    let client = Client::open(cdir.path(), &server.url().parse()?, Options::default()).await?;
+    client.login_demo("dispatcher").await?;
+    let t = Instant::now();
+    let report = client.sync(&|_, _| {}).await?;
+    let sync_s = t.elapsed().as_secs_f64();
+    let all = client.tickets().queue(TicketQuery::default()).await?;
+    println!("dispatcher's first sync with {} tickets: {sync_s:.1} s ({} changes)", all.total, report.changes);
+    let queries: Vec<(&str, TicketQuery)> = vec![
+        ("whole queue, first page", TicketQuery::default()),
+        (
+            "open only",
+            TicketQuery {
+                statuses: vec![TicketStatus::New, TicketStatus::Accepted, TicketStatus::InWork],
+                ..TicketQuery::default()
+            },
+        ),
+        ("overdue", TicketQuery { overdue: true, ..TicketQuery::default() }),
+        ("due within 24 h", TicketQuery { due_within_hours: Some(24), ..TicketQuery::default() }),
+        (
+            "category + unassigned",
+            TicketQuery {
+                categories: vec![TicketCategory::Leak],
+                assignee: Some(AssigneeFilter::Nobody),
+                ..TicketQuery::default()
+            },
+        ),
+        (
+            "period (a month)",
+            TicketQuery { from: Some("2026-10-01".into()), to: Some("2026-11-01".into()), ..TicketQuery::default() },
+        ),
+        ("text «засор»", TicketQuery { text: Some("засор".into()), ..TicketQuery::default() }),
+        ("deep page (offset 40,000)", TicketQuery { offset: 40_000, ..TicketQuery::default() }),
+    ];
+    for (name, q) in queries {
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..60 {
+            let t = Instant::now();
+            total = client.tickets().queue(q.clone()).await?.total;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "desk queue, {name}: {total} tickets, p50 {:.1} ms, p99 {:.1} ms (goal p99 < 20 ms)",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+    }
+    drop(client);
+    println!(
+        "dispatcher's cache with {} tickets: {:.1} MiB",
+        all.total,
+        file_bytes(&cdir.path().join("cache.db")) as f64 / 1024.0 / 1024.0
+    );
+    server.stop().await?;
+    Ok(())
+}
+
 fn main() -> R {
     rlimit::increase_nofile_limit(8192)?;
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -408,6 +479,9 @@ fn main() -> R {
     }
     if wanted("bills") {
         rt.block_on(bench_bills())?;
+    }
+    if wanted("tickets") {
+        rt.block_on(bench_tickets())?;
     }
     Ok(())
 }

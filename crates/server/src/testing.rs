@@ -100,3 +100,45 @@ pub fn add_older_bills(store: &SqliteStore, demo_key: &str, months: u32) -> anyh
         Ok(account)
     })?)
 }
+
+/// Adds `n` tickets to the houses a demo dispatcher's organisation manages, copies of the
+/// seeded ones with their statuses, categories and deadlines spread over ±6 weeks of the
+/// seed's "now", each with its registration in its history and its change-log entries: a
+/// big organisation's queue for the benchmarks. Returns the first new id.
+pub fn add_tickets(store: &SqliteStore, dispatcher: &str, n: u32) -> anyhow::Result<i64> {
+    Ok(store.with_writer(|c| -> rusqlite::Result<i64> {
+        let tx = c.transaction()?;
+        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM tickets", [], |r| r.get(0))?;
+        tx.execute(
+            "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?2),
+                  models AS (SELECT row_number() OVER (ORDER BY t.id) - 1 AS m, t.* FROM tickets t
+                             WHERE t.house_id IN (SELECT mp.house_id FROM management_periods mp
+                                                  JOIN persons p ON p.org_id = mp.org_id
+                                                  WHERE p.demo_key = ?1 AND mp.to_date IS NULL)),
+                  size AS (SELECT count(*) AS n FROM models)
+             INSERT INTO tickets (house_id, premises_id, author_id, category, emergency, title, body, status, created_at,
+                                  deadline_at, updated_at, place, entrance, assignee_id)
+             SELECT m.house_id, m.premises_id, m.author_id, m.category, m.emergency, m.title, m.body,
+                    CASE k.i % 10 WHEN 0 THEN 'new' WHEN 1 THEN 'accepted' WHEN 2 THEN 'in_work'
+                                  WHEN 3 THEN 'rejected' ELSE 'done' END,
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-24T09:00:00Z', printf('%+d minutes', -((k.i * 7919) % 87000) - 120)),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-24T09:00:00Z', printf('%+d minutes', ((k.i * 104729) % 120960) - 60480)),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-24T09:00:00Z', printf('%+d minutes', -((k.i * 7919) % 87000) - 60)),
+                    m.place, m.entrance, m.assignee_id
+             FROM k JOIN size JOIN models m ON m.m = k.i % size.n",
+            rusqlite::params![dispatcher, n],
+        )?;
+        tx.execute(
+            "INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) \
+             SELECT id, 'new', author_id, created_at, '' FROM tickets WHERE id >= ?1",
+            [first],
+        )?;
+        tx.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+             SELECT 'ticket', id, scope, scope_id, 'upsert', payload FROM feed_ticket WHERE id >= ?1 ORDER BY id",
+            [first],
+        )?;
+        tx.commit()?;
+        Ok(first)
+    })?)
+}

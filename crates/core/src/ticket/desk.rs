@@ -187,26 +187,60 @@ impl Cache {
     pub fn queue(&self, q: &TicketQuery, now: i64) -> Result<QueuePage> {
         self.read(|c| {
             let limit = if q.limit == 0 { 200 } else { q.limit.min(1000) };
-            let (filter, values) = clause(q, now, true, true);
-            let total: u32 = c.query_row(
-                &format!("SELECT count(*) FROM tickets t WHERE {filter}"),
-                rusqlite::params_from_iter(values.iter()),
-                |r| r.get(0),
-            )?;
-            let sql = format!(
-                "SELECT t.id, t.house_id, coalesce(h.address, ''), t.category, t.status, \
-                 json_extract(t.payload, '$.title'), t.emergency, t.place, t.entrance, \
-                 json_extract(t.payload, '$.created_at'), json_extract(t.payload, '$.deadline_at'), \
-                 {OPEN} AND t.deadline_s < ?, json_extract(t.payload, '$.assignee_name'), \
-                 coalesce(json_extract(t.payload, '$.flats_affected'), 0) \
-                 FROM tickets t LEFT JOIN houses h ON h.id = t.house_id WHERE {filter} \
-                 ORDER BY {OPEN} DESC, iif({OPEN}, t.deadline_s, -t.created_s), t.id LIMIT ? OFFSET ?"
-            );
+            // One scan for the figures: per status, how many match the rest of the filter and
+            // how many of those are overdue.
+            let (filter, values) = clause(q, now, false, false);
             let mut all = vec![Value::Integer(now)];
-            all.extend(values.iter().cloned());
+            all.extend(values);
+            // Which index serves the scan: the (status, deadline) one covers a plain queue; any
+            // other filter reads the narrow rows in order (the planner would otherwise walk the
+            // status index and look each row up), a deadline range its own index.
+            let plain = q.categories.is_empty()
+                && q.houses.is_empty()
+                && q.entrance.is_none()
+                && q.assignee.is_none()
+                && q.from.is_none()
+                && q.to.is_none()
+                && q.text.is_none();
+            let source = match (plain, q.due_within_hours) {
+                (true, None) => "ticket_index t INDEXED BY ticket_index_status",
+                (_, Some(_)) => "ticket_index t",
+                (false, None) => "ticket_index t NOT INDEXED",
+            };
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT t.status, count(*), total({OPEN} AND t.deadline_s < ?) FROM {source} \
+                 WHERE {filter} GROUP BY t.status"
+            ))?;
+            let found = stmt.query_map(rusqlite::params_from_iter(all.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, f64>(2)? as u32))
+            })?;
+            let (mut counts, mut total, mut overdue) = (Vec::new(), 0, 0);
+            for row in found {
+                let (status, count, late) = row?;
+                let Some(status) = TicketStatus::parse(&status) else { continue };
+                counts.push(StatusCount { status, count });
+                if q.statuses.is_empty() || q.statuses.contains(&status) {
+                    overdue += late;
+                    total += if q.overdue { late } else { count };
+                }
+            }
+            counts.sort_by_key(|c| TicketStatus::ALL.iter().position(|s| *s == c.status));
+            // The page: ids in the queue's order off the narrow index, then their lines.
+            let (filter, values) = clause(q, now, true, true);
+            let mut all = vec![Value::Integer(now)];
+            all.extend(values);
             all.push(Value::Integer(i64::from(limit)));
             all.push(Value::Integer(i64::from(q.offset)));
-            let mut stmt = c.prepare_cached(&sql)?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT t.id, t.house_id, coalesce(h.address, ''), t.category, t.status, \
+                 json_extract(p.payload, '$.title'), t.emergency, t.place, t.entrance, \
+                 json_extract(p.payload, '$.created_at'), json_extract(p.payload, '$.deadline_at'), \
+                 {OPEN} AND t.deadline_s < ?, json_extract(p.payload, '$.assignee_name'), \
+                 coalesce(json_extract(p.payload, '$.flats_affected'), 0) \
+                 FROM (SELECT t.id FROM ticket_index t WHERE {filter} ORDER BY t.sort_key, t.id LIMIT ? OFFSET ?) page \
+                 JOIN ticket_index t ON t.id = page.id JOIN tickets p ON p.id = t.id \
+                 LEFT JOIN houses h ON h.id = t.house_id ORDER BY t.sort_key, t.id"
+            ))?;
             let rows = stmt
                 .query_map(rusqlite::params_from_iter(all.iter()), |r| {
                     Ok(QueueRow {
@@ -227,28 +261,6 @@ impl Cache {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let (filter, values) = clause(q, now, false, true);
-            let mut counts = Vec::new();
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT t.status, count(*) FROM tickets t WHERE {filter} GROUP BY t.status"
-            ))?;
-            let found = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-            })?;
-            for row in found {
-                let (status, count) = row?;
-                if let Some(status) = TicketStatus::parse(&status) {
-                    counts.push(StatusCount { status, count });
-                }
-            }
-            counts.sort_by_key(|c| TicketStatus::ALL.iter().position(|s| *s == c.status));
-            let (filter, mut values) = clause(q, now, true, false);
-            values.push(Value::Integer(now));
-            let overdue: u32 = c.query_row(
-                &format!("SELECT count(*) FROM tickets t WHERE {filter} AND {OPEN} AND t.deadline_s < ?"),
-                rusqlite::params_from_iter(values.iter()),
-                |r| r.get(0),
-            )?;
             let now = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
             Ok(QueuePage { total, counts, overdue, rows, now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) })
         })

@@ -21,6 +21,12 @@ use crate::error::Result;
 use crate::events::Event;
 use crate::feed::{Applied, decode, delete_row, misrouted};
 
+/// The queue's order as one integer: open tickets by deadline first, then closed ones newest
+/// first (the migration that builds the index computes the same).
+pub(crate) fn sort_key(status: TicketStatus, created_s: i64, deadline_s: i64) -> i64 {
+    if status.is_closed() { 8_000_000_000 - created_s } else { deadline_s }
+}
+
 /// Unix seconds of an RFC 3339 time (0 when unreadable).
 pub(crate) fn seconds(t: &str) -> i64 {
     DateTime::parse_from_rfc3339(t).map(|d| d.timestamp()).unwrap_or(0)
@@ -40,28 +46,28 @@ pub(crate) fn store_answer(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()>
 /// Stores one ticket as the server sent it, with its desk columns and its words for search.
 pub(crate) fn store_ticket(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO tickets (id, house_id, status, payload, category, emergency, place, entrance, author_id, \
-         assignee_id, created_s, deadline_s, closed_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+        "INSERT INTO tickets (id, house_id, status, payload) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (id) DO UPDATE SET house_id = excluded.house_id, status = excluded.status, \
-         payload = excluded.payload, category = excluded.category, emergency = excluded.emergency, \
-         place = excluded.place, entrance = excluded.entrance, author_id = excluded.author_id, \
-         assignee_id = excluded.assignee_id, created_s = excluded.created_s, deadline_s = excluded.deadline_s, \
-         closed_s = excluded.closed_s",
+         payload = excluded.payload",
+    )?
+    .execute(params![t.id, t.house_id, t.status.as_str(), serde_json::to_string(t).unwrap_or_default()])?;
+    let (created, deadline) = (seconds(&t.created_at), seconds(&t.deadline_at));
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO ticket_index (id, house_id, status, category, emergency, place, entrance, assignee_id, \
+         created_s, deadline_s, sort_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         t.id,
         t.house_id,
         t.status.as_str(),
-        serde_json::to_string(t).unwrap_or_default(),
         t.category.as_str(),
         t.emergency,
         t.place.as_str(),
         t.entrance,
-        t.author_id,
         t.assignee_id,
-        seconds(&t.created_at),
-        seconds(&t.deadline_at),
-        t.closed_at.as_deref().map(seconds)
+        created,
+        deadline,
+        sort_key(t.status, created, deadline)
     ])?;
     tx.prepare_cached("DELETE FROM tickets_fts WHERE rowid = ?1")?.execute([t.id])?;
     tx.prepare_cached("INSERT INTO tickets_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
@@ -94,6 +100,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
         }
         (ChangeKind::Ticket, ChangeOp::Delete) => {
             tx.execute("DELETE FROM tickets_fts WHERE rowid = ?1", [c.id])?;
+            tx.execute("DELETE FROM ticket_index WHERE id = ?1", [c.id])?;
             tx.execute("DELETE FROM ticket_comments WHERE ticket_id = ?1", [c.id])?;
             for house_id in delete_row(tx, "tickets", "house_id", c.id)? {
                 out.changed(Event::Tickets { house_id });
@@ -120,6 +127,7 @@ pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM tickets_fts WHERE rowid IN (SELECT id FROM tickets WHERE house_id = ?1)", [house])?;
     tx.execute("DELETE FROM ticket_comments WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM staff WHERE house_id = ?1", [house])?;
+    tx.execute("DELETE FROM ticket_index WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM tickets WHERE house_id = ?1", [house])?;
     Ok(())
 }

@@ -5,7 +5,7 @@ import { ipc, type House, type QueueRow, type StatusCount, type TicketDetail, ty
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 /** Rows fetched at once. */
-export const CHUNK = 200;
+export const CHUNK = 100;
 /** The height of a queue line, in pixels (the list is virtual, so lines are all alike). */
 export const ROW_HEIGHT = 64;
 
