@@ -383,6 +383,47 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.screenshot("23c-ticket-english").await?;
     choose_language(&app, "ru").await?;
 
+    // A chat message becomes a ticket: its author picks "Сделать заявкой", the form opens with
+    // its text, and once filed the message names its ticket and the chat hears of each step.
+    let nav = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
+    app.click(&nav).await?;
+    let lamp = format!("В третьем подъезде не горит свет на лестнице ({stamp})");
+    send(&app, &lamp).await?;
+    wait_message(&app, &lamp, "sent", LONG).await?;
+    const OF_MESSAGE: &str =
+        "[...document.querySelectorAll('[data-testid=timeline] [data-testid^=message-][data-state]')]
+        .find(m => m.querySelector('[data-testid=message-body]')?.textContent.trim() === arguments[0])";
+    app.exec(&format!("{OF_MESSAGE}.querySelector('.more').click()"), json!([lamp])).await?;
+    let make = app.wait_for("[data-testid=message-make-ticket]", SHORT).await?;
+    app.click(&make).await?;
+    app.wait_for("[data-testid=ticket-form] [data-testid=ticket-from-chat]", SHORT).await?;
+    let prefilled = app.exec("return document.querySelector('[data-testid=ticket-text]').value", json!([])).await?;
+    if prefilled != json!(lamp) {
+        return fail(format!("the form is not filled with the message: {prefilled}"));
+    }
+    app.exec(choose, json!(["ticket-category", "electricity"])).await?;
+    app.wait_for("[data-testid=ticket-deadline-preview]", SHORT).await?;
+    let submit = app.wait_for("[data-testid=ticket-submit]", SHORT).await?;
+    app.click(&submit).await?;
+    app.wait_for("[data-testid=ticket-filed][data-state=sent]", LONG).await?;
+    let nav = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_until(
+        "the message names its ticket",
+        &format!("return !!{OF_MESSAGE}?.querySelector('[data-testid=message-ticket]')"),
+        json!([lamp]),
+        LONG,
+    )
+    .await?;
+    app.wait_until(
+        "the chat hears the ticket was filed",
+        "return [...document.querySelectorAll('[data-testid=message-body]')].some(b => b.textContent.includes('зарегистрирована'))",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("23d-ticket-from-chat").await?;
+
     // A dispatcher posts an outage for the house: the resident is notified, and sees it in
     // the notices and, as a notice, in the chat.
     let house = server.api(Persona::Resident).await?.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;

@@ -131,6 +131,15 @@ class Desk {
     }
   }
 
+  /** Opens a ticket by its number (from a chat message that names it). */
+  async openTicket(id: number): Promise<void> {
+    try {
+      this.detail = await ipc.ticket(id);
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
   async refreshDetail(): Promise<void> {
     const id = this.detail?.view.ticket.id;
     if (id === undefined) return;

@@ -22,6 +22,8 @@ class Tickets {
   /** The open ticket. */
   openId = $state<number | null>(null);
   detail = $state<TicketDetail | null>(null);
+  /** A chat message to make a ticket of, waiting for the form to open. */
+  prefill = $state<{ houseId: number; body: string; messageId: number } | null>(null);
   /** The person's houses by id: addresses, entrances, floors and time zones. */
   houses = $state<Map<number, House>>(new Map());
   /** The clock the countdowns read: the server's (as of the last read), ticking each half
@@ -73,6 +75,14 @@ class Tickets {
     } catch (e) {
       this.error = toFailure(e);
     }
+  }
+
+  /** Takes the message waiting to become a ticket of this house, if any. */
+  takePrefill(houseId: number): { body: string; messageId: number } | null {
+    const p = this.prefill;
+    if (!p || p.houseId !== houseId) return null;
+    this.prefill = null;
+    return { body: p.body, messageId: p.messageId };
   }
 
   /** A house's time zone (the deadlines are said in it). */
