@@ -119,12 +119,24 @@ enum Command {
         /// Only this executor's tickets (a person's id), or `none`.
         #[arg(long)]
         assignee: Option<String>,
+        /// Only this category (repeat for several).
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// Only tickets registered on or after this day (YYYY-MM-DD, the house's local day).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only tickets registered on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
         /// Only tickets whose title or text has these words.
         #[arg(long)]
         text: Option<String>,
         /// Print CSV instead of text.
-        #[arg(long, conflicts_with = "json")]
+        #[arg(long, conflicts_with_all = ["json", "xlsx"])]
         csv: bool,
+        /// Write the list to this Excel workbook instead (in Russian).
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        xlsx: Option<std::path::PathBuf>,
     },
     /// List the staff of a house's organisation, to give tickets to (for dispatchers).
     Staff {
@@ -212,7 +224,7 @@ impl Command {
             | Command::Bills { .. }
             | Command::Repairs { .. }
             | Command::Tickets { .. }
-            | Command::Ticket(tickets::TicketCommand::Show { .. })
+            | Command::Ticket(tickets::TicketCommand::Show { .. } | tickets::TicketCommand::Report { .. })
             | Command::Status => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
@@ -523,9 +535,15 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             report_written(json, written, "the notice")?;
         }
         Command::Ticket(command) => tickets::run(&client, command, json).await?,
-        Command::Tickets { house, statuses, overdue, assignee, text, csv } => {
-            let filter = tickets::Filter { house, statuses, overdue, assignee, text };
-            tickets::list(&client, filter, json, csv).await?;
+        Command::Tickets { house, statuses, overdue, assignee, categories, from, to, text, csv, xlsx } => {
+            let filter = tickets::Filter { house, statuses, overdue, assignee, categories, from, to, text };
+            let out = match (csv, xlsx) {
+                (true, _) => tickets::Output::Csv,
+                (false, Some(path)) => tickets::Output::Xlsx(path),
+                (false, None) if json => tickets::Output::Json,
+                (false, None) => tickets::Output::Text,
+            };
+            tickets::list(&client, filter, out).await?;
         }
         Command::Staff { house } => tickets::staff(&client, house, json).await?,
         Command::Reading { device, t1, t2, t3, confirm } => {

@@ -4,7 +4,9 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use domkom_core::ticket::{AssigneeFilter, QueueRow, TicketDraft, TicketQuery};
+use domkom_core::ticket::{
+    AssigneeFilter, ExportFormat, QueueRow, ReportBy, ReportQuery, TicketDraft, TicketQuery, TicketReport,
+};
 use domkom_core::{Client, CoreError};
 use domkom_domain::id::{HouseId, MessageId, PersonId, TicketId};
 use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketProblem, TicketStatus};
@@ -81,6 +83,24 @@ pub enum TicketCommand {
         #[arg(long)]
         rating: Option<u8>,
     },
+    /// Opened, closed and overdue tickets over a period, with the median time to close.
+    Report {
+        /// One line per house or per category.
+        #[arg(long, default_value = "house", value_parser = report_by)]
+        by: ReportBy,
+        /// The first day (YYYY-MM-DD; default: 30 days before the last).
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day (YYYY-MM-DD; default: today).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this house.
+        #[arg(long)]
+        house: Option<i64>,
+        /// Only this category (repeat for several).
+        #[arg(long = "category", value_parser = category)]
+        categories: Vec<TicketCategory>,
+    },
     /// Comment on a ticket.
     Comment {
         /// The ticket's number.
@@ -108,6 +128,14 @@ fn category(text: &str) -> Result<TicketCategory, String> {
             TicketCategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
         )
     })
+}
+
+fn report_by(text: &str) -> Result<ReportBy, String> {
+    match text {
+        "house" => Ok(ReportBy::House),
+        "category" => Ok(ReportBy::Category),
+        _ => Err(format!("«{text}» is not a report: use house or category")),
+    }
 }
 
 fn status(text: &str) -> Result<TicketStatus, String> {
@@ -141,7 +169,19 @@ pub struct Filter {
     pub statuses: Vec<String>,
     pub overdue: bool,
     pub assignee: Option<String>,
+    pub categories: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub text: Option<String>,
+}
+
+/// How `domkom tickets` gives the list.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Text,
+    Json,
+    Csv,
+    Xlsx(std::path::PathBuf),
 }
 
 fn person(text: &str) -> Result<Option<PersonId>, CoreError> {
@@ -171,13 +211,27 @@ fn refused(e: CoreError) -> CoreError {
     }
 }
 
-/// The tickets list: the whole filter as a queue page.
-pub async fn list(client: &Client, filter: Filter, json: bool, csv: bool) -> Result<(), CoreError> {
+/// The tickets list: the whole filter, as text, JSON, CSV or a workbook.
+pub async fn list(client: &Client, filter: Filter, out: Output) -> Result<(), CoreError> {
     let statuses = filter
         .statuses
         .iter()
         .map(|s| status(s).map_err(|m| CoreError::invalid("bad_status", &[("status", s.clone())], m)))
         .collect::<Result<Vec<_>, _>>()?;
+    let categories = filter
+        .categories
+        .iter()
+        .map(|c| category(c).map_err(|m| CoreError::invalid("bad_category", &[("category", c.clone())], m)))
+        .collect::<Result<Vec<_>, _>>()?;
+    for d in [&filter.from, &filter.to].into_iter().flatten() {
+        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+            return Err(CoreError::invalid(
+                "bad_date",
+                &[("date", d.clone())],
+                format!("«{d}» is not a day: write it as YYYY-MM-DD, e.g. 2026-11-01"),
+            ));
+        }
+    }
     let assignee = match filter.assignee.as_deref() {
         None => None,
         Some(text) => Some(match person(text)? {
@@ -187,67 +241,70 @@ pub async fn list(client: &Client, filter: Filter, json: bool, csv: bool) -> Res
     };
     let query = TicketQuery {
         statuses,
+        categories,
         houses: filter.house.map(HouseId).into_iter().collect(),
         overdue: filter.overdue,
         assignee,
+        from: filter.from,
+        to: filter.to,
         text: filter.text,
-        limit: 1000,
         ..TicketQuery::default()
     };
-    let mut rows = Vec::new();
-    loop {
-        let page = client.tickets().queue(TicketQuery { offset: rows.len() as u32, ..query.clone() }).await?;
-        let got = page.rows.len();
-        rows.extend(page.rows);
-        if got == 0 || rows.len() as u32 >= page.total {
-            break;
+    let tickets = client.tickets();
+    let format = match &out {
+        Output::Csv => ExportFormat::Csv,
+        Output::Xlsx(_) => ExportFormat::Xlsx,
+        Output::Text | Output::Json => {
+            let rows = tickets.all_rows(query).await?;
+            let json = matches!(out, Output::Json);
+            return print(json, &rows, |rows| rows.iter().map(row_line).collect::<Vec<_>>().join("\n"));
         }
-    }
-    if csv {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| CoreError::io(format!("cannot write CSV: {e}"));
-        out.write_record([
-            "id",
-            "house_id",
-            "address",
-            "category",
-            "status",
-            "emergency",
-            "place",
-            "entrance",
-            "created_at",
-            "deadline_at",
-            "overdue",
-            "assignee",
-            "flats_affected",
-            "title",
-        ])
-        .map_err(io)?;
-        for r in &rows {
-            out.write_record([
-                r.id.to_string(),
-                r.house_id.to_string(),
-                r.address.clone(),
-                r.category.to_string(),
-                r.status.to_string(),
-                r.emergency.to_string(),
-                r.place.to_string(),
-                r.entrance.map(|e| e.to_string()).unwrap_or_default(),
-                r.created_at.clone(),
-                r.deadline_at.clone(),
-                r.overdue.to_string(),
-                r.assignee_name.clone().unwrap_or_default(),
-                r.flats_affected.to_string(),
-                r.title.clone(),
-            ])
-            .map_err(io)?;
+    };
+    let export = tickets.export(query, format, &Default::default()).await?;
+    use std::io::Write;
+    match out {
+        Output::Xlsx(path) => {
+            std::fs::write(&path, &export.bytes)
+                .map_err(|e| CoreError::io(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!("{} tickets written to {}", export.rows, path.display());
         }
-        let bytes = out.into_inner().map_err(|e| CoreError::io(format!("cannot write CSV: {e}")))?;
-        use std::io::Write;
-        std::io::stdout().lock().write_all(&bytes)?;
-        return Ok(());
+        _ => std::io::stdout().lock().write_all(&export.bytes)?,
     }
-    print(json, &rows, |rows| rows.iter().map(row_line).collect::<Vec<_>>().join("\n"))
+    Ok(())
+}
+
+/// The report over a period, as a table or JSON.
+pub async fn report(client: &Client, by: ReportBy, query: ReportQuery, json: bool) -> Result<(), CoreError> {
+    let report = client.tickets().report(query, by).await?;
+    print(json, &report, report_table)
+}
+
+fn report_table(r: &TicketReport) -> String {
+    let hours = |h: Option<f64>| h.map_or_else(|| "-".to_owned(), |h| format!("{h:.1}"));
+    let mut out = format!(
+        "{} .. {}\n{:>7} {:>7} {:>7} {:>9}  {}\n",
+        r.from,
+        r.to,
+        "opened",
+        "closed",
+        "overdue",
+        "median h",
+        match r.by {
+            ReportBy::House => "house",
+            ReportBy::Category => "category",
+        }
+    );
+    for l in r.lines.iter().chain(std::iter::once(&r.total)) {
+        let label = if l.key.is_empty() { "total" } else { l.label.as_str() };
+        out.push_str(&format!(
+            "{:>7} {:>7} {:>7} {:>9}  {label}\n",
+            l.opened,
+            l.closed,
+            l.overdue,
+            hours(l.median_hours)
+        ));
+    }
+    out.trim_end().to_owned()
 }
 
 /// A stored time (RFC 3339, any offset) as UTC to the minute.
@@ -390,6 +447,10 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
         TicketCommand::Comment { id, text, internal } => {
             let written = tickets.comment(TicketId(id), &text, internal).await.map_err(refused)?;
             report_written(json, written, "the comment")
+        }
+        TicketCommand::Report { by, from, to, house, categories } => {
+            let query = ReportQuery { from, to, houses: house.map(HouseId).into_iter().collect(), categories };
+            report(client, by, query, json).await
         }
     }
 }

@@ -1,14 +1,17 @@
 //! Tickets from the client, against the real backend and keyring: one filed offline shows
 //! its deadline at once and is delivered exactly once; a dispatcher's cache holds the
 //! internal comments and a resident's never does; the desk's queue filters, counts and finds
-//! words in any case; "me too" offers the house's open tickets; an emergency is told to the
+//! words in any case; its export holds every row of the filter in the person's words, and its
+//! report adds up; "me too" offers the house's open tickets; an emergency is told to the
 //! dispatcher.
 
 use std::time::Duration;
 
 use domkom_core::Event;
 use domkom_core::cache::{Access, Cache};
-use domkom_core::ticket::{AssigneeFilter, TicketDraft, TicketQuery};
+use domkom_core::ticket::{
+    AssigneeFilter, EXPORT_COLUMNS, ExportFormat, ReportBy, ReportQuery, TicketDraft, TicketQuery,
+};
 use domkom_domain::id::HouseId;
 use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketStatus};
 use domkom_testkit::{Persona, TestClient, TestResult, TestServer};
@@ -140,6 +143,73 @@ async fn the_desk_filters_counts_and_finds_words_in_any_case() -> TestResult {
     let first = tickets.queue(TicketQuery { limit: 10, ..TicketQuery::default() }).await?;
     let second = tickets.queue(TicketQuery { limit: 10, offset: 10, ..TicketQuery::default() }).await?;
     assert!(first.rows.iter().all(|a| second.rows.iter().all(|b| a.id != b.id)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_export_holds_the_filtered_queue_and_the_report_adds_up() -> TestResult {
+    use calamine::{Data, Reader};
+    let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    server.stop().await?;
+    // Offline: the desk's files come from the cache.
+    let tickets = dispatcher.tickets();
+    let query = TicketQuery { statuses: vec![TicketStatus::Done, TicketStatus::InWork], ..TicketQuery::default() };
+    let page = tickets.queue(query.clone()).await?;
+    assert!(page.total > 5, "a filter with rows: {}", page.total);
+
+    let words = Default::default();
+    let csv = tickets.export(query.clone(), ExportFormat::Csv, &words).await?;
+    let mut reader = csv::Reader::from_reader(csv.bytes.as_slice());
+    assert_eq!(reader.headers()?.iter().collect::<Vec<_>>(), EXPORT_COLUMNS.to_vec(), "the columns, in order");
+    let records = reader.records().collect::<Result<Vec<_>, _>>()?;
+    assert_eq!((records.len(), csv.rows), (page.total as usize, page.total), "every ticket of the filter");
+    assert!(records.iter().all(|r| ["done", "in_work"].contains(&&r[4])), "only the filter's statuses");
+    let first = &records[0];
+    assert_eq!(first[0], page.rows[0].id.to_string(), "in the queue's order");
+
+    // The workbook speaks the person's language: Russian unless told otherwise.
+    let book = tickets.export(query.clone(), ExportFormat::Xlsx, &words).await?;
+    let mut xlsx = calamine::Xlsx::new(std::io::Cursor::new(book.bytes))?;
+    let sheet = xlsx.worksheet_range("Заявки")?;
+    assert_eq!(sheet.height(), page.total as usize + 1, "a header and a row per ticket");
+    assert_eq!(sheet.width(), EXPORT_COLUMNS.len());
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("№".into())));
+    assert_eq!(sheet.get((0, 9)), Some(&Data::String("Срок".into())));
+    assert_eq!(sheet.get((1, 0)), Some(&Data::Float(page.rows[0].id.get() as f64)));
+    let status = sheet.get((1, 4)).map(|d| d.to_string()).unwrap_or_default();
+    assert!(["Выполнена", "В работе"].contains(&status.as_str()), "a status in words: {status}");
+    assert!(matches!(sheet.get((1, 9)), Some(Data::DateTime(_))), "the deadline is a date: {:?}", sheet.get((1, 9)));
+    let english = [("sheet", "Tickets"), ("col.id", "No."), ("status.done", "Done"), ("status.in_work", "In progress")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let book = tickets.export(query, ExportFormat::Xlsx, &english).await?;
+    let mut xlsx = calamine::Xlsx::new(std::io::Cursor::new(book.bytes))?;
+    let sheet = xlsx.worksheet_range("Tickets")?;
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("No.".into())));
+    assert!(["Done", "In progress"].contains(&sheet.get((1, 4)).map(|d| d.to_string()).unwrap_or_default().as_str()));
+
+    // The report over the last month: its lines add up to its total, which agrees with the
+    // queue's period filter.
+    let month =
+        ReportQuery { from: Some("2026-10-25".into()), to: Some("2026-11-24".into()), ..ReportQuery::default() };
+    let report = tickets.report(month.clone(), ReportBy::Category).await?;
+    let opened: u32 = report.lines.iter().map(|l| l.opened).sum();
+    let closed: u32 = report.lines.iter().map(|l| l.closed).sum();
+    assert_eq!((opened, closed), (report.total.opened, report.total.closed));
+    let in_period =
+        tickets.queue(TicketQuery { from: month.from.clone(), to: month.to.clone(), ..TicketQuery::default() }).await?;
+    assert_eq!(report.total.opened, in_period.total, "opened in the period, as the desk counts them");
+    assert!(report.total.closed > 0 && report.total.median_hours.is_some_and(|h| h > 0.0));
+    assert!(report.lines.windows(2).all(|w| w[0].opened >= w[1].opened), "most opened first");
+    let by_house = tickets.report(month, ReportBy::House).await?;
+    assert_eq!(by_house.total, report.total, "the same tickets either way");
+    assert!(by_house.lines.iter().all(|l| !l.label.is_empty()), "houses by their addresses");
+    let swapped =
+        ReportQuery { from: Some("2026-11-24".into()), to: Some("2026-10-25".into()), ..ReportQuery::default() };
+    let refused = tickets.report(swapped, ReportBy::House).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("bad_period"));
     Ok(())
 }
 

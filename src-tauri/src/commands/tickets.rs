@@ -1,8 +1,13 @@
 //! Tickets: a resident's house tickets and filing, a dispatcher's queue and desk actions. All
 //! read from the cache (offline too); every write goes through the core's checks and outbox.
 
+use std::collections::HashMap;
+
 use domkom_core::Written;
-use domkom_core::ticket::{PendingTicket, QueuePage, TicketDetail, TicketDraft, TicketQuery, TicketView};
+use domkom_core::ticket::{
+    ExportFormat, ExportedFile, PendingTicket, QueuePage, ReportBy, ReportQuery, TicketDetail, TicketDraft,
+    TicketQuery, TicketReport, TicketView,
+};
 use domkom_domain::id::{HouseId, PersonId, TicketId};
 use domkom_domain::ticket::{Staff, TicketCategory, TicketStatus};
 use tauri::{AppHandle, State};
@@ -124,4 +129,34 @@ pub async fn ticket_queue(app: AppHandle, state: State<'_, AppState>, query: Tic
 #[tauri::command]
 pub async fn staff(app: AppHandle, state: State<'_, AppState>, house_id: HouseId) -> CmdResult<Vec<Staff>> {
     state.signed_in(&app).await?.tickets().staff(house_id).await.map_err(tagged)
+}
+
+/// Writes the filtered queue to a new CSV or XLSX file in the Downloads folder, in the
+/// person's words; gives where and how many tickets.
+#[tauri::command]
+pub async fn export_tickets(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: TicketQuery,
+    format: ExportFormat,
+    words: HashMap<String, String>,
+) -> CmdResult<ExportedFile> {
+    use tauri::Manager;
+    let path = app.path();
+    let dir = path
+        .download_dir()
+        .or_else(|_| path.home_dir().map(|h| h.join("Downloads")))
+        .map_err(|e| tagged(domkom_core::CoreError::io(format!("there is no Downloads folder to write to: {e}"))))?;
+    state.signed_in(&app).await?.tickets().export_to(query, format, &words, &dir).await.map_err(tagged)
+}
+
+/// Opened, closed and overdue tickets over a period, per house or per category.
+#[tauri::command]
+pub async fn ticket_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: ReportQuery,
+    by: ReportBy,
+) -> CmdResult<TicketReport> {
+    state.signed_in(&app).await?.tickets().report(query, by).await.map_err(tagged)
 }

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("004_reminders", include_str!("../../migrations/004_reminders.sql")),
     ("005_message_notice", include_str!("../../migrations/005_message_notice.sql")),
     ("006_tickets", include_str!("../../migrations/006_tickets.sql")),
+    ("007_ticket_days", include_str!("../../migrations/007_ticket_days.sql")),
 ];
 
 /// The name of the cache key in the secret store.

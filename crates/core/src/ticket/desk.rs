@@ -46,9 +46,9 @@ pub struct TicketQuery {
     pub due_within_hours: Option<i64>,
     /// Only these assignees.
     pub assignee: Option<AssigneeFilter>,
-    /// Registered on or after this day (`YYYY-MM-DD`, UTC).
+    /// Registered on or after this day (`YYYY-MM-DD`, the house's local day).
     pub from: Option<String>,
-    /// Registered before this day (`YYYY-MM-DD`, UTC).
+    /// Registered on or before this day (`YYYY-MM-DD`, the house's local day).
     pub to: Option<String>,
     /// Words of the title or text (each a prefix).
     pub text: Option<String>,
@@ -161,19 +161,17 @@ fn clause(q: &TicketQuery, now: i64, statuses: bool, overdue: bool) -> (String, 
             values.push(Value::Integer(id.get()));
         }
     }
+    // The period's days are the houses' local days (see store_ticket).
     let day = |d: &Option<String>| {
-        d.as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc().timestamp())
+        d.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()).map(|d| d.to_string())
     };
     if let Some(from) = day(&q.from) {
-        parts.push("t.created_s >= ?".into());
-        values.push(Value::Integer(from));
+        parts.push("t.created_day >= ?".into());
+        values.push(Value::Text(from));
     }
     if let Some(to) = day(&q.to) {
-        parts.push("t.created_s < ?".into());
-        values.push(Value::Integer(to));
+        parts.push("t.created_day <= ?".into());
+        values.push(Value::Text(to));
     }
     if let Some(text) = q.text.as_deref().and_then(fts_query) {
         parts.push("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)".into());

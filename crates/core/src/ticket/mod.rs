@@ -3,9 +3,13 @@
 //! a dispatcher makes, checked by the domain's rules offline before they go to the outbox.
 
 mod desk;
+mod export;
+mod report;
 mod write;
 
 pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
+pub use export::{EXPORT_COLUMNS, Export, ExportFormat, ExportedFile};
+pub use report::{ReportBy, ReportLine, ReportQuery, TicketReport};
 pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};
 
 use chrono::{DateTime, Utc};
@@ -32,6 +36,26 @@ pub(crate) fn seconds(t: &str) -> i64 {
     DateTime::parse_from_rfc3339(t).map(|d| d.timestamp()).unwrap_or(0)
 }
 
+/// The time zone of a cached house.
+fn house_zone(tx: &Transaction<'_>, house: HouseId) -> Result<Option<chrono_tz::Tz>> {
+    let name: Option<String> = tx
+        .prepare_cached("SELECT json_extract(payload, '$.timezone') FROM houses WHERE id = ?1")?
+        .query_row([house], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(name.and_then(|n| domkom_domain::time::zone(&n).ok()))
+}
+
+/// The day (`YYYY-MM-DD`) a time falls on in the house's zone; without the zone, in the
+/// offset the time is written in.
+pub(crate) fn local_day(t: &str, zone: Option<&chrono_tz::Tz>) -> String {
+    match (DateTime::parse_from_rfc3339(t), zone) {
+        (Ok(d), Some(z)) => d.with_timezone(z).date_naive().to_string(),
+        (Ok(d), None) => d.date_naive().to_string(),
+        (Err(_), _) => t.get(..10).unwrap_or_default().to_owned(),
+    }
+}
+
 /// Stores a write's answer unless the feed already brought a newer state of the ticket.
 pub(crate) fn store_answer(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()> {
     let cached: Option<String> = tx
@@ -52,9 +76,11 @@ pub(crate) fn store_ticket(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()>
     )?
     .execute(params![t.id, t.house_id, t.status.as_str(), serde_json::to_string(t).unwrap_or_default()])?;
     let (created, deadline) = (seconds(&t.created_at), seconds(&t.deadline_at));
+    let zone = house_zone(tx, t.house_id)?;
     tx.prepare_cached(
         "INSERT OR REPLACE INTO ticket_index (id, house_id, status, category, emergency, place, entrance, assignee_id, \
-         created_s, deadline_s, sort_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         created_s, deadline_s, sort_key, closed_s, created_day, closed_day) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         t.id,
@@ -67,7 +93,10 @@ pub(crate) fn store_ticket(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()>
         t.assignee_id,
         created,
         deadline,
-        sort_key(t.status, created, deadline)
+        sort_key(t.status, created, deadline),
+        t.closed_at.as_deref().map(seconds),
+        local_day(&t.created_at, zone.as_ref()),
+        t.closed_at.as_deref().map(|c| local_day(c, zone.as_ref()))
     ])?;
     tx.prepare_cached("DELETE FROM tickets_fts WHERE rowid = ?1")?.execute([t.id])?;
     tx.prepare_cached("INSERT INTO tickets_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?

@@ -81,7 +81,7 @@ pub struct TicketDetail {
 
 /// A person's tickets.
 pub struct Tickets<'a> {
-    client: &'a crate::Client,
+    pub(super) client: &'a crate::Client,
 }
 
 impl crate::Client {
@@ -124,7 +124,7 @@ impl Cache {
 }
 
 impl Tickets<'_> {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.client.api.http().clock().now()
     }
 

@@ -302,7 +302,16 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
         let messages = if k < DEMO_ORG_CHATS { rng.random_range(30..=300) } else { 0 };
         stories.push(Story { house: i, messages, tickets: rng.random_range(6..=14) });
     }
-    Ok(Plan { orgs, houses, complexes, stories, channel_posts: 20, repair_share: 0.25, street_notices: 30 })
+    Ok(Plan {
+        orgs,
+        houses,
+        complexes,
+        stories,
+        channel_posts: 20,
+        repair_share: 0.25,
+        street_notices: 30,
+        ticket_rate: 0.3,
+    })
 }
 
 /// Management companies: the three fixed ones, then per district a big district company and

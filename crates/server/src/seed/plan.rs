@@ -316,6 +316,9 @@ pub(super) struct Plan {
     pub repair_share: f64,
     /// Extra city-wide outage notices (by street), besides the demo organisation's.
     pub street_notices: usize,
+    /// Tickets a year per flat in every managed house over the last two years, besides the
+    /// stories' (0: none).
+    pub ticket_rate: f64,
 }
 
 /// Index of the demo house.

@@ -68,7 +68,7 @@ pub(super) struct Registry {
     pub channels: Vec<i64>,
     /// The dispatcher (person) of each organisation that has one.
     pub dispatchers: Vec<Option<i64>>,
-    /// Holders of flats, for houses with a story only.
+    /// Holders of flats, for houses with a story (or a ticket history) only.
     pub residents: Vec<Vec<Resident>>,
     /// Demo flats to bill.
     pub billed: Vec<BilledFlat>,
@@ -206,8 +206,10 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan) -> anyhow::Result<Registr
         reg.channels.push(id);
     }
 
+    // Holders are kept for the houses with a story, and for every house when the plan gives
+    // each a ticket history.
     let story: Vec<bool> = {
-        let mut v = vec![false; plan.houses.len()];
+        let mut v = vec![plan.ticket_rate > 0.0; plan.houses.len()];
         for s in &plan.stories {
             v[s.house] = true;
         }

@@ -75,5 +75,6 @@ pub(super) fn plan() -> anyhow::Result<Plan> {
         channel_posts: 8,
         repair_share: 1.0,
         street_notices: 2,
+        ticket_rate: 0.0,
     })
 }

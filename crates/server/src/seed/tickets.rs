@@ -220,7 +220,9 @@ struct Draft {
     body: &'static str,
     created: NaiveDateTime,
     deadline: NaiveDateTime,
-    events: Vec<(TicketStatus, i64, NaiveDateTime, String)>,
+    events: Vec<(TicketStatus, i64, NaiveDateTime, &'static str)>,
+    /// Whether the dispatcher comments on it (story tickets, and the recent ones).
+    chatty: bool,
 }
 
 /// A ticket the demo house must hold: status, template, age, author.
@@ -241,16 +243,62 @@ const TRADES: &[(&str, &[&str])] = &[
     ("general", &["door_glass", "other"]),
 ];
 
+/// A dispatcher for every organisation that manages a house and has none yet, a member of
+/// its houses' chats, and the biggest management company's one signs in as `big-dispatcher`
+/// (a separate random stream, so nothing else of the seed shifts). Gives each organisation's
+/// dispatcher.
+fn dispatchers(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow::Result<Vec<Option<i64>>> {
+    let mut out = reg.dispatchers.clone();
+    if plan.ticket_rate <= 0.0 {
+        return Ok(out);
+    }
+    let mut rng = StdRng::seed_from_u64(0x6469_7370);
+    let mut next: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM persons", [], |r| r.get(0))?;
+    let mut person = tx.prepare_cached(
+        "INSERT INTO persons (id, oid, full_name, trusted, staff_role, org_id) VALUES (?1, ?2, ?3, 1, 'dispatcher', ?4)",
+    )?;
+    let mut member = tx.prepare_cached(
+        "INSERT OR IGNORE INTO memberships (community_id, person_id, role, joined_at) VALUES (?1, ?2, 'dispatcher', ?3)",
+    )?;
+    let mut managed = vec![0usize; plan.orgs.len()];
+    for h in &plan.houses {
+        if let Some(o) = h.mgmt.org {
+            managed[o] += 1;
+        }
+    }
+    for (org, count) in managed.iter().enumerate() {
+        if *count == 0 || out[org].is_some() {
+            continue;
+        }
+        let name = names::person(&mut rng);
+        person.execute(params![next, oid(next), name.full, org as i64 + 1])?;
+        out[org] = Some(next);
+        next += 1;
+    }
+    for (i, h) in plan.houses.iter().enumerate() {
+        let (Some(o), Some(cid), Some(created)) = (h.mgmt.org, reg.community[i], reg.chat_created[i]) else { continue };
+        if let Some(d) = out[o].filter(|d| Some(*d) != reg.dispatchers[o]) {
+            member.execute(params![cid, d, ts(created + Duration::minutes(30))])?;
+        }
+    }
+    let biggest =
+        (0..plan.orgs.len()).filter(|&o| plan.orgs[o].kind == "uk").max_by_key(|&o| (managed[o], std::cmp::Reverse(o)));
+    if let Some(d) = biggest.and_then(|o| out[o]) {
+        tx.execute("UPDATE persons SET demo_key = 'big-dispatcher' WHERE id = ?1 AND demo_key IS NULL", [d])?;
+    }
+    Ok(out)
+}
+
 /// The executors of every organisation that has a dispatcher, one per trade, with names of
 /// their own (a separate random stream, so nothing else of the seed shifts).
-fn executors(tx: &Transaction<'_>, reg: &Registry) -> anyhow::Result<Vec<Vec<(i64, &'static str)>>> {
+fn executors(tx: &Transaction<'_>, dispatchers: &[Option<i64>]) -> anyhow::Result<Vec<Vec<(i64, &'static str)>>> {
     let mut rng = StdRng::seed_from_u64(0x6578_6563);
     let mut next: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM persons", [], |r| r.get(0))?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO persons (id, oid, full_name, trusted, org_id, trade) VALUES (?1, ?2, ?3, 1, ?4, ?5)",
     )?;
-    let mut out = vec![Vec::new(); reg.dispatchers.len()];
-    for (org, dispatcher) in reg.dispatchers.iter().enumerate() {
+    let mut out = vec![Vec::new(); dispatchers.len()];
+    for (org, dispatcher) in dispatchers.iter().enumerate() {
         if dispatcher.is_none() {
             continue;
         }
@@ -284,12 +332,13 @@ fn place_of(t: &Template) -> &'static str {
 
 /// Writes the tickets of every story house; returns how many.
 pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow::Result<i64> {
-    let staff = executors(tx, reg)?;
+    let dispatchers = dispatchers(tx, plan, reg)?;
+    let staff = executors(tx, &dispatchers)?;
     let mut rng = StdRng::seed_from_u64(0x7469_636B);
     let mut drafts = Vec::new();
     for story in plan.stories.iter().filter(|s| s.tickets > 0) {
         let h = &plan.houses[story.house];
-        let Some(dispatcher) = h.mgmt.org.and_then(|o| reg.dispatchers[o]) else { continue };
+        let Some(dispatcher) = h.mgmt.org.and_then(|o| dispatchers[o]) else { continue };
         let residents: Vec<&Resident> = reg.residents[story.house].iter().filter(|r| r.trusted).collect();
         if residents.is_empty() {
             continue;
@@ -333,9 +382,11 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
                 created,
                 deadline,
                 events,
+                chatty: true,
             });
         }
     }
+    history_of_every_house(&mut drafts, plan, reg, &dispatchers, &staff);
     drafts.sort_by_key(|d| d.created);
     let mut ticket = tx.prepare_cached(
         "INSERT INTO tickets (id, house_id, premises_id, author_id, category, emergency, title, body, status, \
@@ -347,8 +398,7 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     )?;
     for (k, d) in drafts.iter().enumerate() {
         let id = k as i64 + 1;
-        let (status, _, updated, _) =
-            d.events.last().map_or((TicketStatus::New, 0, d.created, String::new()), |e| e.clone());
+        let (status, _, updated, _) = d.events.last().map_or((TicketStatus::New, 0, d.created, ""), |e| *e);
         ticket.execute(params![
             id,
             d.house_id,
@@ -375,6 +425,78 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
     Ok(drafts.len() as i64)
 }
 
+/// Two years of tickets for every managed house without a story, about `plan.ticket_rate` a
+/// flat a year (its own random stream): mostly closed, the last weeks' still in the queue,
+/// some of them overdue.
+fn history_of_every_house(
+    drafts: &mut Vec<Draft>,
+    plan: &Plan,
+    reg: &Registry,
+    dispatchers: &[Option<i64>],
+    staff: &[Vec<(i64, &'static str)>],
+) {
+    if plan.ticket_rate <= 0.0 {
+        return;
+    }
+    let mut rng = StdRng::seed_from_u64(0x6275_6C6B);
+    let mut storied = vec![false; plan.houses.len()];
+    for s in &plan.stories {
+        storied[s.house] = true;
+    }
+    let start = now() - Duration::days(730);
+    for (i, h) in plan.houses.iter().enumerate() {
+        let Some(org) = h.mgmt.org else { continue };
+        let Some(dispatcher) = dispatchers[org] else { continue };
+        if storied[i] {
+            continue;
+        }
+        let residents: Vec<&Resident> = reg.residents[i].iter().filter(|r| r.trusted).collect();
+        if residents.is_empty() {
+            continue;
+        }
+        let expected = plan.ticket_rate * 2.0 * f64::from(h.flats());
+        let count = (expected * rng.random_range(0.7..1.3)).round() as usize;
+        for _ in 0..count {
+            let t = &TEMPLATES[choose(&mut rng, h)];
+            let author = residents[rng.random_range(0..residents.len())];
+            let created = between(&mut rng, start, now() - Duration::minutes(10));
+            let deadline = rule(t.category, t.emergency).deadline(created);
+            let target = if now() - created > Duration::days(30) {
+                weighted(
+                    &mut rng,
+                    &[
+                        (TicketStatus::Done, 880),
+                        (TicketStatus::Rejected, 60),
+                        (TicketStatus::Withdrawn, 55),
+                        (TicketStatus::InWork, 3),
+                        (TicketStatus::Accepted, 2),
+                    ],
+                )
+            } else {
+                target_status(&mut rng, created)
+            };
+            let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
+            let place = place_of(t);
+            drafts.push(Draft {
+                house_id: i as i64 + 1,
+                premises: t.flat.then_some(author.premises),
+                place,
+                entrance: (place == "entrance" || place == "lift").then_some(author.entrance),
+                assignee: (events.len() > 1).then(|| executor_for(&staff[org], t.category)).flatten(),
+                author: author.person,
+                category: t.category,
+                emergency: t.emergency,
+                title: t.title,
+                body: pick(&mut rng, t.bodies),
+                created,
+                deadline,
+                chatty: now() - created < Duration::days(60),
+                events,
+            });
+        }
+    }
+}
+
 /// What a dispatcher tells the author of a ticket being worked, and notes for colleagues only.
 const PUBLIC_NOTES: &[&str] = &[
     "Заявку приняли, мастер придёт в течение дня.",
@@ -399,6 +521,9 @@ fn comments(tx: &Transaction<'_>, drafts: &[Draft]) -> anyhow::Result<()> {
     )?;
     let mut n = 0u64;
     for (k, d) in drafts.iter().enumerate() {
+        if !d.chatty {
+            continue;
+        }
         let Some((_, actor, at, _)) = d.events.get(1).filter(|e| e.1 != d.author) else { continue };
         let id = k as i64 + 1;
         let at = *at + Duration::minutes(rng.random_range(1..30));
@@ -482,8 +607,8 @@ fn history(
     deadline: NaiveDateTime,
     author: i64,
     dispatcher: i64,
-) -> Vec<(TicketStatus, i64, NaiveDateTime, String)> {
-    let mut events = vec![(TicketStatus::New, author, created, "Заявка подана через приложение".to_owned())];
+) -> Vec<(TicketStatus, i64, NaiveDateTime, &'static str)> {
+    let mut events = vec![(TicketStatus::New, author, created, "Заявка подана через приложение")];
     let quick = t.emergency;
     let mut at = created;
     let step = |rng: &mut StdRng, at: &mut NaiveDateTime, lo: i64, hi: i64| {
@@ -504,7 +629,7 @@ fn history(
         let (when, actor, note) = match s {
             TicketStatus::Accepted => {
                 let w = if quick { step(rng, &mut at, 2, 10) } else { step(rng, &mut at, 5, 90) };
-                (w, dispatcher, pick(rng, &accept_notes).to_owned())
+                (w, dispatcher, pick(rng, &accept_notes))
             }
             TicketStatus::InWork => {
                 let w = if quick { step(rng, &mut at, 5, 15) } else { step(rng, &mut at, 30, 600) };
@@ -513,7 +638,7 @@ fn history(
                 } else {
                     "Мастер приступил к работам"
                 };
-                (w, dispatcher, note.to_owned())
+                (w, dispatcher, note)
             }
             TicketStatus::Done => {
                 // Most are done in time, some late.
@@ -523,7 +648,7 @@ fn history(
                 } else {
                     step(rng, &mut at, left, left * 2 + 60)
                 };
-                (w, dispatcher, pick(rng, t.done).to_owned())
+                (w, dispatcher, pick(rng, t.done))
             }
             TicketStatus::Rejected => {
                 let note = if t.reject.is_empty() {
@@ -531,12 +656,12 @@ fn history(
                 } else {
                     pick(rng, t.reject)
                 };
-                (step(rng, &mut at, 20, 240), dispatcher, note.to_owned())
+                (step(rng, &mut at, 20, 240), dispatcher, note)
             }
             TicketStatus::Withdrawn => {
                 let note =
                     pick(rng, &["Отозвана: проблема решилась сама", "Отозвана: подана по ошибке", "Отозвана автором"]);
-                (step(rng, &mut at, 30, 600), author, note.to_owned())
+                (step(rng, &mut at, 30, 600), author, note)
             }
             TicketStatus::New => continue,
         };

@@ -1,8 +1,47 @@
 // The dispatcher's queue: one filter over every house of the organisation, paged from the
 // cache in chunks as the list scrolls (the core filters and counts on indexed columns), the
 // cursor and selection for the keyboard, and saved filters kept on this machine.
-import { ipc, type House, type QueueRow, type StatusCount, type TicketDetail, type TicketQuery } from '../ipc';
+import { t } from '../i18n/i18n.svelte';
+import {
+  ipc,
+  type ExportedFile,
+  type ExportFormat,
+  type House,
+  type QueueRow,
+  type StatusCount,
+  type TicketDetail,
+  type TicketQuery,
+} from '../ipc';
 import { toFailure, type Failure } from '../signin/session.svelte';
+import { CATEGORIES, PLACES, STATUSES } from './words';
+
+/** The export's columns (the core's EXPORT_COLUMNS), for their words. */
+export const EXPORT_COLUMNS = [
+  'id',
+  'house_id',
+  'address',
+  'category',
+  'status',
+  'emergency',
+  'place',
+  'entrance',
+  'created_at',
+  'deadline_at',
+  'overdue',
+  'assignee',
+  'flats_affected',
+  'title',
+] as const;
+
+/** The words of an exported workbook in the person's language. */
+export function exportWords(): Record<string, string> {
+  const words: Record<string, string> = { sheet: t('export.sheet'), file: t('export.file'), yes: t('export.yes') };
+  for (const c of EXPORT_COLUMNS) words[`col.${c}`] = t(`export.col.${c}`);
+  for (const s of STATUSES) words[`status.${s}`] = t(`ticket.status.${s}`);
+  for (const c of CATEGORIES) words[`category.${c}`] = t(`ticket.cat.${c}`);
+  for (const p of PLACES) words[`place.${p}`] = t(`ticket.place.${p}`);
+  return words;
+}
 
 /** Rows fetched at once. */
 export const CHUNK = 100;
@@ -48,6 +87,8 @@ class Desk {
   loaded = $state(false);
   saved = $state<SavedFilter[]>([]);
   now = $state(new Date());
+  /** The last export written. */
+  exported = $state<ExportedFile | null>(null);
   private version = 0;
   /** The server's clock minus this machine's, in milliseconds. */
   private offset = 0;
@@ -144,6 +185,16 @@ class Desk {
     const id = this.detail?.view.ticket.id;
     if (id === undefined) return;
     this.detail = await ipc.ticket(Number(id)).catch(() => this.detail);
+  }
+
+  /** Writes the whole filter to a file in Downloads. */
+  async export(format: ExportFormat): Promise<void> {
+    this.exported = null;
+    try {
+      this.exported = await ipc.exportTickets({ ...this.query, offset: 0, limit: 0 }, format, exportWords());
+    } catch (e) {
+      this.error = toFailure(e);
+    }
   }
 
   toggle(id: number): void {
