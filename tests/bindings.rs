@@ -41,6 +41,11 @@ fn generate(dir: &Path) -> TestResult {
     domkom_core::ticket::TicketDraft::export_all(&cfg)?;
     domkom_core::ticket::TicketQuery::export_all(&cfg)?;
     domkom_core::ticket::QueuePage::export_all(&cfg)?;
+    domkom_core::ticket::ExportFormat::export_all(&cfg)?;
+    domkom_core::ticket::ExportedFile::export_all(&cfg)?;
+    domkom_core::ticket::ExportWords::export_all(&cfg)?;
+    domkom_core::ticket::ReportQuery::export_all(&cfg)?;
+    domkom_core::ticket::TicketReport::export_all(&cfg)?;
     domkom_domain::wire::Staff::export_all(&cfg)?;
     domkom_domain::wire::Account::export_all(&cfg)?;
     domkom_domain::wire::PersonInfo::export_all(&cfg)?;

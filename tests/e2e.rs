@@ -660,6 +660,42 @@ async fn desktop_app_end_to_end() -> TestResult {
     .await?;
     app.screenshot("25-desk-overdue").await?;
 
+    // The filtered queue goes to a file in Downloads, every row of it; the report draws the
+    // last month per category.
+    let total: usize = app
+        .exec("return Number(document.querySelector('[data-testid=desk-total]').dataset.total)", json!([]))
+        .await?
+        .as_u64()
+        .unwrap_or(0) as usize;
+    let downloads = tmp.path().join("home/downloads");
+    for (button, ext) in [("desk-export-csv", "csv"), ("desk-export-xlsx", "xlsx")] {
+        let b = app.wait_for(&format!("[data-testid={button}]"), SHORT).await?;
+        app.click(&b).await?;
+        app.wait_until(
+            "the export is written",
+            "const p = document.querySelector('[data-testid=desk-exported] .path'); return p !== null && p.textContent.endsWith(arguments[0])",
+            json!([format!(".{ext}")]),
+            LONG,
+        )
+        .await?;
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&downloads)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let csv = files.iter().find(|p| p.extension().is_some_and(|x| x == "csv")).ok_or("no CSV in Downloads")?;
+    let lines = std::fs::read_to_string(csv)?.lines().count();
+    if total == 0 || lines != total + 1 {
+        return fail(format!("the CSV has {lines} lines for {total} overdue tickets"));
+    }
+    let xlsx = files.iter().find(|p| p.extension().is_some_and(|x| x == "xlsx")).ok_or("no workbook in Downloads")?;
+    if !std::fs::read(xlsx)?.starts_with(b"PK") {
+        return fail("the workbook is not an XLSX (zip) file");
+    }
+    app.screenshot("26-desk-exported").await?;
+    let report = app.wait_for("[data-testid=desk-report]", SHORT).await?;
+    app.click(&report).await?;
+    app.wait_for("[data-testid=ticket-report] [data-testid=report-line]", LONG).await?;
+    app.screenshot("27-desk-report").await?;
+
     app.quit().await?;
     server.stop().await?;
     Ok(())

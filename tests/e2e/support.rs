@@ -142,6 +142,12 @@ impl App {
         let port = free_port()?;
         let native = free_port()?;
         let browser = SystemBrowser::install(&launch.home)?;
+        // The app's Downloads folder (exports) is the test's, named the XDG way.
+        std::fs::create_dir_all(launch.home.join("config"))?;
+        std::fs::write(
+            launch.home.join("config/user-dirs.dirs"),
+            format!("XDG_DOWNLOAD_DIR=\"{}\"\n", launch.home.join("downloads").display()),
+        )?;
         let log = std::fs::File::create(artifacts()?.join(format!("{}-driver.log", launch.name)))?;
         let child = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])

@@ -10,8 +10,11 @@
 //!   readings), and a reading's local echo (checked by the rules and queued, offline);
 //! - the bills view's read from the cache (24 months, and 10 years), and the cache's size
 //!   for 10 years of one account's bills;
-//! - the dispatcher's desk over 50,000 tickets: the first sync, the cache's size, and each
-//!   filter of the queue (p50, p99).
+//! - the dispatcher's desk over 50,000 tickets: the first sync, the cache's size, each
+//!   filter of the queue (p50, p99), the export of the whole queue (XLSX, CSV) and a month's
+//!   report;
+//! - `big-dispatcher`: the Kazan seed's biggest management company's dispatcher's first sync
+//!   of every ticket of its houses, and the cache's size.
 //!
 //! `cargo bench -p domkom-core -- NAME` runs only the benchmarks whose name contains NAME.
 
@@ -450,11 +453,77 @@ async fn bench_tickets() -> R {
             percentile(&times, 0.99)
         );
     }
+    // The whole queue to a file, and the month's report.
+    for format in [domkom_core::ticket::ExportFormat::Xlsx, domkom_core::ticket::ExportFormat::Csv] {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let export = client.tickets().export(TicketQuery::default(), format, &Default::default()).await?;
+            times.push(t.elapsed().as_secs_f64());
+            size = export.bytes.len();
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "export of {} tickets to {}: median {:.2} s, worst {:.2} s, {:.1} MiB (goal < 2 s)",
+            all.total,
+            format.extension(),
+            times[1],
+            times[2],
+            size as f64 / 1024.0 / 1024.0
+        );
+    }
+    let mut times = Vec::new();
+    for by in [domkom_core::ticket::ReportBy::House, domkom_core::ticket::ReportBy::Category].repeat(10) {
+        let q = domkom_core::ticket::ReportQuery {
+            from: Some("2026-10-01".into()),
+            to: Some("2026-10-31".into()),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        client.tickets().report(q, by).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "the month's report over {} tickets: p50 {:.1} ms, worst {:.1} ms",
+        all.total,
+        percentile(&times, 0.5),
+        times[19]
+    );
     drop(client);
     println!(
         "dispatcher's cache with {} tickets: {:.1} MiB",
         all.total,
         file_bytes(&cdir.path().join("cache.db")) as f64 / 1024.0 / 1024.0
+    );
+    server.stop().await?;
+    Ok(())
+}
+
+/// The biggest management company's dispatcher of the Kazan seed: the first sync of every
+/// ticket of its houses.
+async fn bench_big_dispatcher() -> R {
+    let dir = tempfile::tempdir()?;
+    let cdir = tempfile::tempdir()?;
+    let t = Instant::now();
+    drop(open_store(dir.path(), Seed::Kazan)?);
+    println!("kazan seed: {:.1} s", t.elapsed().as_secs_f64());
+    let server = Server::start(Config::new(dir.path(), Seed::Kazan)).await?;
+    let client = Client::open(cdir.path(), &server.url().parse()?, Options::default()).await?;
+    client.login_demo("big-dispatcher").await?;
+    let t = Instant::now();
+    let report = client.sync(&|_, _| {}).await?;
+    let sync_s = t.elapsed().as_secs_f64();
+    let all = client.tickets().queue(domkom_core::ticket::TicketQuery::default()).await?;
+    drop(client);
+    println!(
+        "big-dispatcher's first sync (Kazan seed): {} tickets, {} changes in {sync_s:.1} s; cache {:.1} MiB; {} open, {} overdue",
+        all.total,
+        report.changes,
+        file_bytes(&cdir.path().join("cache.db")) as f64 / 1024.0 / 1024.0,
+        all.counts.iter().filter(|c| !c.status.is_closed()).map(|c| c.count).sum::<u32>(),
+        all.overdue
     );
     server.stop().await?;
     Ok(())
@@ -467,6 +536,9 @@ fn main() -> R {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     if wanted("sync") {
         rt.block_on(bench_first_sync())?;
+    }
+    if wanted("big-dispatcher") {
+        rt.block_on(bench_big_dispatcher())?;
     }
     if wanted("search") {
         bench_search()?;

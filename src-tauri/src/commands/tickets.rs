@@ -1,12 +1,10 @@
 //! Tickets: a resident's house tickets and filing, a dispatcher's queue and desk actions. All
 //! read from the cache (offline too); every write goes through the core's checks and outbox.
 
-use std::collections::HashMap;
-
 use domkom_core::Written;
 use domkom_core::ticket::{
-    ExportFormat, ExportedFile, PendingTicket, QueuePage, ReportBy, ReportQuery, TicketDetail, TicketDraft,
-    TicketQuery, TicketReport, TicketView,
+    ExportFormat, ExportWords, ExportedFile, PendingTicket, QueuePage, ReportBy, ReportQuery, TicketDetail,
+    TicketDraft, TicketQuery, TicketReport, TicketView,
 };
 use domkom_domain::id::{HouseId, PersonId, TicketId};
 use domkom_domain::ticket::{Staff, TicketCategory, TicketStatus};
@@ -139,7 +137,7 @@ pub async fn export_tickets(
     state: State<'_, AppState>,
     query: TicketQuery,
     format: ExportFormat,
-    words: HashMap<String, String>,
+    words: ExportWords,
 ) -> CmdResult<ExportedFile> {
     use tauri::Manager;
     let path = app.path();
@@ -147,7 +145,7 @@ pub async fn export_tickets(
         .download_dir()
         .or_else(|_| path.home_dir().map(|h| h.join("Downloads")))
         .map_err(|e| tagged(domkom_core::CoreError::io(format!("there is no Downloads folder to write to: {e}"))))?;
-    state.signed_in(&app).await?.tickets().export_to(query, format, &words, &dir).await.map_err(tagged)
+    state.signed_in(&app).await?.tickets().export_to(query, format, &words.0, &dir).await.map_err(tagged)
 }
 
 /// Opened, closed and overdue tickets over a period, per house or per category.

@@ -107,6 +107,13 @@ pub struct Export {
     pub rows: u32,
 }
 
+/// The words of an exported workbook by key (`col.<key>`, `status.<code>`, `category.<code>`,
+/// `place.<code>`, `yes`, `sheet`, `file`); a word not given is Russian.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(transparent)]
+pub struct ExportWords(pub HashMap<String, String>);
+
 /// Where an export was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -8,7 +8,7 @@ mod report;
 mod write;
 
 pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
-pub use export::{EXPORT_COLUMNS, Export, ExportFormat, ExportedFile};
+pub use export::{EXPORT_COLUMNS, Export, ExportFormat, ExportWords, ExportedFile};
 pub use report::{ReportBy, ReportLine, ReportQuery, TicketReport};
 pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};
 

@@ -37,11 +37,11 @@ due_within_hours: number | null,
  */
 assignee: AssigneeFilter | null, 
 /**
- * Registered on or after this day (`YYYY-MM-DD`, UTC).
+ * Registered on or after this day (`YYYY-MM-DD`, the house's local day).
  */
 from: string | null, 
 /**
- * Registered before this day (`YYYY-MM-DD`, UTC).
+ * Registered on or before this day (`YYYY-MM-DD`, the house's local day).
  */
 to: string | null, 
 /**

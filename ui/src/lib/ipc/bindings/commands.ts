@@ -11,6 +11,9 @@ import type { ChatSummary } from './ChatSummary';
 import type { CommunityId } from './CommunityId';
 import type { DemoPerson } from './DemoPerson';
 import type { DeviceId } from './DeviceId';
+import type { ExportFormat } from './ExportFormat';
+import type { ExportWords } from './ExportWords';
+import type { ExportedFile } from './ExportedFile';
 import type { House } from './House';
 import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
@@ -23,6 +26,8 @@ import type { PersonInfo } from './PersonInfo';
 import type { QueuePage } from './QueuePage';
 import type { Reading } from './Reading';
 import type { RepairPlan } from './RepairPlan';
+import type { ReportBy } from './ReportBy';
+import type { ReportQuery } from './ReportQuery';
 import type { SearchHit } from './SearchHit';
 import type { Staff } from './Staff';
 import type { Status } from './Status';
@@ -31,6 +36,7 @@ import type { TicketDetail } from './TicketDetail';
 import type { TicketDraft } from './TicketDraft';
 import type { TicketId } from './TicketId';
 import type { TicketQuery } from './TicketQuery';
+import type { TicketReport } from './TicketReport';
 import type { TicketStatus } from './TicketStatus';
 import type { TicketView } from './TicketView';
 import type { Written } from './Written';
@@ -131,4 +137,8 @@ export const commands = {
   ticketQueue: (query: TicketQuery) => call<QueuePage>('ticket_queue', { query }),
   /** The staff of a house's organisation, to give tickets to. */
   staff: (houseId: HouseId) => call<Staff[]>('staff', { houseId }),
+  /** Writes the filtered queue to a new CSV or XLSX file in the Downloads folder, in the */
+  exportTickets: (query: TicketQuery, format: ExportFormat, words: ExportWords) => call<ExportedFile>('export_tickets', { query, format, words }),
+  /** Opened, closed and overdue tickets over a period, per house or per category. */
+  ticketReport: (query: ReportQuery, by: ReportBy) => call<TicketReport>('ticket_report', { query, by }),
 };
