@@ -503,6 +503,19 @@ async fn a_resident_files_a_ticket_and_a_dispatcher_works_it_from_scripts() -> T
     );
     assert_eq!(reader.records().count(), rows);
     assert!(rows > 10, "the demo house has its seeded tickets");
+    // A workbook of the same list, and the report whose total counts the period's tickets.
+    let book = data.path().join("house.xlsx");
+    let out = dispatcher.run(&["tickets", "--house", "1", "--xlsx", &book.to_string_lossy()])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&book)?.starts_with(b"PK"), "an XLSX (zip) file");
+    assert!(String::from_utf8(out.stderr)?.contains(&format!("{rows} tickets written")));
+    let month = ["--from", "2026-10-25", "--to", "2026-11-24"];
+    let report = dispatcher.json(&["ticket", "report", "--by", "category", month[0], month[1], month[2], month[3]])?;
+    let in_month = dispatcher.json(&["tickets", month[0], month[1], month[2], month[3]])?;
+    assert_eq!(report["total"]["opened"].as_u64(), in_month.as_array().map(|l| l.len() as u64), "{report}");
+    let out = dispatcher.run(&["tickets", "--from", "25.10.2026"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)?.contains("YYYY-MM-DD"));
 
     // Offline, a ticket waits in the outbox (exit 4) and goes once the server is back.
     server.stop().await?;
