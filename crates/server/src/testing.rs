@@ -129,6 +129,10 @@ pub fn add_tickets(store: &SqliteStore, dispatcher: &str, n: u32) -> anyhow::Res
             rusqlite::params![dispatcher, n],
         )?;
         tx.execute(
+            "UPDATE tickets SET closed_at = updated_at WHERE id >= ?1 AND status IN ('done', 'rejected')",
+            [first],
+        )?;
+        tx.execute(
             "INSERT INTO ticket_events (ticket_id, status, actor_id, at, note) \
              SELECT id, 'new', author_id, created_at, '' FROM tickets WHERE id >= ?1",
             [first],

@@ -183,8 +183,13 @@ fn clause(q: &TicketQuery, now: i64, statuses: bool, overdue: bool) -> (String, 
 impl Cache {
     /// A page of the queue at `now` (Unix seconds, the server's clock).
     pub fn queue(&self, q: &TicketQuery, now: i64) -> Result<QueuePage> {
+        self.queue_capped(q, now, 1000)
+    }
+
+    /// A page of at most `cap` rows (an export reads the whole queue at once).
+    pub(crate) fn queue_capped(&self, q: &TicketQuery, now: i64, cap: u32) -> Result<QueuePage> {
         self.read(|c| {
-            let limit = if q.limit == 0 { 200 } else { q.limit.min(1000) };
+            let limit = if q.limit == 0 { 200 } else { q.limit.min(cap) };
             // One scan for the figures: per status, how many match the rest of the filter and
             // how many of those are overdue.
             let (filter, values) = clause(q, now, false, false);

@@ -166,7 +166,7 @@ impl Cache {
             let sql = format!(
                 "WITH p(f, l, cf, cl, now) AS (SELECT ?, ?, ?, ?, ?) \
                  SELECT {key}, t.created_day BETWEEN p.f AND p.l, \
-                        t.status IN ('done', 'rejected') AND t.closed_day BETWEEN p.cf AND p.cl, \
+                        coalesce(t.status IN ('done', 'rejected') AND t.closed_day BETWEEN p.cf AND p.cl, 0), \
                         t.created_day BETWEEN p.f AND p.l AND t.status NOT IN ('rejected', 'withdrawn') \
                           AND coalesce(t.closed_s, p.now) > t.deadline_s, \
                         iif(t.status = 'done' AND t.closed_day BETWEEN p.cf AND p.cl, t.closed_s - t.created_s, NULL), \

@@ -461,20 +461,7 @@ fn history_of_every_house(
             let author = residents[rng.random_range(0..residents.len())];
             let created = between(&mut rng, start, now() - Duration::minutes(10));
             let deadline = rule(t.category, t.emergency).deadline(created);
-            let target = if now() - created > Duration::days(30) {
-                weighted(
-                    &mut rng,
-                    &[
-                        (TicketStatus::Done, 880),
-                        (TicketStatus::Rejected, 60),
-                        (TicketStatus::Withdrawn, 55),
-                        (TicketStatus::InWork, 3),
-                        (TicketStatus::Accepted, 2),
-                    ],
-                )
-            } else {
-                target_status(&mut rng, created)
-            };
+            let target = target_status(&mut rng, created);
             let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
             let place = place_of(t);
             drafts.push(Draft {
@@ -569,7 +556,15 @@ fn choose(rng: &mut StdRng, h: &HouseSpec) -> usize {
 /// Older tickets are mostly closed; fresh ones are still in the queue.
 fn target_status(rng: &mut StdRng, created: NaiveDateTime) -> TicketStatus {
     let age = now() - created;
-    let table: &[(TicketStatus, u32)] = if age > Duration::days(7) {
+    let table: &[(TicketStatus, u32)] = if age > Duration::days(30) {
+        &[
+            (TicketStatus::Done, 880),
+            (TicketStatus::Rejected, 60),
+            (TicketStatus::Withdrawn, 55),
+            (TicketStatus::InWork, 3),
+            (TicketStatus::Accepted, 2),
+        ]
+    } else if age > Duration::days(7) {
         &[
             (TicketStatus::Done, 82),
             (TicketStatus::Rejected, 8),

@@ -62,6 +62,17 @@ class Tickets {
     }
   }
 
+  /** A refused ticket: sent again as it was, or dropped. */
+  async settle(clientKey: string, how: 'retry' | 'discard'): Promise<void> {
+    try {
+      if (how === 'retry') await ipc.retry(clientKey, null);
+      else await ipc.discard(clientKey);
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+    await this.refresh();
+  }
+
   async open(id: number | null): Promise<void> {
     this.openId = id;
     this.detail = null;
