@@ -225,6 +225,38 @@ struct Draft {
     chatty: bool,
 }
 
+impl Draft {
+    /// A resident's ticket in their house, its executor the trade's of the organisation once
+    /// the ticket is taken (the text drawn last, so the random stream keeps its order).
+    fn new(
+        rng: &mut StdRng,
+        (house_id, author): (i64, &Resident),
+        t: &'static Template,
+        (created, deadline): (NaiveDateTime, NaiveDateTime),
+        events: Vec<(TicketStatus, i64, NaiveDateTime, &'static str)>,
+        staff: &[(i64, &'static str)],
+        chatty: bool,
+    ) -> Draft {
+        let place = place_of(t);
+        Draft {
+            house_id,
+            premises: t.flat.then_some(author.premises),
+            place,
+            entrance: (place == "entrance" || place == "lift").then_some(author.entrance),
+            assignee: (events.len() > 1).then(|| executor_for(staff, t.category)).flatten(),
+            author: author.person,
+            category: t.category,
+            emergency: t.emergency,
+            title: t.title,
+            body: pick(rng, t.bodies),
+            created,
+            deadline,
+            events,
+            chatty,
+        }
+    }
+}
+
 /// A ticket the demo house must hold: status, template, age, author.
 struct Forced {
     status: TicketStatus,
@@ -365,25 +397,8 @@ pub(super) fn write(tx: &Transaction<'_>, plan: &Plan, reg: &Registry) -> anyhow
             let deadline = rule(t.category, t.emergency).deadline(created);
             let target = f.map_or_else(|| target_status(&mut rng, created), |f| f.status);
             let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
-            let place = place_of(t);
-            let assignee =
-                (events.len() > 1).then(|| h.mgmt.org.and_then(|o| executor_for(&staff[o], t.category))).flatten();
-            drafts.push(Draft {
-                house_id,
-                premises: t.flat.then_some(author.premises),
-                place,
-                entrance: (place == "entrance" || place == "lift").then_some(author.entrance),
-                assignee,
-                author: author.person,
-                category: t.category,
-                emergency: t.emergency,
-                title: t.title,
-                body: pick(&mut rng, t.bodies),
-                created,
-                deadline,
-                events,
-                chatty: true,
-            });
+            let staff = h.mgmt.org.map_or(&[][..], |o| &staff[o][..]);
+            drafts.push(Draft::new(&mut rng, (house_id, author), t, (created, deadline), events, staff, true));
         }
     }
     history_of_every_house(&mut drafts, plan, reg, &dispatchers, &staff);
@@ -463,23 +478,9 @@ fn history_of_every_house(
             let deadline = rule(t.category, t.emergency).deadline(created);
             let target = target_status(&mut rng, created);
             let events = history(&mut rng, t, target, created, deadline, author.person, dispatcher);
-            let place = place_of(t);
-            drafts.push(Draft {
-                house_id: i as i64 + 1,
-                premises: t.flat.then_some(author.premises),
-                place,
-                entrance: (place == "entrance" || place == "lift").then_some(author.entrance),
-                assignee: (events.len() > 1).then(|| executor_for(&staff[org], t.category)).flatten(),
-                author: author.person,
-                category: t.category,
-                emergency: t.emergency,
-                title: t.title,
-                body: pick(&mut rng, t.bodies),
-                created,
-                deadline,
-                chatty: now() - created < Duration::days(60),
-                events,
-            });
+            let chatty = now() - created < Duration::days(60);
+            let when = (created, deadline);
+            drafts.push(Draft::new(&mut rng, (i as i64 + 1, author), t, when, events, &staff[org], chatty));
         }
     }
 }
