@@ -13,7 +13,9 @@ use utoipa::ToSchema;
 use crate::id::*;
 use crate::vocab::vocabulary;
 
+mod photo;
 mod request;
+pub use photo::*;
 pub use request::*;
 
 vocabulary! {
