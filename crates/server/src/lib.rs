@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod blobs;
 pub mod clock;
 pub mod esia;
 pub mod seed;
@@ -112,6 +113,7 @@ impl Server {
             stopping: stopping.clone(),
             push_ping: config.push_ping,
             clock: config.clock,
+            blobs: Arc::new(blobs::Blobs::new(&config.data_dir)),
         };
         let app = api::router(state);
         let mut until_stop = stopping;

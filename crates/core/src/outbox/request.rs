@@ -227,6 +227,7 @@ impl Request {
                     floor: *floor,
                     body: body.clone(),
                     message_id: *message_id,
+                    photos: Vec::new(),
                 };
                 Ok(Done::Ticket(api.file_ticket(&req).await?, client_key.to_owned()))
             }

@@ -257,6 +257,7 @@ impl Tickets<'_> {
                 floor: draft.floor,
                 body: draft.body.trim().to_owned(),
                 message_id: draft.message_id,
+                photos: Vec::new(),
             };
             let shape = HouseShape { entrances: house.entrances.len() as i64, floors: house.floors };
             let checked = check_ticket(&req, shape).map_err(|e| CoreError::refused(&e))?;

@@ -569,6 +569,9 @@ pub struct Ticket {
     /// The key the filer's client made for it (none for tickets from before keys).
     #[serde(default)]
     pub client_key: Option<String>,
+    /// Its photos, in the order given.
+    #[serde(default)]
+    pub photos: Vec<PhotoRef>,
     /// Every change, oldest first.
     pub history: Vec<TicketEvent>,
 }

@@ -29,6 +29,20 @@ pub enum PhotoType {
 }
 
 impl PhotoType {
+    /// Its code as stored (`jpeg`, `png`, `webp`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoType::Jpeg => "jpeg",
+            PhotoType::Png => "png",
+            PhotoType::Webp => "webp",
+        }
+    }
+
+    /// The format of a stored code.
+    pub fn parse(text: &str) -> Option<PhotoType> {
+        [PhotoType::Jpeg, PhotoType::Png, PhotoType::Webp].into_iter().find(|t| t.as_str() == text)
+    }
+
     /// The media type.
     pub fn mime(self) -> &'static str {
         match self {
@@ -37,6 +51,44 @@ impl PhotoType {
             PhotoType::Webp => "image/webp",
         }
     }
+}
+
+/// A stored photo, as a ticket lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhotoRef {
+    /// The SHA-256 of its bytes, in hex.
+    pub id: String,
+    /// Its format.
+    #[serde(rename = "type")]
+    pub kind: PhotoType,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// An upload as far as it got: the photo once every byte arrived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Upload {
+    /// The key the client chose for it.
+    pub key: String,
+    /// The length declared.
+    pub total: u64,
+    /// Bytes received so far: the offset to send from.
+    pub received: u64,
+    /// The stored photo, when complete.
+    pub photo: Option<PhotoRef>,
+}
+
+/// Whether a text is a photo's id (64 lowercase hex digits).
+pub fn is_photo_id(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Why a photo was not taken.

@@ -60,6 +60,10 @@ pub struct FileTicket {
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub message_id: Option<MessageId>,
+    /// Photos uploaded by the filer (`/v1/uploads/{key}`), by their ids; at most 5.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5, value_type = Vec<String>))]
+    pub photos: Vec<String>,
 }
 
 /// A move of a ticket to another status.
@@ -172,6 +176,12 @@ pub enum TicketError {
     /// Marked an emergency where the rules know none.
     #[error("a {0} ticket cannot be an emergency: emergencies are leaks, heating, electricity and sewage")]
     EmergencyNotApplicable(TicketCategory),
+    /// Too many photos.
+    #[error(transparent)]
+    Photos(#[from] super::PhotoError),
+    /// A photo named by something that is not a photo's id.
+    #[error("«{0}» is not a photo's id: upload the photo first and give the id the upload answered")]
+    PhotoId(String),
 }
 
 impl crate::Coded for TicketError {
@@ -181,6 +191,8 @@ impl crate::Coded for TicketError {
             TicketError::BodyTooLong(_) => "ticket_body_too_long",
             TicketError::PlaceInvalid { .. } => "ticket_place_invalid",
             TicketError::EmergencyNotApplicable(_) => "ticket_emergency_not_applicable",
+            TicketError::Photos(e) => crate::Coded::code(e),
+            TicketError::PhotoId(_) => "photo_unknown",
         }
     }
 
@@ -191,6 +203,8 @@ impl crate::Coded for TicketError {
                 vec![("place", place.to_string()), ("entrances", entrances.to_string()), ("floors", floors.to_string())]
             }
             TicketError::EmergencyNotApplicable(c) => vec![("category", c.to_string())],
+            TicketError::Photos(e) => crate::Coded::params(e),
+            TicketError::PhotoId(id) => vec![("photo", id.chars().take(80).collect())],
             TicketError::BodyEmpty => vec![],
         }
     }
@@ -247,6 +261,10 @@ pub struct HouseShape {
 
 /// Checks a ticket against the rules and the house's shape.
 pub fn check_ticket(req: &FileTicket, house: HouseShape) -> Result<CheckedTicket, TicketError> {
+    super::check_photo_count(req.photos.len())?;
+    if let Some(bad) = req.photos.iter().find(|p| !super::is_photo_id(p)) {
+        return Err(TicketError::PhotoId(bad.clone()));
+    }
     let body = req.body.trim();
     if body.is_empty() {
         return Err(TicketError::BodyEmpty);

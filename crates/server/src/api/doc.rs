@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::{auth, chat, feed, house, registry, services, stats, tickets};
+use super::{auth, chat, feed, house, photos, registry, services, stats, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use super::{auth, chat, feed, house, registry, services, stats, tickets};
         house::devices,
         tickets::house_tickets, tickets::queue, tickets::ticket, tickets::comments, tickets::file, tickets::move_ticket,
         tickets::confirm, tickets::assign, tickets::comment, tickets::cosign, tickets::uncosign, tickets::staff,
+        photos::upload, photos::append, photos::ticket_photo,
         services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
         chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,
         registry::end_ownership,
@@ -36,6 +37,7 @@ use super::{auth, chat, feed, house, registry, services, stats, tickets};
             domkom_domain::wire::Account, domkom_domain::wire::Bill, domkom_domain::wire::BillReading,
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
             domkom_domain::ticket::TicketStatus, domkom_domain::wire::TicketComment,
+            domkom_domain::ticket::Upload, domkom_domain::ticket::PhotoRef, domkom_domain::ticket::PhotoType,
         ),
     ),
     modifiers(&SignIn),

@@ -106,6 +106,8 @@ fn name_of(what: What) -> &'static str {
         What::Person => "Учётная запись",
         What::Notice => "Объявление",
         What::FeedScope => "Эта часть ленты",
+        What::Photo => "Фотография",
+        What::Upload => "Загрузка",
     }
 }
 

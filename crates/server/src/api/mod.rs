@@ -10,6 +10,7 @@ mod extract;
 mod feed;
 mod house;
 mod limit;
+mod photos;
 mod registry;
 mod services;
 mod stats;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub push_ping: std::time::Duration,
     /// The backend's clock, whose time every answer carries in its `Date` header.
     pub clock: crate::clock::Clock,
+    /// Photo files.
+    pub blobs: Arc<crate::blobs::Blobs>,
 }
 
 impl AppState {
@@ -97,6 +100,11 @@ pub fn router(state: AppState) -> Router {
         .route("/tickets/{id}/confirm", post(tickets::confirm))
         .route("/tickets/{id}/assignee", put(tickets::assign))
         .route("/tickets/{id}/cosigners/me", put(tickets::cosign).delete(tickets::uncosign))
+        .route("/tickets/{id}/photos/{photo}", get(photos::ticket_photo))
+        .route(
+            "/uploads/{key}",
+            get(photos::upload).patch(photos::append).layer(DefaultBodyLimit::max(photos::MAX_CHUNK)),
+        )
         .route("/accounts", get(services::accounts))
         .route("/accounts/{id}/bills", get(services::bills))
         .route("/premises/{id}/devices", get(services::premises_devices))

@@ -361,6 +361,10 @@ impl From<TicketError> for Error {
             TicketError::EmergencyNotApplicable(_) => {
                 "Аварийными бывают только заявки о протечках, отоплении, электричестве и канализации. Снимите отметку «авария».".to_owned()
             }
+            TicketError::Photos(p) => return super::photos::photo_error(p),
+            TicketError::PhotoId(_) => {
+                "Фотографию указывают по id из ответа на её загрузку (64 шестнадцатеричные цифры).".to_owned()
+            }
         };
         coded(&e, StatusCode::UNPROCESSABLE_ENTITY, text)
     }
@@ -484,6 +488,14 @@ impl From<TicketRefusal> for Error {
                 "idempotency_key_reused",
                 "Этот client_key уже использован для другого запроса. Создайте новый UUID.",
             ),
+            TicketRefusal::PhotoUnknown(id) => {
+                let mut error = Error::invalid(
+                    "photo_unknown",
+                    "Такой фотографии среди ваших загрузок нет. Загрузите её заново (PATCH /v1/uploads/{key}) и укажите id из ответа.",
+                );
+                error.params = vec![("photo", id.chars().take(80).collect())];
+                error
+            }
             TicketRefusal::Store(s) => s.into(),
         }
     }

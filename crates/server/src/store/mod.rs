@@ -15,8 +15,8 @@ use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
 use domkom_domain::notice::{OutageError, PostOutage};
 use domkom_domain::ticket::{
-    AssignTicket, CommentError, CommentTicket, ConfirmTicket, FileTicket, MoveRefusal, MoveTicket, Staff,
-    TicketCategory, TicketComment, TicketError, TicketStatus,
+    AssignTicket, CommentError, CommentTicket, ConfirmTicket, FileTicket, MoveRefusal, MoveTicket, PhotoRef, Staff,
+    TicketCategory, TicketComment, TicketError, TicketStatus, Upload,
 };
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
@@ -52,6 +52,10 @@ pub enum What {
     Notice,
     /// One audience of the change feed.
     FeedScope,
+    /// A ticket's photo.
+    Photo,
+    /// An upload.
+    Upload,
 }
 
 /// Why a storage call failed.
@@ -352,6 +356,9 @@ pub enum TicketRefusal {
     /// The idempotency key was already used for something else.
     #[error("the idempotency key was already used for another request")]
     KeyReused,
+    /// A photo the filer did not upload (or never finished).
+    #[error("photo {0} is not one of your uploads")]
+    PhotoUnknown(String),
     /// Something was missing or hidden, or storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -490,6 +497,24 @@ pub trait TicketStore {
     fn staff(&self, viewer: &Viewer, house: HouseId) -> StoreResult<Vec<Staff>>;
 }
 
+/// Photos' records (their files are `crate::blobs`): uploads by person and key, and the
+/// photos of tickets, served to whoever sees the ticket.
+pub trait PhotoStore {
+    /// The viewer's upload under a key, if they started one.
+    fn upload(&self, viewer: &Viewer, key: &str) -> StoreResult<Option<Upload>>;
+    /// Starts the viewer's upload of `total` bytes under a key, or finds it; an upload
+    /// started with another length answers `None`.
+    fn start_upload(&self, viewer: &Viewer, key: &str, total: u64) -> StoreResult<Option<Upload>>;
+    /// Records how many bytes arrived.
+    fn upload_progress(&self, viewer: &Viewer, key: &str, received: u64) -> StoreResult<()>;
+    /// Records a complete upload's photo (a photo is stored once, whoever uploads it again).
+    fn upload_done(&self, viewer: &Viewer, key: &str, photo: &PhotoRef) -> StoreResult<Upload>;
+    /// Forgets an upload whose photo was refused, so its key can start over.
+    fn upload_refused(&self, viewer: &Viewer, key: &str) -> StoreResult<()>;
+    /// A photo of a ticket the viewer sees.
+    fn ticket_photo(&self, viewer: &Viewer, ticket: TicketId, photo: &str) -> StoreResult<PhotoRef>;
+}
+
 /// A premises' services: accounts, bills, meters and readings (its holders' only).
 pub trait ServicesStore {
     /// The viewer's personal accounts.
@@ -528,6 +553,7 @@ pub trait Store:
     + ChatStore
     + HouseStore
     + TicketStore
+    + PhotoStore
     + ServicesStore
     + RegistryStore
     + StatsStore
@@ -543,6 +569,7 @@ impl<T> Store for T where
         + ChatStore
         + HouseStore
         + TicketStore
+        + PhotoStore
         + ServicesStore
         + RegistryStore
         + StatsStore

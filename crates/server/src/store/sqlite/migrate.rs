@@ -17,6 +17,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("009_unread_periods", include_str!("../../../migrations/009_unread_periods.sql")),
     ("010_posted_notices", include_str!("../../../migrations/010_posted_notices.sql")),
     ("011_ticket_desk", include_str!("../../../migrations/011_ticket_desk.sql")),
+    ("012_photos", include_str!("../../../migrations/012_photos.sql")),
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@ mod feed;
 mod house;
 pub mod migrate;
 mod notices;
+mod photos;
 mod registry;
 mod services;
 mod stats;

@@ -435,6 +435,22 @@ impl TicketStore for SqliteStore {
                 ],
                 |r| r.get(0),
             )?;
+            // Its photos: each one the filer uploaded, in the order given (a repeat counts once).
+            for (position, photo) in req.photos.iter().enumerate() {
+                let theirs: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND uploaded_by = ?2) \
+                     OR EXISTS (SELECT 1 FROM uploads WHERE photo_id = ?1 AND owner_id = ?2)",
+                    params![photo, viewer.person.id],
+                    |r| r.get(0),
+                )?;
+                if !theirs {
+                    return Err(TicketRefusal::PhotoUnknown(photo.clone()));
+                }
+                tx.execute(
+                    "INSERT OR IGNORE INTO ticket_photos (ticket_id, photo_id, position) VALUES (?1, ?2, ?3)",
+                    params![id, photo, position as i64],
+                )?;
+            }
             let key = (req.client_key.as_str(), request.as_str());
             let actor = viewer.person.id;
             let event = self.event(tx, id, "status", TicketStatus::New, actor, "", None, None, Some(key))?;
