@@ -344,6 +344,7 @@ mod tests {
             floor,
             body: "  Засор мусоропровода  ".into(),
             message_id: None,
+            photos: Vec::new(),
         }
     }
 
