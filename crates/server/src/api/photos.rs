@@ -59,7 +59,7 @@ fn header_u64(headers: &HeaderMap, name: &'static str) -> Result<Option<u64>> {
 
 /// An upload of the signed-in person's, as far as it got.
 #[utoipa::path(get, path = "/v1/uploads/{key}", operation_id = "get_upload", tag = "photos",
-    params(("key" = String, Path, description = "The UUID the client chose for the upload.")),
+    params(("key" = String, Path, description = "The UUID the client chose for the upload.", pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses(
         (status = 200, body = Upload, description = "How far it got: send from `received`; `photo` once complete."),
         doc::Malformed, doc::Refused, doc::Missing,
@@ -83,17 +83,17 @@ pub async fn upload(
 /// Sending a complete upload's last bytes again answers the same photo.
 #[utoipa::path(patch, path = "/v1/uploads/{key}", operation_id = "append_upload", tag = "photos",
     params(
-        ("key" = String, Path, description = "A UUID the client chose for the upload."),
-        ("Upload-Offset" = u64, Header, description = "Where these bytes start."),
-        ("Upload-Length" = u64, Header, description = "The photo's whole size in bytes (at most 10 MB)."),
+        ("key" = String, Path, description = "A UUID the client chose for the upload.", pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        ("Upload-Offset" = u64, Header, description = "Where these bytes start.", minimum = 0, maximum = 10485760),
+        ("Upload-Length" = u64, Header, description = "The photo's whole size in bytes (at most 10 MB).", minimum = 1, maximum = 10485760),
     ),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The next bytes of the photo."),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The next bytes of the photo (at least one)."),
     responses(
         (status = 200, body = Upload, description = "The bytes are stored; `photo` once the upload is complete."),
         (status = 409, body = domkom_domain::wire::ApiError, description = "`upload_offset`: send from `params.received`; `upload_length_changed`: the key was used for another length."),
         (status = 413, body = domkom_domain::wire::ApiError, description = "`photo_too_large`: over 10 MB."),
         (status = 415, body = domkom_domain::wire::ApiError, description = "`photo_type`: not a JPEG, PNG or WebP."),
-        (status = 422, body = domkom_domain::wire::ApiError, description = "`photo_unreadable`: damaged or cut short."),
+        (status = 422, body = domkom_domain::wire::ApiError, description = "`photo_unreadable`: damaged or cut short; `upload_overflow`: more bytes than `Upload-Length`."),
         doc::Malformed, doc::Refused,
     ),
     security(("bearer" = [])))]
@@ -115,6 +115,12 @@ pub async fn append(
     if total > MAX_PHOTO_BYTES {
         return Err(photo_error(&PhotoError::TooLarge(total)));
     }
+    if body.is_empty() {
+        return Err(Error::bad_request(
+            "upload_empty",
+            "В запросе нет данных фотографии. Отправьте следующие байты; узнать, сколько получено, можно запросом GET.",
+        ));
+    }
     if total == 0 {
         return Err(photo_error(&PhotoError::Unreadable));
     }
@@ -132,7 +138,7 @@ pub async fn append(
         return Ok(Json(upload));
     }
     if offset.saturating_add(body.len() as u64) > total {
-        return Err(Error::bad_request(
+        return Err(Error::invalid(
             "upload_overflow",
             "Данных больше, чем указано в Upload-Length. Проверьте размер файла.",
         ));
