@@ -37,6 +37,23 @@ pub enum TicketCommand {
         /// The chat message it is made from (a dispatcher files only from one).
         #[arg(long)]
         message: Option<i64>,
+        /// A photo to attach: JPEG, PNG or WebP, at most 10 MB (repeat for up to 5). Its
+        /// location and other metadata are removed here, before it is sent.
+        #[arg(long = "photo", value_name = "FILE")]
+        photos: Vec<std::path::PathBuf>,
+    },
+    /// Save a ticket's photo (or its thumbnail) to a file; `ticket show` lists them.
+    Photo {
+        /// The ticket's number.
+        id: i64,
+        /// Which photo: its number in `ticket show` (1, 2, …) or its id.
+        photo: String,
+        /// Where to write it.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The small thumbnail instead.
+        #[arg(long)]
+        thumb: bool,
     },
     /// Show a ticket: its history, comments and flats affected.
     Show {
@@ -203,6 +220,7 @@ fn refused(e: CoreError) -> CoreError {
         CoreError::Invalid(i)
             if i.code.starts_with("ticket_")
                 || i.code.starts_with("comment_")
+                || i.code.starts_with("photo_")
                 || ["not_dispatcher", "assignee_not_staff"].contains(&i.code.as_str()) =>
         {
             CoreError::Refused { status: 0, code: i.code, message: i.message, params: i.params }
@@ -341,7 +359,15 @@ struct FiledOut {
 pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<(), CoreError> {
     let tickets = client.tickets();
     match command {
-        TicketCommand::New { house, category, text, place, problem, emergency, message } => {
+        TicketCommand::New { house, category, text, place, problem, emergency, message, photos: files } => {
+            let mut photos = Vec::with_capacity(files.len());
+            for file in &files {
+                let bytes = std::fs::read(file).map_err(|e| CoreError::Io {
+                    reason: format!("cannot read the photo {}: check the path", file.display()),
+                    source: Some(Box::new(e)),
+                })?;
+                photos.push(tickets.add_photo(bytes).await.map_err(refused)?.key);
+            }
             let draft = TicketDraft {
                 house_id: HouseId(house),
                 category,
@@ -352,6 +378,7 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                 floor: place.floor,
                 body: text,
                 message_id: message.map(MessageId),
+                photos,
             };
             let provisional = tickets.check(draft.clone()).await.map_err(refused)?;
             let written = tickets.file(draft).await.map_err(refused)?;
@@ -415,12 +442,46 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                         out.push_str(&format!("  {} {}{tag}: {}\n", utc(&c.created_at), c.author_name, c.body));
                     }
                 }
+                if !t.photos.is_empty() {
+                    out.push_str("photos (`domkom ticket photo ID N --out FILE`):\n");
+                    for (n, p) in t.photos.iter().enumerate() {
+                        out.push_str(&format!(
+                            "  {} {} {}×{} {} KB\n",
+                            n + 1,
+                            p.kind.as_str(),
+                            p.width,
+                            p.height,
+                            p.bytes.div_ceil(1024)
+                        ));
+                    }
+                }
                 let moves: Vec<String> = d.view.moves.iter().map(|m| m.to.to_string()).collect();
                 if !moves.is_empty() {
                     out.push_str(&format!("you may move it to: {}\n", moves.join(", ")));
                 }
                 out.trim_end().to_owned()
             })
+        }
+        TicketCommand::Photo { id, photo, out, thumb } => {
+            let ticket = tickets.show(TicketId(id)).await?.view.ticket;
+            let chosen = match photo.parse::<usize>() {
+                Ok(n) => ticket.photos.get(n.wrapping_sub(1)),
+                Err(_) => ticket.photos.iter().find(|p| p.id == photo),
+            };
+            let Some(chosen) = chosen else {
+                return Err(CoreError::invalid(
+                    "no_such_photo",
+                    &[("id", id.to_string())],
+                    format!("ticket {id} has {} photo(s): give a number from 1 or an id", ticket.photos.len()),
+                ));
+            };
+            let bytes = tickets.photo(TicketId(id), &chosen.id, thumb).await?;
+            std::fs::write(&out, &bytes).map_err(|e| CoreError::Io {
+                reason: format!("cannot write {}", out.display()),
+                source: Some(Box::new(e)),
+            })?;
+            let written = serde_json::json!({ "file": out, "bytes": bytes.len(), "photo": chosen });
+            print(json, &written, |_| format!("{} bytes written to {}", bytes.len(), out.display()))
         }
         TicketCommand::Move { id, status, comment, internal, rating } => {
             let note = if internal { String::new() } else { comment.clone().unwrap_or_default() };

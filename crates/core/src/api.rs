@@ -10,13 +10,13 @@ use serde::de::DeserializeOwned;
 use domkom_domain::id::*;
 use domkom_domain::meter::SubmitReading;
 use domkom_domain::notice::PostOutage;
-use domkom_domain::ticket::{AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff};
+use domkom_domain::ticket::{AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff, Upload};
 use domkom_domain::wire::{
     ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, Reading, SendMessage, Ticket, TicketComment,
 };
 
 use crate::error::{CoreError, Result};
-use crate::http::{Http, read_answer, transport};
+use crate::http::{Http, error_from, read_answer, transport};
 use crate::session::Session;
 
 /// The backend's API as the core uses it.
@@ -40,22 +40,13 @@ impl Api {
     }
 
     async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T> {
-        let url = self.http().endpoint(path)?;
-        for attempt in 0..2 {
-            let token = self.session.access_token().await?;
-            let mut req = self.http().client().request(method.clone(), url.clone()).bearer_auth(token);
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let resp = req.send().await.map_err(transport)?;
-            self.http().clock().learn(resp.headers());
-            match read_answer(resp).await {
-                // The token may have expired between checking and using it: refresh once.
-                Err(CoreError::SignedOut(_)) if attempt == 0 => self.session.invalidate_access().await,
-                other => return other,
-            }
-        }
-        Err(CoreError::SignedOut("the server refused a fresh token".into()))
+        let resp = self
+            .raw(method, path, |req| match body {
+                Some(b) => req.json(b),
+                None => req,
+            })
+            .await?;
+        read_answer(resp).await
     }
 
     /// The reference backend's demo persons (public; empty on a real platform).
@@ -152,6 +143,61 @@ impl Api {
     pub async fn join_ticket(&self, id: TicketId, join: bool) -> Result<Ticket> {
         let method = if join { Method::PUT } else { Method::DELETE };
         self.call::<(), _>(method, &format!("v1/tickets/{id}/cosigners/me"), None).await
+    }
+
+    /// How far an upload of the signed-in person's got (none: the server has no byte of it).
+    pub async fn upload_status(&self, key: &str) -> Result<Option<Upload>> {
+        match self.call::<(), _>(Method::GET, &format!("v1/uploads/{key}"), None).await {
+            Ok(up) => Ok(Some(up)),
+            Err(CoreError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends the bytes of a photo that start at `offset`; `total` is its whole size.
+    pub async fn append_upload(&self, key: &str, offset: u64, total: u64, chunk: Vec<u8>) -> Result<Upload> {
+        let resp = self
+            .raw(Method::PATCH, &format!("v1/uploads/{key}"), |req| {
+                req.header("upload-offset", offset)
+                    .header("upload-length", total)
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(chunk.clone())
+            })
+            .await?;
+        read_answer(resp).await
+    }
+
+    /// A ticket's photo, or its thumbnail.
+    pub async fn ticket_photo(&self, ticket: TicketId, photo: &str, thumb: bool) -> Result<Vec<u8>> {
+        let resp = self.raw(Method::GET, &format!("v1/tickets/{ticket}/photos/{photo}?thumb={thumb}"), |r| r).await?;
+        if !resp.status().is_success() {
+            return Err(error_from(resp).await);
+        }
+        Ok(resp.bytes().await.map_err(transport)?.to_vec())
+    }
+
+    /// A request built by `build`, signed with a fresh access token and sent once more with
+    /// a new one after a 401 (the token may expire between checking and using it); the answer
+    /// as it came.
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response> {
+        let url = self.http().endpoint(path)?;
+        for attempt in 0..2 {
+            let token = self.session.access_token().await?;
+            let req = build(self.http().client().request(method.clone(), url.clone()).bearer_auth(token));
+            let resp = req.send().await.map_err(transport)?;
+            self.http().clock().learn(resp.headers());
+            if resp.status() == StatusCode::UNAUTHORIZED && attempt == 0 {
+                self.session.invalidate_access().await;
+                continue;
+            }
+            return Ok(resp);
+        }
+        Err(CoreError::SignedOut("the server refused a fresh token".into()))
     }
 
     /// The staff of a house's managing organisation.

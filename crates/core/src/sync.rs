@@ -188,7 +188,7 @@ impl SyncEngine {
     pub async fn flush_outbox(&self) -> Result<Option<i64>> {
         let (due, mut next) = blocking(&self.cache, |c| c.outbox_due()).await?;
         for item in due {
-            match item.request.send(&self.api, &item.client_key).await {
+            match item.request.send(&self.api, &self.cache, &item.client_key).await {
                 Ok(done) => {
                     let event = done.event();
                     blocking(&self.cache, move |c| c.write(|tx| done.store(tx))).await?;
@@ -204,6 +204,13 @@ impl SyncEngine {
                 Err(CoreError::Refused { code, message, params, .. }) => {
                     let id = item.id;
                     blocking(&self.cache, move |c| c.outbox_fail(id, &code, &message, &params)).await?;
+                    self.emit(item.request.event());
+                }
+                // A local refusal at sending time (a photo gone from this machine).
+                Err(CoreError::Invalid(refusal)) => {
+                    let id = item.id;
+                    blocking(&self.cache, move |c| c.outbox_fail(id, &refusal.code, &refusal.message, &refusal.params))
+                        .await?;
                     self.emit(item.request.event());
                 }
                 Err(e) if e.is_transient() => {

@@ -3,7 +3,8 @@
 //! internal comments and a resident's never does; the desk's queue filters, counts and finds
 //! words in any case; its export holds every row of the filter in the person's words, and its
 //! report adds up; "me too" offers the house's open tickets; an emergency is told to the
-//! dispatcher.
+//! dispatcher. A photo is stripped of its place before it is kept, waits offline with its
+//! ticket, goes up from where a cut upload stopped, and shows offline once seen.
 
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use domkom_core::ticket::{
 };
 use domkom_domain::id::HouseId;
 use domkom_domain::ticket::{TicketCategory, TicketPlace, TicketStatus};
-use domkom_testkit::{Persona, TestClient, TestResult, TestServer};
+use domkom_testkit::{PHOTO_PLACE_MARKER, Persona, TestClient, TestResult, TestServer, phone_photo};
 
 const DEMO_HOUSE: HouseId = HouseId(1);
 
@@ -29,6 +30,7 @@ fn chute(text: &str) -> TicketDraft {
         floor: None,
         body: text.to_owned(),
         message_id: None,
+        photos: Vec::new(),
     }
 }
 
@@ -250,5 +252,70 @@ async fn me_too_offers_the_houses_open_tickets_and_an_emergency_is_told() -> Tes
     }
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].category, TicketCategory::Leak);
+    Ok(())
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn a_photo_waits_offline_without_its_place_resumes_a_cut_upload_and_shows_offline() -> TestResult {
+    let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let resident = TestClient::signed_in(&server, Persona::Resident).await?;
+    let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    let photo = phone_photo()?;
+    assert!(contains(&photo, PHOTO_PLACE_MARKER), "the phone's photo names its place");
+
+    server.stop().await?;
+    // Offline, a file that is not a photo is refused at once; a photo is taken.
+    let refused = resident.tickets().add_photo(b"%PDF-1.7 not a photo at all".to_vec()).await;
+    assert_eq!(refused.err().and_then(|e| e.tagged().code).as_deref(), Some("photo_type"));
+    let staged = resident.tickets().add_photo(photo.clone()).await?;
+    let mut draft = chute("Мусоропровод забит, фото прилагаю");
+    draft.photos = vec![staged.key.clone(), staged.key.clone()];
+    let written = resident.tickets().file(draft).await?;
+    assert!(written.waiting.is_some(), "offline, it waits with its photo");
+    assert_eq!(resident.tickets().pending().await?[0].photos, 1, "the same photo counted once");
+    // What waits here is already stripped: the place never leaves this machine.
+    let (_, stripped) = domkom_domain::ticket::strip_metadata(photo)?;
+    assert_eq!(staged.bytes, stripped.len() as u64);
+
+    // The link came back long enough for a third of the photo to go up, then was cut.
+    server.restart().await?;
+    let api = server.api(Persona::Resident).await?;
+    let third = stripped.len() / 3;
+    let cut = api
+        .http
+        .patch(format!("{}/v1/uploads/{}", api.base, staged.key))
+        .bearer_auth(api.token.clone().unwrap_or_default())
+        .header("upload-offset", "0")
+        .header("upload-length", stripped.len().to_string())
+        .body(stripped[..third].to_vec())
+        .send()
+        .await?;
+    assert_eq!(cut.status().as_u16(), 200);
+
+    resident.sync(&|_, _| {}).await?;
+    assert!(resident.tickets().pending().await?.is_empty(), "delivered");
+    let mine = resident.tickets().by_key(&written.client_key).await?.ok_or("filed")?;
+    assert_eq!(mine.photos.len(), 1, "one photo, once");
+    let shown = &mine.photos[0];
+    assert_eq!((shown.width, shown.height), (800, 1200), "upright, as the phone was held");
+
+    // The dispatcher sees it, whole and without its place; the thumbnail is small.
+    dispatcher.sync(&|_, _| {}).await?;
+    let whole = dispatcher.tickets().photo(mine.id, &shown.id, false).await?;
+    assert_eq!(whole.len() as u64, shown.bytes);
+    assert!(!contains(&whole, PHOTO_PLACE_MARKER));
+    let thumb = dispatcher.tickets().photo(mine.id, &shown.id, true).await?;
+    assert!(thumb.len() < whole.len() / 2, "a thumbnail: {} of {} bytes", thumb.len(), whole.len());
+
+    // Offline, the photos seen (and the filer's own) still show; others say why not.
+    server.stop().await?;
+    assert_eq!(dispatcher.tickets().photo(mine.id, &shown.id, true).await?, thumb);
+    assert!(!resident.tickets().photo(mine.id, &shown.id, false).await?.is_empty(), "the filer's own, kept");
+    let unseen = resident.tickets().photo(mine.id, &"0".repeat(64), false).await;
+    assert_eq!(unseen.err().and_then(|e| e.tagged().code).as_deref(), Some("no_such_photo"));
     Ok(())
 }

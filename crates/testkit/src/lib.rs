@@ -12,6 +12,7 @@ mod cli;
 mod client;
 mod faults;
 mod persona;
+mod photo;
 mod server;
 
 pub use api::{Answer, ApiClient};
@@ -20,6 +21,7 @@ pub use client::{TestClient, TestKeyring};
 pub use domkom_server::seed::Seed;
 pub use faults::{Fault, FaultProxy};
 pub use persona::Persona;
+pub use photo::{PHOTO_PLACE_MARKER, phone_photo};
 pub use server::{TestServer, clock_at};
 
 /// What a test returns.

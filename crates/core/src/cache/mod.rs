@@ -19,6 +19,7 @@ const OUTBOX_MIGRATIONS: &[(&str, &str)] = &[
     ("001_outbox", include_str!("../../migrations/outbox/001_outbox.sql")),
     ("002_typed_requests", include_str!("../../migrations/outbox/002_typed_requests.sql")),
     ("003_error_params", include_str!("../../migrations/outbox/003_error_params.sql")),
+    ("004_photos", include_str!("../../migrations/outbox/004_photos.sql")),
 ];
 
 /// The cache's migrations; the index + 1 is the schema version.
@@ -30,6 +31,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("005_message_notice", include_str!("../../migrations/005_message_notice.sql")),
     ("006_tickets", include_str!("../../migrations/006_tickets.sql")),
     ("007_ticket_days", include_str!("../../migrations/007_ticket_days.sql")),
+    ("008_photos", include_str!("../../migrations/008_photos.sql")),
 ];
 
 /// The name of the cache key in the secret store.
@@ -291,7 +293,7 @@ impl Cache {
         self.write(|tx| {
             tx.execute_batch(
                 "DELETE FROM houses; DELETE FROM communities; DELETE FROM memberships; DELETE FROM ownerships;
-                 DELETE FROM messages; DELETE FROM history_gaps; DELETE FROM read_state; DELETE FROM tickets;
+                 DELETE FROM messages; DELETE FROM history_gaps; DELETE FROM read_state; DELETE FROM tickets; DELETE FROM ticket_photos;
                  DELETE FROM notices; DELETE FROM repair_plans; DELETE FROM accounts; DELETE FROM devices;
                  DELETE FROM readings; DELETE FROM bills; DELETE FROM chat_settings;
                  UPDATE sync_state SET cursor = 0, person_id = NULL, person = NULL, synced_at = NULL;",

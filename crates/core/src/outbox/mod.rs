@@ -196,12 +196,15 @@ impl Cache {
 
     /// Drops an unsent item for good; false when there was none.
     pub fn outbox_discard(&self, client_key: &str) -> Result<bool> {
-        self.write(|tx| Ok(tx.execute("DELETE FROM outbox.requests WHERE client_key = ?1", [client_key])? > 0))
+        self.write(|tx| {
+            crate::ticket::drop_carried_photos(tx, client_key)?;
+            Ok(tx.execute("DELETE FROM outbox.requests WHERE client_key = ?1", [client_key])? > 0)
+        })
     }
 
     /// Drops every unsent item (another person signed in here).
     pub fn outbox_clear(&self) -> Result<()> {
-        self.write(|tx| Ok(tx.execute_batch("DELETE FROM outbox.requests")?))
+        self.write(|tx| Ok(tx.execute_batch("DELETE FROM outbox.requests; DELETE FROM outbox.photos")?))
     }
 }
 
@@ -217,5 +220,6 @@ fn no_such_item(client_key: &str) -> CoreError {
 /// Removes the item a confirmed write came from (in the transaction storing what it made);
 /// true when there was one.
 pub(crate) fn delivered(tx: &rusqlite::Transaction<'_>, client_key: &str) -> Result<bool> {
+    crate::ticket::drop_carried_photos(tx, client_key)?;
     Ok(tx.prepare_cached("DELETE FROM outbox.requests WHERE client_key = ?1")?.execute([client_key])? > 0)
 }

@@ -15,6 +15,7 @@ use domkom_domain::ticket::{
 use domkom_domain::wire;
 
 use crate::api::Api;
+use crate::cache::Cache;
 use crate::error::Result;
 use crate::events::Event;
 
@@ -82,6 +83,9 @@ pub enum Request {
         message_id: Option<MessageId>,
         /// The deadline the rules give it from the moment it was queued (the server's counts).
         deadline_at: String,
+        /// The keys of its photos waiting in the outbox file, uploaded just before it is filed.
+        #[serde(default)]
+        photos: Vec<String>,
     },
     /// A move of a ticket, already checked by the table of moves.
     MoveTicket {
@@ -177,7 +181,7 @@ impl Request {
     }
 
     /// Sends it with its idempotency key.
-    pub async fn send(&self, api: &Api, client_key: &str) -> Result<Done> {
+    pub async fn send(&self, api: &Api, cache: &std::sync::Arc<Cache>, client_key: &str) -> Result<Done> {
         match self {
             Request::SendMessage { community_id, body, reply_to } => {
                 Ok(Done::Message(api.send(*community_id, client_key, body, *reply_to).await?))
@@ -214,8 +218,10 @@ impl Request {
                 floor,
                 body,
                 message_id,
+                photos,
                 ..
             } => {
+                let photos = crate::ticket::upload_photos(api, cache, photos).await?;
                 let req = FileTicket {
                     client_key: client_key.to_owned(),
                     house_id: *house_id,
@@ -227,7 +233,7 @@ impl Request {
                     floor: *floor,
                     body: body.clone(),
                     message_id: *message_id,
-                    photos: Vec::new(),
+                    photos,
                 };
                 Ok(Done::Ticket(api.file_ticket(&req).await?, client_key.to_owned()))
             }
@@ -275,6 +281,7 @@ impl Done {
             }
             Done::Ticket(t, client_key) => {
                 crate::ticket::store_answer(tx, t)?;
+                crate::ticket::keep_sent_photos(tx, t)?;
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
             Done::Comment(c) => {

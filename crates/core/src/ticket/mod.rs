@@ -4,11 +4,16 @@
 
 mod desk;
 mod export;
+mod photo;
 mod report;
 mod write;
 
 pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
 pub use export::{EXPORT_COLUMNS, Export, ExportFormat, ExportWords, ExportedFile};
+pub use photo::{CHUNK_BYTES, StagedPhoto};
+pub(crate) use photo::{
+    drop_carried as drop_carried_photos, keep_sent as keep_sent_photos, upload_all as upload_photos,
+};
 pub use report::{ReportBy, ReportLine, ReportQuery, TicketReport};
 pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};
 
@@ -131,6 +136,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             tx.execute("DELETE FROM tickets_fts WHERE rowid = ?1", [c.id])?;
             tx.execute("DELETE FROM ticket_index WHERE id = ?1", [c.id])?;
             tx.execute("DELETE FROM ticket_comments WHERE ticket_id = ?1", [c.id])?;
+            photo::forget(tx, Some(TicketId(c.id)), None)?;
             for house_id in delete_row(tx, "tickets", "house_id", c.id)? {
                 out.changed(Event::Tickets { house_id });
             }
@@ -156,6 +162,7 @@ pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId) -> Result<()> {
     tx.execute("DELETE FROM tickets_fts WHERE rowid IN (SELECT id FROM tickets WHERE house_id = ?1)", [house])?;
     tx.execute("DELETE FROM ticket_comments WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM staff WHERE house_id = ?1", [house])?;
+    photo::forget(tx, None, Some(house.get()))?;
     tx.execute("DELETE FROM ticket_index WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM tickets WHERE house_id = ?1", [house])?;
     Ok(())

@@ -47,6 +47,9 @@ pub struct TicketDraft {
     /// The chat message it is made from.
     #[serde(default)]
     pub message_id: Option<MessageId>,
+    /// Photos chosen for it (`add_photo`'s keys), at most five.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 /// A ticket filed but not yet delivered: shown with the deadline the rules give it.
@@ -63,6 +66,8 @@ pub struct PendingTicket {
     pub body: String,
     /// The deadline counted from when it was filed.
     pub deadline_at: String,
+    /// How many photos go with it.
+    pub photos: u32,
     /// Waiting or refused.
     pub state: OutboxState,
     /// Why it was refused.
@@ -91,7 +96,7 @@ impl crate::Client {
     }
 }
 
-fn no_ticket(id: TicketId) -> CoreError {
+pub(super) fn no_ticket(id: TicketId) -> CoreError {
     CoreError::invalid(
         "no_such_ticket",
         &[("id", id.to_string())],
@@ -171,12 +176,13 @@ impl Tickets<'_> {
             Ok(c.outbox()?
                 .into_iter()
                 .filter_map(|item| match item.request {
-                    Request::FileTicket { house_id, category, body, deadline_at, .. } => Some(PendingTicket {
+                    Request::FileTicket { house_id, category, body, deadline_at, photos, .. } => Some(PendingTicket {
                         client_key: item.client_key,
                         house_id,
                         category,
                         body,
                         deadline_at,
+                        photos: photos.len() as u32,
                         state: item.state,
                         error_message: item.error_message,
                     }),
@@ -208,6 +214,8 @@ impl Tickets<'_> {
     /// Files a ticket. Checked here first (the house's entrances and floors, the text, the
     /// emergency), so a mistake is said at once, offline too; then it goes through the outbox.
     pub async fn file(&self, draft: TicketDraft) -> Result<Written> {
+        let photos = draft.photos.clone();
+        let photos = blocking(&self.client.cache, move |c| super::photo::check_draft_photos(c, &photos)).await?;
         let (req, deadline_at) = self.checked(draft).await?;
         let FileTicket { house_id, category, problem, emergency, place, entrance, floor, body, message_id, .. } = req;
         self.client
@@ -222,6 +230,7 @@ impl Tickets<'_> {
                 body,
                 message_id,
                 deadline_at,
+                photos,
             })
             .await
     }
