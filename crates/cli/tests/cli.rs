@@ -9,7 +9,7 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng};
 
 use domkom_server::{open_store, testing};
-use domkom_testkit::{Cli, Persona, Seed, TestKeyring, TestResult, TestServer};
+use domkom_testkit::{Cli, PHOTO_PLACE_MARKER, Persona, Seed, TestKeyring, TestResult, TestServer, phone_photo};
 
 fn cli(server: &TestServer, data: &Path) -> Cli {
     Cli::new(env!("CARGO_BIN_EXE_domkom"), &server.url, data)
@@ -531,5 +531,58 @@ async fn a_resident_files_a_ticket_and_a_dispatcher_works_it_from_scripts() -> T
     let mine = resident.json(&["tickets", "--text", "засор пятом"])?;
     let yards = mine.as_array().map_or(0, |l| l.iter().filter(|t| t["place"] == "yard").count());
     assert_eq!(yards, 1, "{mine}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_files_a_ticket_with_a_photo_and_saves_it_back() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let data = tempfile::tempdir()?;
+    let resident = cli(&server, &data.path().join("r"));
+    resident.login(Persona::Resident)?;
+    resident.json(&["sync"])?;
+    let photo = data.path().join("leak.jpg");
+    std::fs::write(&photo, phone_photo()?)?;
+    let text = data.path().join("notes.txt");
+    std::fs::write(&text, "Это текст, а не фотография")?;
+    let file = |photos: &[&Path]| {
+        let mut args = vec!["ticket", "new", "1", "--category", "leak", "--place", "basement"];
+        args.extend(["--text", "Течёт труба в подвале", "--json"]);
+        let names: Vec<String> = photos.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        for name in &names {
+            args.extend(["--photo", name.as_str()]);
+        }
+        resident.run(&args)
+    };
+
+    // A file that is not a photo, or that is not there: refused with what to do, nothing filed.
+    let before = resident.json(&["tickets", "--house", "1"])?.as_array().map_or(0, Vec::len);
+    let out = file(&[&photo, &text])?;
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "photo_type");
+    let out = file(&[&data.path().join("missing.jpg")])?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.jpg"), "names the file");
+    resident.json(&["sync"])?;
+    assert_eq!(resident.json(&["tickets", "--house", "1"])?.as_array().map_or(0, Vec::len), before);
+
+    // Filed with its photo, which `ticket show` lists and `ticket photo` saves, without its place.
+    let out = file(&[&photo])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id = serde_json::from_slice::<serde_json::Value>(&out.stdout)?["id"].as_i64().ok_or("a number")?.to_string();
+    let shown = resident.json(&["ticket", "show", &id])?;
+    assert_eq!(shown["view"]["ticket"]["photos"].as_array().map(Vec::len), Some(1), "{shown}");
+    let saved = data.path().join("saved.jpg");
+    let thumb = data.path().join("thumb.jpg");
+    assert!(resident.run(&["ticket", "photo", &id, "1", "--out", &saved.to_string_lossy()])?.status.success());
+    assert!(
+        resident.run(&["ticket", "photo", &id, "1", "--thumb", "--out", &thumb.to_string_lossy()])?.status.success()
+    );
+    let (saved, thumb) = (std::fs::read(saved)?, std::fs::read(thumb)?);
+    assert!(saved.starts_with(&[0xFF, 0xD8]) && thumb.starts_with(&[0xFF, 0xD8]), "JPEG files");
+    assert!(!saved.windows(PHOTO_PLACE_MARKER.len()).any(|w| w == PHOTO_PLACE_MARKER));
+    assert!(thumb.len() < saved.len());
+    let out = resident.run(&["ticket", "photo", &id, "2", "--out", "/dev/null"])?;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 photo"), "{}", String::from_utf8_lossy(&out.stderr));
     Ok(())
 }
