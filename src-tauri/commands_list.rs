@@ -130,6 +130,14 @@ fn split_top_level(text: &str) -> Vec<String> {
 /// A Rust type as TypeScript, and the generated binding types it names.
 pub fn typescript(rust: &str, named: &mut std::collections::BTreeSet<String>) -> String {
     let rust = rust.trim_start_matches('&');
+    // Bytes cross raw, not as JSON: a command's `ipc::Request` is its body, an
+    // `ipc::Response` its answer.
+    if is_raw_request(rust) {
+        return "Uint8Array".into();
+    }
+    if rust == "tauri::ipc::Response" || rust == "ipc::Response" {
+        return "ArrayBuffer".into();
+    }
     if let Some(inner) = rust.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
         return format!("{} | null", typescript(inner, named));
     }
@@ -150,6 +158,12 @@ pub fn typescript(rust: &str, named: &mut std::collections::BTreeSet<String>) ->
             name
         }
     }
+}
+
+/// Whether an argument is the raw body of the call (`tauri::ipc::Request<'_>`).
+pub fn is_raw_request(rust: &str) -> bool {
+    let last = rust.rsplit("::").next().unwrap_or(rust);
+    last.starts_with("Request<") && rust.contains("ipc")
 }
 
 /// `chat_list` → `chatList`: what Tauri expects argument names and the UI names calls.

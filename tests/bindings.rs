@@ -38,6 +38,7 @@ fn generate(dir: &Path) -> TestResult {
     domkom_core::ticket::TicketView::export_all(&cfg)?;
     domkom_core::ticket::TicketDetail::export_all(&cfg)?;
     domkom_core::ticket::PendingTicket::export_all(&cfg)?;
+    domkom_core::ticket::StagedPhoto::export_all(&cfg)?;
     domkom_core::ticket::TicketDraft::export_all(&cfg)?;
     domkom_core::ticket::TicketQuery::export_all(&cfg)?;
     domkom_core::ticket::QueuePage::export_all(&cfg)?;
@@ -68,13 +69,19 @@ fn generate(dir: &Path) -> TestResult {
          /** The longest ticket text, in characters (domkom_domain::ticket::MAX_TICKET_CHARS). */\n\
          export const MAX_TICKET_CHARS = {};\n\
          /** The longest ticket comment, in characters (domkom_domain::ticket::MAX_COMMENT_CHARS). */\n\
-         export const MAX_COMMENT_CHARS = {};\n",
+         export const MAX_COMMENT_CHARS = {};\n\
+         /** The photos a ticket takes (domkom_domain::ticket::MAX_PHOTOS). */\n\
+         export const MAX_PHOTOS = {};\n\
+         /** The largest photo taken, in bytes (domkom_domain::ticket::MAX_PHOTO_BYTES). */\n\
+         export const MAX_PHOTO_BYTES = {};\n",
         domkom_domain::message::UNREAD_COUNT_CAP,
         domkom_domain::message::MAX_MESSAGE_CHARS,
         domkom_domain::notice::OUTAGE_SERVICES,
         domkom_domain::notice::MAX_REASON_CHARS,
         domkom_domain::ticket::MAX_TICKET_CHARS,
         domkom_domain::ticket::MAX_COMMENT_CHARS,
+        domkom_domain::ticket::MAX_PHOTOS,
+        domkom_domain::ticket::MAX_PHOTO_BYTES,
     );
     std::fs::write(dir.join("constants.ts"), constants)?;
     std::fs::write(dir.join("commands.ts"), commands_ts()?)?;
@@ -102,7 +109,10 @@ fn commands_ts() -> Result<String, Box<dyn std::error::Error>> {
             .map(|(name, ty)| format!("{}: {}", commands_list::camel(name), commands_list::typescript(ty, &mut named)))
             .collect();
         let returns = commands_list::typescript(&c.returns, &mut named);
-        let args = if c.args.is_empty() {
+        let raw = c.args.iter().find(|(_, ty)| commands_list::is_raw_request(ty));
+        let args = if let Some((name, _)) = raw {
+            format!(", {}", commands_list::camel(name))
+        } else if c.args.is_empty() {
             String::new()
         } else {
             let names: Vec<String> = c.args.iter().map(|(n, _)| commands_list::camel(n)).collect();

@@ -345,6 +345,20 @@ async fn desktop_app_end_to_end() -> TestResult {
     if !said.contains("14:00") {
         return fail(format!("the form does not say the regulated deadline: {said}"));
     }
+    // A photo from the phone goes with it; a file that is not a photo is refused in words.
+    let files = tempfile::tempdir()?;
+    let (photo, notes) = (files.path().join("chute.jpg"), files.path().join("notes.txt"));
+    std::fs::write(&photo, domkom_testkit::phone_photo()?)?;
+    std::fs::write(&notes, "не фото")?;
+    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
+    app.type_text(&input, &notes.to_string_lossy()).await?;
+    let refusal = app.text(&app.wait_for("[data-testid=ticket-photo-error]", LONG).await?).await?;
+    if !refusal.contains("не фотография") {
+        return fail(format!("a text file is not refused in words: {refusal}"));
+    }
+    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
+    app.type_text(&input, &photo.to_string_lossy()).await?;
+    app.wait_for("[data-testid=ticket-photo-chosen] img", LONG).await?;
     app.screenshot("22-ticket-form").await?;
     let submit = app.wait_for("[data-testid=ticket-submit]", SHORT).await?;
     app.click(&submit).await?;
@@ -366,6 +380,25 @@ async fn desktop_app_end_to_end() -> TestResult {
     if !shown.contains("осталось") {
         return fail(format!("the ticket does not count down: {shown}"));
     }
+    // Its photo shows as a thumbnail the server made, and opens whole.
+    app.wait_until(
+        "the ticket's photo thumbnail drawn",
+        "const img = document.querySelector('[data-testid=ticket-photo-thumb]'); return !!img && img.complete && img.naturalWidth > 0",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    let thumb = app.wait_for("[data-testid=ticket-photo-thumb]", SHORT).await?;
+    app.click(&thumb).await?;
+    app.wait_until(
+        "the whole photo shown",
+        "const img = document.querySelector('[data-testid=ticket-photo-viewer][open] img'); return !!img && img.naturalHeight === 1200",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("23a-ticket-photo").await?;
+    app.exec("document.querySelector('[data-testid=ticket-photo-viewer]').close()", json!([])).await?;
     let withdraw = app
         .exec(
             "return [...document.querySelectorAll('[data-testid=ticket-move-select] option')].some(o => o.value === 'withdrawn')",

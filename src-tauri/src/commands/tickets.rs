@@ -3,8 +3,8 @@
 
 use domkom_core::Written;
 use domkom_core::ticket::{
-    ExportFormat, ExportWords, ExportedFile, PendingTicket, QueuePage, ReportBy, ReportQuery, TicketDetail,
-    TicketDraft, TicketQuery, TicketReport, TicketView,
+    ExportFormat, ExportWords, ExportedFile, PendingTicket, QueuePage, ReportBy, ReportQuery, StagedPhoto,
+    TicketDetail, TicketDraft, TicketQuery, TicketReport, TicketView,
 };
 use domkom_domain::id::{HouseId, PersonId, TicketId};
 use domkom_domain::ticket::{Staff, TicketCategory, TicketStatus};
@@ -157,4 +157,42 @@ pub async fn ticket_report(
     by: ReportBy,
 ) -> CmdResult<TicketReport> {
     state.signed_in(&app).await?.tickets().report(query, by).await.map_err(tagged)
+}
+
+/// Takes a photo for a ticket being filled in (its bytes, sent raw): checked and stripped of
+/// its location here, kept until the ticket is filed.
+#[tauri::command]
+pub async fn add_ticket_photo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    photo: tauri::ipc::Request<'_>,
+) -> CmdResult<StagedPhoto> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = photo.body() else {
+        return Err(tagged(domkom_core::CoreError::invalid(
+            "photo_unreadable",
+            &[],
+            "send the photo's bytes as the raw body of the call",
+        )));
+    };
+    let bytes = bytes.clone();
+    state.signed_in(&app).await?.tickets().add_photo(bytes).await.map_err(tagged)
+}
+
+/// Drops a photo chosen for a ticket not yet filed.
+#[tauri::command]
+pub async fn drop_ticket_photo(app: AppHandle, state: State<'_, AppState>, key: String) -> CmdResult<()> {
+    state.signed_in(&app).await?.tickets().drop_photo(&key).await.map_err(tagged)
+}
+
+/// A ticket's photo or its thumbnail, as raw bytes (kept ones offline too).
+#[tauri::command]
+pub async fn ticket_photo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ticket_id: TicketId,
+    photo_id: String,
+    thumb: bool,
+) -> CmdResult<tauri::ipc::Response> {
+    let bytes = state.signed_in(&app).await?.tickets().photo(ticket_id, &photo_id, thumb).await.map_err(tagged)?;
+    Ok(tauri::ipc::Response::new(bytes))
 }

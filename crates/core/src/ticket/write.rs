@@ -72,6 +72,10 @@ pub struct PendingTicket {
     pub state: OutboxState,
     /// Why it was refused.
     pub error_message: Option<String>,
+    /// The refusal's code, for wording it in the person's language.
+    pub error_code: Option<String>,
+    /// The values the refusal names.
+    pub error_params: std::collections::BTreeMap<String, String>,
 }
 
 /// A ticket with its comments, as the person may read and work it.
@@ -185,6 +189,8 @@ impl Tickets<'_> {
                         photos: photos.len() as u32,
                         state: item.state,
                         error_message: item.error_message,
+                        error_code: item.error_code,
+                        error_params: item.error_params,
                     }),
                     _ => None,
                 })

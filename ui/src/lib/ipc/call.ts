@@ -48,8 +48,9 @@ function toIpcError(e: unknown): IpcError {
   return new IpcError('internal', e instanceof Error ? e.message : String(e));
 }
 
-/** Runs a command of the shell; a failure rejects with an `IpcError`. */
-export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Runs a command of the shell (its arguments, or raw bytes as its body); a failure rejects
+ * with an `IpcError`. */
+export async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
   if (!inTauri()) {
     throw new IpcError(
       'no_shell',

@@ -80,6 +80,15 @@ export const ERROR_CODES = [
   'comment_empty',
   'comment_too_long',
   'assignee_not_staff',
+  'photo_too_large',
+  'photo_type',
+  'photo_unreadable',
+  'photo_too_many',
+  'photo_lost',
+  'photo_unknown',
+  'no_such_photo',
+  'bad_date',
+  'bad_period',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

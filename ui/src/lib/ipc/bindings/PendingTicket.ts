@@ -28,10 +28,22 @@ body: string,
  */
 deadline_at: string, 
 /**
+ * How many photos go with it.
+ */
+photos: number, 
+/**
  * Waiting or refused.
  */
 state: OutboxState, 
 /**
  * Why it was refused.
  */
-error_message: string | null, };
+error_message: string | null, 
+/**
+ * The refusal's code, for wording it in the person's language.
+ */
+error_code: string | null, 
+/**
+ * The values the refusal names.
+ */
+error_params: { [key in string]: string }, };

@@ -110,7 +110,11 @@ message_id: MessageId | null,
 /**
  * The deadline the rules give it from the moment it was queued (the server's counts).
  */
-deadline_at: string, } | { "kind": "move_ticket", 
+deadline_at: string, 
+/**
+ * The keys of its photos waiting in the outbox file, uploaded just before it is filed.
+ */
+photos: Array<string>, } | { "kind": "move_ticket", 
 /**
  * The ticket.
  */

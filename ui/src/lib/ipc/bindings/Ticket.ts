@@ -2,6 +2,7 @@
 import type { HouseId } from "./HouseId";
 import type { MessageId } from "./MessageId";
 import type { PersonId } from "./PersonId";
+import type { PhotoRef } from "./PhotoRef";
 import type { TicketCategory } from "./TicketCategory";
 import type { TicketEvent } from "./TicketEvent";
 import type { TicketId } from "./TicketId";
@@ -126,6 +127,10 @@ reopened: number,
  * The key the filer's client made for it (none for tickets from before keys).
  */
 client_key: string | null, 
+/**
+ * Its photos, in the order given.
+ */
+photos: Array<PhotoRef>, 
 /**
  * Every change, oldest first.
  */

@@ -44,4 +44,8 @@ body: string,
 /**
  * The chat message it is made from.
  */
-message_id: MessageId | null, };
+message_id: MessageId | null, 
+/**
+ * Photos chosen for it (`add_photo`'s keys), at most five.
+ */
+photos: Array<string>, };

@@ -30,6 +30,7 @@ import type { ReportBy } from './ReportBy';
 import type { ReportQuery } from './ReportQuery';
 import type { SearchHit } from './SearchHit';
 import type { Staff } from './Staff';
+import type { StagedPhoto } from './StagedPhoto';
 import type { Status } from './Status';
 import type { TicketCategory } from './TicketCategory';
 import type { TicketDetail } from './TicketDetail';
@@ -141,4 +142,10 @@ export const commands = {
   exportTickets: (query: TicketQuery, format: ExportFormat, words: ExportWords) => call<ExportedFile>('export_tickets', { query, format, words }),
   /** Opened, closed and overdue tickets over a period, per house or per category. */
   ticketReport: (query: ReportQuery, by: ReportBy) => call<TicketReport>('ticket_report', { query, by }),
+  /** Takes a photo for a ticket being filled in (its bytes, sent raw): checked and stripped of */
+  addTicketPhoto: (photo: Uint8Array) => call<StagedPhoto>('add_ticket_photo', photo),
+  /** Drops a photo chosen for a ticket not yet filed. */
+  dropTicketPhoto: (key: string) => call<null>('drop_ticket_photo', { key }),
+  /** A ticket's photo or its thumbnail, as raw bytes (kept ones offline too). */
+  ticketPhoto: (ticketId: TicketId, photoId: string, thumb: boolean) => call<ArrayBuffer>('ticket_photo', { ticketId, photoId, thumb }),
 };

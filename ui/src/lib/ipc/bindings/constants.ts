@@ -11,3 +11,7 @@ export const MAX_REASON_CHARS = 1000;
 export const MAX_TICKET_CHARS = 4000;
 /** The longest ticket comment, in characters (domkom_domain::ticket::MAX_COMMENT_CHARS). */
 export const MAX_COMMENT_CHARS = 4000;
+/** The photos a ticket takes (domkom_domain::ticket::MAX_PHOTOS). */
+export const MAX_PHOTOS = 5;
+/** The largest photo taken, in bytes (domkom_domain::ticket::MAX_PHOTO_BYTES). */
+export const MAX_PHOTO_BYTES = 10485760;
