@@ -118,9 +118,17 @@ async fn the_desk_filters_counts_and_finds_words_in_any_case() -> TestResult {
     let counted: u32 = all.counts.iter().map(|c| c.count).sum();
     assert_eq!(counted, all.total, "the counts per status add up");
 
-    // Open tickets come first, soonest deadline first; overdue ones stand out.
+    // Open tickets come first: emergencies no one has taken, then those being worked, then the
+    // rest, each soonest deadline first; overdue ones stand out.
     let open: Vec<_> = all.rows.iter().take_while(|r| !r.status.is_closed()).collect();
-    assert!(open.windows(2).all(|w| w[0].deadline_at <= w[1].deadline_at), "sorted by deadline");
+    let group = |r: &domkom_core::ticket::QueueRow| match (r.emergency, r.status) {
+        (true, TicketStatus::New) => 0,
+        (true, _) => 1,
+        _ => 2,
+    };
+    let order =
+        |r: &&domkom_core::ticket::QueueRow| (group(r), chrono::DateTime::parse_from_rfc3339(&r.deadline_at).ok());
+    assert!(open.windows(2).all(|w| order(&w[0]) <= order(&w[1])), "sorted: emergencies, then by deadline");
     assert!(open.iter().any(|r| r.overdue), "the seed has overdue tickets");
     let overdue = tickets.queue(TicketQuery { overdue: true, ..TicketQuery::default() }).await?;
     assert_eq!(overdue.total, all.overdue);
@@ -252,6 +260,11 @@ async fn me_too_offers_the_houses_open_tickets_and_an_emergency_is_told() -> Tes
     }
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].category, TicketCategory::Leak);
+    // It heads the desk's queue, above tickets overdue for days.
+    let queue = dispatcher.tickets().queue(TicketQuery { limit: 3, ..TicketQuery::default() }).await?;
+    assert_eq!(queue.rows.first().map(|r| r.id), Some(told[0].ticket_id), "{:?}", queue.rows);
+    let overdue = dispatcher.tickets().queue(TicketQuery { overdue: true, ..TicketQuery::default() }).await?;
+    assert!(overdue.total > 0, "the demo house has overdue tickets below it");
     Ok(())
 }
 

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("006_tickets", include_str!("../../migrations/006_tickets.sql")),
     ("007_ticket_days", include_str!("../../migrations/007_ticket_days.sql")),
     ("008_photos", include_str!("../../migrations/008_photos.sql")),
+    ("009_emergencies_first", include_str!("../../migrations/009_emergencies_first.sql")),
 ];
 
 /// The name of the cache key in the secret store.

@@ -30,11 +30,22 @@ use crate::error::Result;
 use crate::events::Event;
 use crate::feed::{Applied, decode, delete_row, misrouted};
 
-/// The queue's order as one integer: open tickets by deadline first, then closed ones newest
-/// first (the migration that builds the index computes the same).
-pub(crate) fn sort_key(status: TicketStatus, created_s: i64, deadline_s: i64) -> i64 {
-    if status.is_closed() { 8_000_000_000 - created_s } else { deadline_s }
+/// The queue's order as one integer: open emergencies first (a burst pipe waits for nothing),
+/// those no one has taken yet ahead of those being worked; then the other open tickets; each
+/// group by deadline; then closed ones newest first (migrations 006 and 009 compute the same
+/// for rows already cached).
+pub(crate) fn sort_key(status: TicketStatus, emergency: bool, created_s: i64, deadline_s: i64) -> i64 {
+    match (status, emergency) {
+        (s, _) if s.is_closed() => 8_000_000_000 - created_s,
+        (TicketStatus::New, true) => deadline_s - 2 * EMERGENCY_FIRST,
+        (_, true) => deadline_s - EMERGENCY_FIRST,
+        (_, false) => deadline_s,
+    }
 }
+
+/// How far ahead of the next group of the queue a group of emergencies sorts, in seconds
+/// (beyond any deadline's Unix seconds).
+const EMERGENCY_FIRST: i64 = 4_000_000_000;
 
 /// Unix seconds of an RFC 3339 time (0 when unreadable).
 pub(crate) fn seconds(t: &str) -> i64 {
@@ -98,7 +109,7 @@ pub(crate) fn store_ticket(tx: &Transaction<'_>, t: &wire::Ticket) -> Result<()>
         t.assignee_id,
         created,
         deadline,
-        sort_key(t.status, created, deadline),
+        sort_key(t.status, t.emergency, created, deadline),
         t.closed_at.as_deref().map(seconds),
         local_day(&t.created_at, zone.as_ref()),
         t.closed_at.as_deref().map(|c| local_day(c, zone.as_ref()))
