@@ -345,20 +345,6 @@ async fn desktop_app_end_to_end() -> TestResult {
     if !said.contains("14:00") {
         return fail(format!("the form does not say the regulated deadline: {said}"));
     }
-    // A photo from the phone goes with it; a file that is not a photo is refused in words.
-    let files = tempfile::tempdir()?;
-    let (photo, notes) = (files.path().join("chute.jpg"), files.path().join("notes.txt"));
-    std::fs::write(&photo, domkom_testkit::phone_photo()?)?;
-    std::fs::write(&notes, "не фото")?;
-    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
-    app.type_text(&input, &notes.to_string_lossy()).await?;
-    let refusal = app.text(&app.wait_for("[data-testid=ticket-photo-error]", LONG).await?).await?;
-    if !refusal.contains("не фотография") {
-        return fail(format!("a text file is not refused in words: {refusal}"));
-    }
-    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
-    app.type_text(&input, &photo.to_string_lossy()).await?;
-    app.wait_for("[data-testid=ticket-photo-chosen] img", LONG).await?;
     app.screenshot("22-ticket-form").await?;
     let submit = app.wait_for("[data-testid=ticket-submit]", SHORT).await?;
     app.click(&submit).await?;
@@ -380,25 +366,6 @@ async fn desktop_app_end_to_end() -> TestResult {
     if !shown.contains("осталось") {
         return fail(format!("the ticket does not count down: {shown}"));
     }
-    // Its photo shows as a thumbnail the server made, and opens whole.
-    app.wait_until(
-        "the ticket's photo thumbnail drawn",
-        "const img = document.querySelector('[data-testid=ticket-photo-thumb]'); return !!img && img.complete && img.naturalWidth > 0",
-        json!([]),
-        LONG,
-    )
-    .await?;
-    let thumb = app.wait_for("[data-testid=ticket-photo-thumb]", SHORT).await?;
-    app.click(&thumb).await?;
-    app.wait_until(
-        "the whole photo shown",
-        "const img = document.querySelector('[data-testid=ticket-photo-viewer][open] img'); return !!img && img.naturalHeight === 1200",
-        json!([]),
-        LONG,
-    )
-    .await?;
-    app.screenshot("23a-ticket-photo").await?;
-    app.exec("document.querySelector('[data-testid=ticket-photo-viewer]').close()", json!([])).await?;
     let withdraw = app
         .exec(
             "return [...document.querySelectorAll('[data-testid=ticket-move-select] option')].some(o => o.value === 'withdrawn')",
@@ -416,11 +383,13 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.screenshot("23c-ticket-english").await?;
     choose_language(&app, "ru").await?;
 
-    // A chat message becomes a ticket: its author picks "Сделать заявкой", the form opens with
-    // its text, and once filed the message names its ticket and the chat hears of each step.
+    // A chat message becomes a ticket: a resident writes that a pipe burst, picks "Сделать
+    // заявкой", and the form opens with the text; marked an emergency, it is due in 30
+    // minutes; a photo from the phone goes with it (a file that is not a photo is refused in
+    // words). Once filed, the message names its ticket and the chat hears of each step.
     let nav = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
     app.click(&nav).await?;
-    let lamp = format!("В третьем подъезде не горит свет на лестнице ({stamp})");
+    let lamp = format!("Прорвало трубу в подвале, заливает ({stamp})");
     send(&app, &lamp).await?;
     wait_message(&app, &lamp, "sent", LONG).await?;
     const OF_MESSAGE: &str =
@@ -434,8 +403,36 @@ async fn desktop_app_end_to_end() -> TestResult {
     if prefilled != json!(lamp) {
         return fail(format!("the form is not filled with the message: {prefilled}"));
     }
-    app.exec(choose, json!(["ticket-category", "electricity"])).await?;
-    app.wait_for("[data-testid=ticket-deadline-preview]", SHORT).await?;
+    app.exec(choose, json!(["ticket-category", "leak"])).await?;
+    app.exec(choose, json!(["ticket-place", "basement"])).await?;
+    let emergency = app.wait_for("[data-testid=ticket-emergency]", SHORT).await?;
+    app.click(&emergency).await?;
+    app.wait_until(
+        "the form says the emergency's 30 minutes",
+        "return document.querySelector('[data-testid=ticket-deadline-preview]')?.textContent.includes('12:30')",
+        json!([]),
+        SHORT,
+    )
+    .await?;
+    let files = tempfile::tempdir()?;
+    let (photo, notes) = (files.path().join("basement.jpg"), files.path().join("notes.txt"));
+    std::fs::write(&photo, domkom_testkit::phone_photo()?)?;
+    std::fs::write(&notes, "не фото")?;
+    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
+    app.type_text(&input, &notes.to_string_lossy()).await?;
+    let refusal = app.text(&app.wait_for("[data-testid=ticket-photo-error]", LONG).await?).await?;
+    if !refusal.contains("не фотография") {
+        return fail(format!("a text file is not refused in words: {refusal}"));
+    }
+    let input = app.wait_for("[data-testid=ticket-photo-input]", SHORT).await?;
+    app.type_text(&input, &photo.to_string_lossy()).await?;
+    app.wait_for("[data-testid=ticket-photo-chosen] img", LONG).await?;
+    app.exec(
+        "document.querySelector('[data-testid=ticket-photos-picker]').scrollIntoView({block: 'center'})",
+        json!([]),
+    )
+    .await?;
+    app.screenshot("22b-ticket-leak-photo").await?;
     let submit = app.wait_for("[data-testid=ticket-submit]", SHORT).await?;
     app.click(&submit).await?;
     app.wait_for("[data-testid=ticket-filed][data-state=sent]", LONG).await?;
@@ -643,8 +640,9 @@ async fn desktop_app_end_to_end() -> TestResult {
     .await?;
     app.screenshot("21-outage-posted").await?;
 
-    // The dispatcher's desk: one queue of the organisation's houses; overdue ones stand out;
-    // the keyboard opens a ticket (arrows, Enter) and reaches its executor (A).
+    // The dispatcher's desk: one queue of the organisation's houses; the resident's leak heads
+    // it, due at 12:30; overdue ones stand out; the keyboard moves (arrows, Home), opens a
+    // ticket (Enter), reaches its executor (A) and its status (S).
     let nav = app.wait_for("[data-testid=nav-tickets]", SHORT).await?;
     app.click(&nav).await?;
     let queue = app.wait_for("[data-testid=ticket-queue]", LONG).await?;
@@ -653,14 +651,36 @@ async fn desktop_app_end_to_end() -> TestResult {
     if rows > 80 {
         return fail(format!("the queue is not virtual: {rows} rows in the DOM"));
     }
-    app.type_text(&queue, "\u{E015}\u{E015}\u{E007}").await?;
+    app.screenshot("24a-desk-leak-first").await?;
+    let first = app
+        .exec(
+            "return document.querySelector('[data-testid=ticket-queue] [data-testid=queue-row]').textContent",
+            json!([]),
+        )
+        .await?;
+    let first = first.as_str().unwrap_or_default();
+    let start: String = lamp.chars().take(24).collect();
+    if !first.contains(&start) || !first.contains("12:30") {
+        return fail(format!("the new leak does not head the queue with its deadline: {first}"));
+    }
+    app.type_text(&queue, "\u{E015}\u{E015}").await?;
+    let moved = app.exec("return document.querySelector('.qrow.cursor').dataset.ticket", json!([])).await?;
+    app.type_text(&queue, "\u{E011}\u{E007}").await?;
     app.wait_for("[data-testid=ticket-card]", SHORT).await?;
     let opened = app
-        .exec("return [document.querySelector('.qrow.cursor').dataset.ticket, document.querySelector('[data-testid=ticket-card]').dataset.ticket]", json!([]))
+        .exec("return [document.querySelector('.qrow.cursor').dataset.ticket, document.querySelector('[data-testid=ticket-card]').dataset.ticket, document.querySelector('[data-testid=ticket-card]').textContent]", json!([]))
         .await?;
-    if opened[0] != opened[1] {
-        return fail(format!("Enter did not open the ticket under the cursor: {opened}"));
+    if opened[0] != opened[1] || moved == opened[0] || !opened[2].as_str().unwrap_or("").contains(&lamp) {
+        return fail(format!("the arrows, Home and Enter did not open the leak under the cursor: {opened}"));
     }
+    let leak = opened[1].as_str().unwrap_or("").to_owned();
+    app.wait_until(
+        "the resident's photo in the dispatcher's card",
+        "const img = document.querySelector('[data-testid=ticket-card] [data-testid=ticket-photo-thumb]'); return !!img && img.complete && img.naturalWidth > 0",
+        json!([]),
+        LONG,
+    )
+    .await?;
     app.type_text(&queue, "a").await?;
     app.wait_until(
         "A focuses the executor",
@@ -681,6 +701,18 @@ async fn desktop_app_end_to_end() -> TestResult {
         LONG,
     )
     .await?;
+    app.type_text(&queue, "s").await?;
+    app.wait_until(
+        "S focuses the status",
+        "return document.activeElement?.dataset.testid === 'ticket-move-select'",
+        json!([]),
+        SHORT,
+    )
+    .await?;
+    app.exec(choose, json!(["ticket-move-select", "in_work"])).await?;
+    let apply = app.wait_for("[data-testid=ticket-move-apply]", SHORT).await?;
+    app.click(&apply).await?;
+    app.wait_for(&format!("[data-testid=ticket-card][data-ticket='{leak}'][data-status=in_work]"), LONG).await?;
     app.screenshot("24-desk").await?;
     let overdue = app.wait_for("[data-testid=desk-overdue]", SHORT).await?;
     app.click(&overdue).await?;
@@ -728,6 +760,44 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.click(&report).await?;
     app.wait_for("[data-testid=ticket-report] [data-testid=report-line]", LONG).await?;
     app.screenshot("27-desk-report").await?;
+
+    // The work is done, the dispatcher says from a script; the resident's app shows it, and
+    // the chat, under the message, told each step; the resident confirms it.
+    dispatcher.run(&["sync"])?;
+    dispatcher.run(&["ticket", "move", &leak, "done"])?;
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let resident = app.wait_for("[data-testid=demo-person-resident]", LONG).await?;
+    app.click(&resident).await?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.click(&item).await?;
+    let nav = app.wait_for("[data-testid=nav-tickets]", SHORT).await?;
+    app.click(&nav).await?;
+    let row = app.wait_for(&format!("[data-testid=ticket-row-{leak}]"), LONG).await?;
+    app.click(&row).await?;
+    app.wait_for(&format!("[data-testid=ticket-card][data-ticket='{leak}'][data-status=done]"), LONG).await?;
+    let confirm = app.wait_for("[data-testid=ticket-confirm]", SHORT).await?;
+    app.click(&confirm).await?;
+    app.wait_until(
+        "the confirmation in the ticket's history",
+        "return document.querySelector('[data-testid=ticket-history]')?.textContent.includes('выполнение подтверждено')",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("28-resident-confirmed").await?;
+    let nav = app.wait_for("[data-testid=nav-chat]", SHORT).await?;
+    app.click(&nav).await?;
+    for step in ["в работе", "выполнена"] {
+        app.wait_until(
+            "the chat tells the ticket's step",
+            "return [...document.querySelectorAll('[data-testid=message-body]')].some(b => b.textContent.includes(`№${arguments[0]}`) && b.textContent.includes(arguments[1]))",
+            json!([leak, step]),
+            LONG,
+        )
+        .await?;
+    }
+    app.screenshot("29-chat-ticket-steps").await?;
 
     app.quit().await?;
     server.stop().await?;
