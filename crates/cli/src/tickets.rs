@@ -429,6 +429,9 @@ pub async fn run(client: &Client, command: TicketCommand, json: bool) -> Result<
                             format!("assigned to {}", e.assignee_name.as_deref().unwrap_or("nobody"))
                         }
                         domkom_domain::ticket::TicketEventKind::Confirm => "confirmed".to_owned(),
+                        domkom_domain::ticket::TicketEventKind::Handover => {
+                            format!("handed over to {}", e.assignee_name.as_deref().unwrap_or("a neighbour"))
+                        }
                         domkom_domain::ticket::TicketEventKind::Status => e.status.to_string(),
                     };
                     let note = if e.note.is_empty() { String::new() } else { format!(": {}", e.note) };

@@ -348,3 +348,32 @@ async fn a_chat_message_becomes_a_ticket_whose_steps_are_told_in_the_chat() -> T
     assert!(posts[1].contains("принята") && posts[1].contains("Срок — до"), "{}", posts[1]);
     Ok(())
 }
+
+#[tokio::test]
+async fn an_author_who_withdraws_hands_a_joined_ticket_to_the_first_neighbour() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let resident = server.api(Persona::Resident).await?;
+    let chair = server.api(Persona::Chair).await?;
+    let id = id_of(&file(&resident, 1, chute(2)).await?)?;
+    assert_eq!(chair.put(&format!("/v1/tickets/{id}/cosigners/me"), &json!(null)).await?.status, 200);
+    let chair_id = chair.me().await?["person"]["id"].as_i64().ok_or("me")?;
+
+    // The author withdraws: the chair still has the blocked chute, so the ticket stays open
+    // and is theirs now; the history says so, and sending the same step again changes nothing.
+    let handed = step(&resident, id, 2, "new", "withdrawn", "Переезжаю", None).await?;
+    assert_eq!(handed.status, 200, "{}", handed.body);
+    let t = &handed.body;
+    assert_eq!((&t["status"], &t["author_id"], &t["cosigners"]), (&json!("new"), &json!(chair_id), &json!([])));
+    assert_eq!(t["flats_affected"], json!(1));
+    let last = t["history"].as_array().and_then(|h| h.last()).ok_or("history")?;
+    assert_eq!((&last["kind"], &last["note"]), (&json!("handover"), &json!("Переезжаю")));
+    assert!(last["assignee_name"].as_str().is_some_and(|n| !n.is_empty()), "names the new author: {last}");
+    let again = step(&resident, id, 2, "new", "withdrawn", "Переезжаю", None).await?;
+    assert_eq!((again.status, &again.body["author_id"]), (200, &json!(chair_id)));
+    // The former author is a neighbour now; the new one, alone, withdraws it for good.
+    let refused = step(&resident, id, 3, "new", "withdrawn", "", None).await?;
+    assert_eq!(refused.code(), "ticket_move_forbidden", "{}", refused.body);
+    let gone = step(&chair, id, 4, "new", "withdrawn", "", None).await?;
+    assert_eq!((gone.status, &gone.body["status"]), (200, &json!("withdrawn")), "{}", gone.body);
+    Ok(())
+}

@@ -442,6 +442,9 @@ vocabulary! {
         Assign = "assign",
         /// The author confirmed the work done.
         Confirm = "confirm",
+        /// The author withdrew from a ticket neighbours had joined: it passed, open, to the
+        /// one who joined first.
+        Handover = "handover",
     }
 }
 
@@ -476,7 +479,8 @@ pub struct TicketEvent {
     /// The rating given with a confirmation or a reopening, 1–5.
     #[serde(default)]
     pub rating: Option<u8>,
-    /// For an assignment: the executor's name (none: taken back).
+    /// For an assignment: the executor's name (none: taken back); for a handover: the
+    /// co-signer the ticket passed to.
     #[serde(default)]
     pub assignee_name: Option<String>,
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("010_posted_notices", include_str!("../../../migrations/010_posted_notices.sql")),
     ("011_ticket_desk", include_str!("../../../migrations/011_ticket_desk.sql")),
     ("012_photos", include_str!("../../../migrations/012_photos.sql")),
+    ("013_ticket_handover", include_str!("../../../migrations/013_ticket_handover.sql")),
 ];
 
 /// The schema version this build writes.

@@ -485,6 +485,28 @@ impl TicketStore for SqliteStore {
             if t.status != req.from {
                 return Err(TicketRefusal::StatusChanged(t.status));
             }
+            let key = (req.client_key.as_str(), request.as_str());
+            // The author withdraws from a ticket neighbours joined: they still have the
+            // problem, so it stays open and passes to the one who joined first.
+            if req.to == TicketStatus::Withdrawn && t.author == viewer.person.id {
+                let heir: Option<PersonId> = tx
+                    .query_row(
+                        "SELECT person_id FROM ticket_cosigners WHERE ticket_id = ?1 ORDER BY joined_at, person_id LIMIT 1",
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(heir) = heir {
+                    tx.execute("DELETE FROM ticket_cosigners WHERE ticket_id = ?1 AND person_id = ?2", params![id, heir])?;
+                    tx.execute(
+                        "UPDATE tickets SET author_id = ?2, updated_at = ?3 WHERE id = ?1",
+                        params![id, heir, self.now_rfc3339()],
+                    )?;
+                    self.event(tx, id, "handover", t.status, viewer.person.id, &step.note, None, Some(heir), Some(key))?;
+                    changelog::record(tx, ChangeKind::Ticket, id)?;
+                    return Ok(Filed { ticket: current(tx, id)?, created: true });
+                }
+            }
             let reopening = req.from == TicketStatus::Done && req.to == TicketStatus::New;
             if reopening && t.confirmed {
                 return Err(TicketRefusal::AlreadyConfirmed);
@@ -514,7 +536,6 @@ impl TicketStore for SqliteStore {
                     tx.execute("UPDATE tickets SET deadline_at = ?2 WHERE id = ?1", params![id, stamp(deadline)])?;
                 }
             }
-            let key = (req.client_key.as_str(), request.as_str());
             let event =
                 self.event(tx, id, "status", req.to, viewer.person.id, &step.note, req.rating, None, Some(key))?;
             changelog::record(tx, ChangeKind::Ticket, id)?;

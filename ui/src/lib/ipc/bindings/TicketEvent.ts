@@ -36,6 +36,7 @@ note: string,
  */
 rating: number | null, 
 /**
- * For an assignment: the executor's name (none: taken back).
+ * For an assignment: the executor's name (none: taken back); for a handover: the
+ * co-signer the ticket passed to.
  */
 assignee_name: string | null, };

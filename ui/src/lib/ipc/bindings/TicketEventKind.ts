@@ -3,4 +3,4 @@
 /**
  * What one entry of a ticket's history records.
  */
-export type TicketEventKind = "status" | "assign" | "confirm";
+export type TicketEventKind = "status" | "assign" | "confirm" | "handover";
