@@ -58,9 +58,8 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                         None => false,
                     };
                     let body = format!("№{} · {}", n.ticket_id, n.title);
-                    if dispatcher
-                        && let Err(e) = app.notification().builder().title("Аварийная заявка").body(body).show()
-                    {
+                    let title = app.state::<AppState>().words().emergency;
+                    if dispatcher && let Err(e) = app.notification().builder().title(title).body(body).show() {
                         tracing::info!(error = %e, "could not show a notification");
                     }
                     update_title(&app).await;
@@ -116,7 +115,8 @@ async fn notify(app: &tauri::AppHandle, client: &Client, m: &NewMessage) {
 
 /// Tells the person, once a month, that the reading window is open and readings wait.
 async fn remind(app: &tauri::AppHandle, client: &Client) {
-    match client.meters().window_reminder().await {
+    let words = app.state::<AppState>().words();
+    match client.meters().window_reminder(&words).await {
         Ok(Some(note)) => {
             if let Err(e) = app.notification().builder().title(note.title).body(note.body).show() {
                 tracing::info!(error = %e, "could not show a notification");
@@ -135,6 +135,6 @@ pub async fn update_title(app: &tauri::AppHandle) {
         Err(_) => (0, 0),
     };
     if let Some(w) = app.get_webview_window(crate::window::MAIN) {
-        let _ = w.set_title(&domkom_core::notify::window_title(unread, overdue));
+        let _ = w.set_title(&domkom_core::notify::window_title(unread, overdue, &state.words()));
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     running: Mutex<Option<Running>>,
     /// The chat the person has open, if any (no notifications for it).
     pub chat_in_view: std::sync::Mutex<Option<domkom_domain::id::CommunityId>>,
+    /// The words of notifications and the window title, in the UI's language.
+    pub notify_words: std::sync::Mutex<domkom_core::notify::NotifyWords>,
 }
 
 impl AppState {
@@ -36,7 +38,18 @@ impl AppState {
             Some(dir) => PathBuf::from(dir),
             None => app.path().app_data_dir().context("no data directory for this user")?,
         };
-        Ok(AppState { server, data_dir, running: Mutex::new(None), chat_in_view: std::sync::Mutex::new(None) })
+        Ok(AppState {
+            server,
+            data_dir,
+            running: Mutex::new(None),
+            chat_in_view: std::sync::Mutex::new(None),
+            notify_words: Default::default(),
+        })
+    }
+
+    /// The words of notifications in the UI's language.
+    pub fn words(&self) -> domkom_core::notify::NotifyWords {
+        self.notify_words.lock().map(|w| w.clone()).unwrap_or_default()
     }
 
     /// The client, opening it on first use.

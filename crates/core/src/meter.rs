@@ -252,7 +252,10 @@ impl Meters<'_> {
 
     /// The reminder to show when a reading window has opened and some meter of the person's
     /// flats still waits for this month's reading: once per month, whatever the restarts.
-    pub async fn window_reminder(&self) -> Result<Option<crate::notify::Notification>> {
+    pub async fn window_reminder(
+        &self,
+        words: &crate::notify::NotifyWords,
+    ) -> Result<Option<crate::notify::Notification>> {
         let due: Vec<Meter> = self
             .list()
             .await?
@@ -270,8 +273,8 @@ impl Meters<'_> {
         let (to, count) = (first.window_to, due.len());
         let fresh = blocking(&self.client.cache, move |c| c.remember(&key)).await?;
         Ok(fresh.then(|| crate::notify::Notification {
-            title: "Приём показаний счётчиков открыт".to_owned(),
-            body: format!("До {to} числа передайте показания: ждут счётчиков — {count}."),
+            title: words.meters_title.clone(),
+            body: crate::notify::fill(&words.meters_body, &[("to", to.to_string()), ("count", count.to_string())]),
         }))
     }
 

@@ -1,5 +1,8 @@
 //! What the desktop is told: a notification for a new message, and the unread count for
-//! the window title. The rules live here; the app only shows what they produce.
+//! the window title. The rules live here; the app only shows what they produce, in the
+//! words of the person's language that the UI passes ([`NotifyWords`], Russian until then).
+
+use serde::{Deserialize, Serialize};
 
 use crate::Client;
 use crate::chat::NewMessage;
@@ -39,15 +42,50 @@ pub fn preview(body: &str) -> String {
     short.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The window title with the total unread count: "Домком", "Домком (3)", "Домком (999+)".
-pub fn window_title(unread: i64, overdue: i64) -> String {
+/// The words of what the desktop is told, in the person's language; `{name}` marks where a
+/// value goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotifyWords {
+    /// The app's name, which the window title starts with.
+    pub app: String,
+    /// After it, for a dispatcher: the overdue tickets (`{n}`).
+    pub overdue: String,
+    /// The title of a new emergency ticket's notification.
+    pub emergency: String,
+    /// The title of the reminder that the reading window is open.
+    pub meters_title: String,
+    /// Its text: the window's last day (`{to}`) and the meters waiting (`{count}`).
+    pub meters_body: String,
+}
+
+impl Default for NotifyWords {
+    fn default() -> NotifyWords {
+        NotifyWords {
+            app: "Домком".into(),
+            overdue: "просрочено заявок: {n}".into(),
+            emergency: "Аварийная заявка".into(),
+            meters_title: "Приём показаний счётчиков открыт".into(),
+            meters_body: "До {to} числа передайте показания: ждут счётчиков — {count}.".into(),
+        }
+    }
+}
+
+/// A template with its `{name}`s filled in.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+/// The window title with the total unread count: "Домком", "Домком (3)", "Домком (999+)";
+/// a dispatcher's also counts the overdue tickets.
+pub fn window_title(unread: i64, overdue: i64, words: &NotifyWords) -> String {
     let mut title = if unread > 0 {
-        format!("Домком ({})", domkom_domain::message::unread_badge(unread))
+        format!("{} ({})", words.app, domkom_domain::message::unread_badge(unread))
     } else {
-        "Домком".to_owned()
+        words.app.clone()
     };
     if overdue > 0 {
-        title.push_str(&format!(" · просрочено заявок: {overdue}"));
+        title.push_str(&format!(" · {}", fill(&words.overdue, &[("n", overdue.to_string())])));
     }
     title
 }
@@ -100,11 +138,14 @@ mod tests {
 
     #[test]
     fn title_shows_the_unread_count() {
-        assert_eq!(window_title(0, 0), "Домком");
-        assert_eq!(window_title(3, 0), "Домком (3)");
-        assert_eq!(window_title(999, 0), "Домком (999)");
-        assert_eq!(window_title(2500, 0), "Домком (999+)", "counts are capped");
-        assert_eq!(window_title(3, 12), "Домком (3) · просрочено заявок: 12", "a dispatcher sees the overdue tickets");
+        let ru = NotifyWords::default();
+        assert_eq!(window_title(0, 0, &ru), "Домком");
+        assert_eq!(window_title(3, 0, &ru), "Домком (3)");
+        assert_eq!(window_title(999, 0, &ru), "Домком (999)");
+        assert_eq!(window_title(2500, 0, &ru), "Домком (999+)", "counts are capped");
+        assert_eq!(window_title(3, 12, &ru), "Домком (3) · просрочено заявок: 12", "a dispatcher sees the overdue");
+        let en = NotifyWords { app: "Domkom".into(), overdue: "{n} tickets overdue".into(), ..NotifyWords::default() };
+        assert_eq!(window_title(3, 12, &en), "Domkom (3) · 12 tickets overdue", "in the person's language");
     }
 
     #[test]

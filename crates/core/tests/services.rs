@@ -262,9 +262,15 @@ async fn a_reading_made_offline_is_delivered_once() -> TestResult {
     let device = water.device.id;
     let previous = october(&client, device).await?.t1;
     // The window is open and nothing is in yet: one reminder this month, not two.
-    let reminder = client.meters().window_reminder().await?.ok_or("no reminder while the window is open")?;
-    assert!(reminder.body.contains("25"), "{reminder:?}");
-    assert_eq!(client.meters().window_reminder().await?, None, "shown once a month");
+    // In the person's language, with the window's last day filled in.
+    let english = domkom_core::notify::NotifyWords {
+        meters_title: "Meter readings are open".into(),
+        meters_body: "Send your readings by day {to}: {count} meter(s) wait.".into(),
+        ..Default::default()
+    };
+    let reminder = client.meters().window_reminder(&english).await?.ok_or("no reminder while the window is open")?;
+    assert!(reminder.body.starts_with("Send your readings by day 25: "), "{reminder:?}");
+    assert_eq!(client.meters().window_reminder(&Default::default()).await?, None, "shown once a month");
 
     server.stop().await?;
     // Offline, the rules still answer at once, and a refused reading is not queued.

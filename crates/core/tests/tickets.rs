@@ -161,6 +161,10 @@ async fn the_export_holds_the_filtered_queue_and_the_report_adds_up() -> TestRes
     use calamine::{Data, Reader};
     let mut server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
     let dispatcher = TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    // A ticket filed through the API carries times in UTC.
+    let resident = TestClient::signed_in(&server, Persona::Resident).await?;
+    resident.tickets().file(chute("Засор мусоропровода, седьмой этаж")).await?;
+    dispatcher.sync(&|_, _| {}).await?;
     server.stop().await?;
     // Offline: the desk's files come from the cache.
     let tickets = dispatcher.tickets();
@@ -190,6 +194,15 @@ async fn the_export_holds_the_filtered_queue_and_the_report_adds_up() -> TestRes
     let status = sheet.get((1, 4)).map(|d| d.to_string()).unwrap_or_default();
     assert!(["Выполнена", "В работе"].contains(&status.as_str()), "a status in words: {status}");
     assert!(matches!(sheet.get((1, 9)), Some(Data::DateTime(_))), "the deadline is a date: {:?}", sheet.get((1, 9)));
+    // Times are on the house's clock: filed at noon in Kazan (09:00 UTC), due at 14:00.
+    let fresh = TicketQuery { text: Some("седьмой".into()), ..TicketQuery::default() };
+    let book = tickets.export(fresh, ExportFormat::Xlsx, &words).await?;
+    let sheet = calamine::Xlsx::new(std::io::Cursor::new(book.bytes))?.worksheet_range("Заявки")?;
+    let hour = |col: usize| match sheet.get((1, col)) {
+        Some(Data::DateTime(t)) => t.as_f64().fract() * 24.0,
+        _ => f64::NAN,
+    };
+    assert!((hour(8) - 12.0).abs() < 0.05 && (hour(9) - 14.0).abs() < 0.05, "{} and {}", hour(8), hour(9));
     let english = [("sheet", "Tickets"), ("col.id", "No."), ("status.done", "Done"), ("status.in_work", "In progress")]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -7,6 +7,7 @@ pub mod houses;
 pub mod links;
 pub mod meters;
 pub mod notices;
+pub mod notify;
 pub mod search;
 pub mod session;
 pub mod sync;

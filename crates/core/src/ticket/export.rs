@@ -9,8 +9,11 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 
+use domkom_domain::id::HouseId;
+
 use super::desk::{QueueRow, TicketQuery};
 use super::write::Tickets;
+use crate::cache::Cache;
 use crate::error::{CoreError, Result};
 
 /// A file format of the export.
@@ -149,8 +152,11 @@ impl Tickets<'_> {
         let rows = self.all_rows(query).await?;
         let bytes = match format {
             ExportFormat::Csv => csv(&rows)?,
-            ExportFormat::Xlsx => xlsx(&rows, &Words { given: words })
-                .map_err(|e| CoreError::io(format!("cannot write the workbook: {e}")))?,
+            ExportFormat::Xlsx => {
+                let zones = crate::sync::blocking(&self.client.cache, |c| c.house_zones()).await?;
+                xlsx(&rows, &Words { given: words }, &zones)
+                    .map_err(|e| CoreError::io(format!("cannot write the workbook: {e}")))?
+            }
         };
         Ok(Export { bytes, rows: rows.len() as u32 })
     }
@@ -230,9 +236,28 @@ fn csv(rows: &[QueueRow]) -> Result<Vec<u8>> {
     out.into_inner().map_err(|e| CoreError::io(format!("cannot write CSV: {e}")))
 }
 
-/// The local time an RFC 3339 time names (the server writes a house's times in its offset).
-fn local(t: &str) -> Option<NaiveDateTime> {
-    DateTime::parse_from_rfc3339(t).ok().map(|d| d.naive_local())
+/// The time on the house's clocks (without its zone: in the offset it is written in).
+fn local(t: &str, zone: Option<&chrono_tz::Tz>) -> Option<NaiveDateTime> {
+    let at = DateTime::parse_from_rfc3339(t).ok()?;
+    Some(zone.map_or_else(|| at.naive_local(), |z| at.with_timezone(z).naive_local()))
+}
+
+impl Cache {
+    /// Each cached house's time zone.
+    pub(crate) fn house_zones(&self) -> Result<HashMap<HouseId, chrono_tz::Tz>> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT id, json_extract(payload, '$.timezone') FROM houses")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, HouseId>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            let mut zones = HashMap::new();
+            for row in rows {
+                let (house, name) = row?;
+                if let Some(zone) = name.and_then(|n| domkom_domain::time::zone(&n).ok()) {
+                    zones.insert(house, zone);
+                }
+            }
+            Ok(zones)
+        })
+    }
 }
 
 fn excel_time(t: NaiveDateTime) -> std::result::Result<ExcelDateTime, XlsxError> {
@@ -243,7 +268,11 @@ fn excel_time(t: NaiveDateTime) -> std::result::Result<ExcelDateTime, XlsxError>
     )
 }
 
-fn xlsx(rows: &[QueueRow], words: &Words<'_>) -> std::result::Result<Vec<u8>, XlsxError> {
+fn xlsx(
+    rows: &[QueueRow],
+    words: &Words<'_>,
+    zones: &HashMap<HouseId, chrono_tz::Tz>,
+) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(words.get("sheet").chars().take(31).collect::<String>())?;
@@ -272,7 +301,7 @@ fn xlsx(rows: &[QueueRow], words: &Words<'_>) -> std::result::Result<Vec<u8>, Xl
             sheet.write_number_with_format(row, 7, e as f64, text)?;
         }
         for (col, t) in [(8u16, &r.created_at), (9, &r.deadline_at)] {
-            match local(t) {
+            match local(t, zones.get(&r.house_id)) {
                 Some(t) => sheet.write_datetime_with_format(row, col, excel_time(t)?, time)?,
                 None => sheet.write_string_with_format(row, col, t, text)?,
             };

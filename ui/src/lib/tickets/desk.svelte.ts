@@ -12,26 +12,9 @@ import {
   type TicketDetail,
   type TicketQuery,
 } from '../ipc';
+import { EXPORT_COLUMNS } from '../ipc/bindings/constants';
 import { toFailure, type Failure } from '../signin/session.svelte';
 import { CATEGORIES, PLACES, STATUSES } from './words';
-
-/** The export's columns (the core's EXPORT_COLUMNS), for their words. */
-export const EXPORT_COLUMNS = [
-  'id',
-  'house_id',
-  'address',
-  'category',
-  'status',
-  'emergency',
-  'place',
-  'entrance',
-  'created_at',
-  'deadline_at',
-  'overdue',
-  'assignee',
-  'flats_affected',
-  'title',
-] as const;
 
 /** The words of an exported workbook in the person's language. */
 export function exportWords(): Record<string, string> {

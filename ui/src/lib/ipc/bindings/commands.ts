@@ -19,6 +19,7 @@ import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
 import type { NoticeView } from './NoticeView';
+import type { NotifyWords } from './NotifyWords';
 import type { OutageDraft } from './OutageDraft';
 import type { PendingTicket } from './PendingTicket';
 import type { PersonId } from './PersonId';
@@ -94,6 +95,8 @@ export const commands = {
   postOutage: (draft: OutageDraft) => call<Written>('post_outage', { draft }),
   /** A house's capital-repair plan from the cache, soonest first. */
   repairs: (houseId: HouseId) => call<RepairPlan[]>('repairs', { houseId }),
+  /** The words of notifications and the window title in the person's language (the UI sends */
+  setNotifyWords: (words: NotifyWords) => call<null>('set_notify_words', { words }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */

@@ -48,6 +48,7 @@ export type * from "./NoticeId";
 export type * from "./NoticeKind";
 export type * from "./NoticeView";
 export type * from "./NoticeWhen";
+export type * from "./NotifyWords";
 export type * from "./Org";
 export type * from "./OrgId";
 export type * from "./OrgKind";
