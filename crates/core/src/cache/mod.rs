@@ -33,6 +33,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("007_ticket_days", include_str!("../../migrations/007_ticket_days.sql")),
     ("008_photos", include_str!("../../migrations/008_photos.sql")),
     ("009_emergencies_first", include_str!("../../migrations/009_emergencies_first.sql")),
+    ("010_desk_period_index", include_str!("../../migrations/010_desk_period_index.sql")),
 ];
 
 /// The name of the cache key in the secret store.

@@ -120,6 +120,9 @@ pub struct QueuePage {
 
 const OPEN: &str = "t.status IN ('new', 'accepted', 'in_work')";
 
+/// From how many matches a page is read by walking the queue's order.
+const WALK_IN_ORDER: u32 = 2000;
+
 /// The WHERE clause of a query and its parameters; `statuses` and `overdue` may be left out
 /// (for the counts that ignore them).
 fn clause(q: &TicketQuery, now: i64, statuses: bool, overdue: bool) -> (String, Vec<Value>) {
@@ -195,32 +198,34 @@ impl Cache {
             let (filter, values) = clause(q, now, false, false);
             let mut all = vec![Value::Integer(now)];
             all.extend(values);
-            // Which index serves the scan: the (status, deadline) one covers a plain queue; any
-            // other filter reads the narrow rows in order (the planner would otherwise walk the
-            // status index and look each row up), a deadline range its own index.
-            let plain = q.categories.is_empty()
-                && q.houses.is_empty()
-                && q.entrance.is_none()
-                && q.assignee.is_none()
-                && q.from.is_none()
-                && q.to.is_none()
-                && q.text.is_none();
-            let source = match (plain, q.due_within_hours) {
-                (true, None) => "ticket_index t INDEXED BY ticket_index_status",
-                (_, Some(_)) => "ticket_index t",
-                (false, None) => "ticket_index t NOT INDEXED",
+            // Which index serves the scan: the (status, deadline) one covers a plain queue, the
+            // (day, status, deadline) one a period; any other filter reads the narrow rows in
+            // order (the planner would otherwise walk an index and look each row up), a
+            // deadline range its own index. Overdue is counted for every status and kept for
+            // the open ones: cheaper per row than asking which are open.
+            let others = !q.categories.is_empty()
+                || !q.houses.is_empty()
+                || q.entrance.is_some()
+                || q.assignee.is_some()
+                || q.text.is_some();
+            let period = q.from.is_some() || q.to.is_some();
+            let source = match (others, period, q.due_within_hours) {
+                (_, _, Some(_)) => "ticket_index t",
+                (false, false, None) => "ticket_index t INDEXED BY ticket_index_status",
+                (false, true, None) => "ticket_index t INDEXED BY ticket_index_period",
+                (true, _, None) => "ticket_index t NOT INDEXED",
             };
             let mut stmt = c.prepare_cached(&format!(
-                "SELECT t.status, count(*), total({OPEN} AND t.deadline_s < ?) FROM {source} \
-                 WHERE {filter} GROUP BY t.status"
+                "SELECT t.status, count(*), sum(t.deadline_s < ?) FROM {source} WHERE {filter} GROUP BY t.status"
             ))?;
             let found = stmt.query_map(rusqlite::params_from_iter(all.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, f64>(2)? as u32))
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, i64>(2)? as u32))
             })?;
             let (mut counts, mut total, mut overdue) = (Vec::new(), 0, 0);
             for row in found {
                 let (status, count, late) = row?;
                 let Some(status) = TicketStatus::parse(&status) else { continue };
+                let late = if status.is_closed() { 0 } else { late };
                 counts.push(StatusCount { status, count });
                 if q.statuses.is_empty() || q.statuses.contains(&status) {
                     overdue += late;
@@ -228,7 +233,11 @@ impl Cache {
                 }
             }
             counts.sort_by_key(|c| TicketStatus::ALL.iter().position(|s| *s == c.status));
-            // The page: ids in the queue's order off the narrow index, then their lines.
+            // The page: ids in the queue's order off the narrow index, then their lines. When
+            // many tickets match, walking the order index finds a page's worth at once; the
+            // planner would gather every match through a filter's own index and sort them
+            // all (15,000 open tickets: 8 ms). Few matches are gathered and sorted.
+            let walk = if total >= WALK_IN_ORDER { "INDEXED BY ticket_index_order" } else { "" };
             let (filter, values) = clause(q, now, true, true);
             let mut all = vec![Value::Integer(now)];
             all.extend(values);
@@ -240,7 +249,7 @@ impl Cache {
                  json_extract(p.payload, '$.created_at'), json_extract(p.payload, '$.deadline_at'), \
                  {OPEN} AND t.deadline_s < ?, json_extract(p.payload, '$.assignee_name'), \
                  coalesce(json_extract(p.payload, '$.flats_affected'), 0) \
-                 FROM (SELECT t.id FROM ticket_index t WHERE {filter} ORDER BY t.sort_key, t.id LIMIT ? OFFSET ?) page \
+                 FROM (SELECT t.id FROM ticket_index t {walk} WHERE {filter} ORDER BY t.sort_key, t.id LIMIT ? OFFSET ?) page \
                  JOIN ticket_index t ON t.id = page.id JOIN tickets p ON p.id = t.id \
                  LEFT JOIN houses h ON h.id = t.house_id ORDER BY t.sort_key, t.id"
             ))?;
