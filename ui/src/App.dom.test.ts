@@ -8,6 +8,7 @@ import type { ChatMessage, Event as ShellEvent } from './lib/ipc';
 let handler: ((e: ShellEvent) => void) | null = null;
 let signedIn = false;
 const joined: number[] = [];
+const notifyWords: { app: string; emergency: string }[] = [];
 
 function message(id: number): ChatMessage {
   return {
@@ -73,6 +74,10 @@ vi.mock('./lib/ipc', () => ({
       return null;
     },
     setChatInView: async () => null,
+    setNotifyWords: async (words: { app: string; emergency: string }) => {
+      notifyWords.push(words);
+      return null;
+    },
     messages: async (_c: number, before: number | null, limit: number) => {
       const out: ChatMessage[] = [];
       for (let id = before === null ? 9 : before - 1; id > 0 && out.length < limit; id--) out.push(message(id));
@@ -154,6 +159,8 @@ describe('App', () => {
     (document.querySelector('[data-testid="offer-join-12"]') as HTMLButtonElement).click();
     await settle();
     expect(joined).toEqual([12]);
+    // The shell words notifications in the UI's language.
+    expect(notifyWords.at(-1)?.emergency).toBe('Аварийная заявка');
 
     handler?.({ type: 'sync', state: 'offline', retry_in_ms: 1000, reason: 'down' });
     await settle();

@@ -105,6 +105,11 @@ async fn a_photo_goes_up_in_pieces_without_its_place_and_only_the_house_sees_it(
     assert_eq!((small.width(), small.height()), (213, 320));
     let dispatcher = server.api(Persona::Dispatcher).await?;
     assert_eq!(fetch(&dispatcher, &format!("/v1/tickets/{tid}/photos/{id}")).await?.0, 200);
+    // The ticket is about the resident's flat: a neighbour in the same house reads neither it
+    // nor its photo.
+    let chair = server.api(Persona::Chair).await?;
+    let (status, _, body) = fetch(&chair, &format!("/v1/tickets/{tid}/photos/{id}?thumb=true")).await?;
+    assert!((status == 403 || status == 404) && !contains(&body, b"\xFF\xD8\xFF"), "{status}");
     let neighbour = server.api(Persona::Neighbour).await?;
     let (status, _, body) = fetch(&neighbour, &format!("/v1/tickets/{tid}/photos/{id}")).await?;
     assert!(status == 403 || status == 404, "{status}");
