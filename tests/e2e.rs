@@ -710,6 +710,13 @@ async fn desktop_app_end_to_end() -> TestResult {
     )
     .await?;
     app.exec(choose, json!(["ticket-move-select", "in_work"])).await?;
+    app.wait_until(
+        "the move is chosen",
+        "return document.querySelector('[data-testid=ticket-move-select]').value === 'in_work' && !document.querySelector('[data-testid=ticket-move-apply]').disabled",
+        json!([]),
+        SHORT,
+    )
+    .await?;
     let apply = app.wait_for("[data-testid=ticket-move-apply]", SHORT).await?;
     app.click(&apply).await?;
     app.wait_for(&format!("[data-testid=ticket-card][data-ticket='{leak}'][data-status=in_work]"), LONG).await?;

@@ -33,12 +33,14 @@ pub struct Blobs {
     dir: PathBuf,
     /// Appends check the received length and write under it, one at a time.
     appending: Mutex<()>,
+    /// One photo is decoded at a time: each may take hundreds of megabytes.
+    decoding: Mutex<()>,
 }
 
 impl Blobs {
     /// The blobs of a data directory (made when first written).
     pub fn new(data_dir: &std::path::Path) -> Blobs {
-        Blobs { dir: data_dir.join("blobs"), appending: Mutex::new(()) }
+        Blobs { dir: data_dir.join("blobs"), appending: Mutex::new(()), decoding: Mutex::new(()) }
     }
 
     fn part(&self, owner: PersonId, key: &str) -> PathBuf {
@@ -76,7 +78,10 @@ impl Blobs {
     pub fn finish(&self, owner: PersonId, key: &str) -> Result<PhotoRef, FinishError> {
         let path = self.part(owner, key);
         let bytes = std::fs::read(&path)?;
-        let done = store_photo(self, bytes);
+        let done = {
+            let _one = self.decoding.lock().unwrap_or_else(|e| e.into_inner());
+            store_photo(self, bytes)
+        };
         std::fs::remove_file(&path)?;
         done
     }
@@ -124,7 +129,10 @@ fn write_once(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // Two finishes of the same bytes at once each write their own temporary file.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     let mut file = std::fs::File::create(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;

@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::io::Write;
+
 use common::{Answer, Persona, TestClient, TestResult, TestServer};
 use domkom_testkit::phone_photo;
 use serde_json::{Value, json};
@@ -154,5 +156,30 @@ async fn oversize_and_non_photos_are_refused_and_nothing_is_kept() -> TestResult
     assert_eq!((many.status, many.code()), (422, "photo_too_many"));
     let no_headers = resident.patch(&format!("/v1/uploads/{}", key(14)), &json!({})).await?;
     assert_eq!((no_headers.status, no_headers.code()), (400, "bad_upload_header"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_upload_cut_after_its_last_bytes_landed_is_completed_not_stuck() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let resident = server.api(Persona::Resident).await?;
+    let photo = phone_photo()?;
+    let (total, half) = (photo.len(), photo.len() / 2);
+    let upload = key(20);
+    assert_eq!(patch(&resident, &upload, 0, total, &photo[..half]).await?.status, 200);
+    // The server went down after writing the rest to disk and before storing the photo.
+    let me = resident.me().await?["person"]["id"].as_i64().ok_or("me")?;
+    let part = server.data_dir().join("blobs/uploads").join(format!("{me}-{upload}.part"));
+    std::fs::OpenOptions::new().append(true).open(&part)?.write_all(&photo[half..])?;
+
+    // Asked how far it got, the server counts what is on disk; no bytes at the end finish it.
+    let state = resident.get(&format!("/v1/uploads/{upload}")).await?;
+    assert_eq!(state.body["received"].as_u64(), Some(total as u64), "{:?}", state.body);
+    let done = patch(&resident, &upload, total, total, &[]).await?;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert!(done.body["photo"]["id"].is_string(), "{:?}", done.body);
+    // Elsewhere, an empty body is still a mistake.
+    let empty = patch(&resident, &key(21), 0, total, &[]).await?;
+    assert_eq!((empty.status, empty.code()), (400, "upload_empty"));
     Ok(())
 }

@@ -16,7 +16,7 @@ use domkom_domain::wire;
 
 use crate::api::Api;
 use crate::cache::Cache;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::events::Event;
 
 /// A write waiting in the outbox.
@@ -221,7 +221,8 @@ impl Request {
                 photos,
                 ..
             } => {
-                let photos = crate::ticket::upload_photos(api, cache, photos).await?;
+                let keys = photos.clone();
+                let photos = crate::ticket::upload_photos(api, cache, &keys).await?;
                 let req = FileTicket {
                     client_key: client_key.to_owned(),
                     house_id: *house_id,
@@ -235,7 +236,16 @@ impl Request {
                     message_id: *message_id,
                     photos,
                 };
-                Ok(Done::Ticket(api.file_ticket(&req).await?, client_key.to_owned()))
+                match api.file_ticket(&req).await {
+                    Ok(ticket) => Ok(Done::Ticket(ticket, client_key.to_owned())),
+                    // The server no longer has a photo it once took (its data was reset): the
+                    // next try uploads them again.
+                    Err(CoreError::Refused { status, code, message, params }) if code == "photo_unknown" => {
+                        crate::ticket::forget_uploads(cache, keys).await?;
+                        Err(CoreError::Refused { status, code, message, params })
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Request::MoveTicket { ticket_id, from, to, note, rating } => {
                 let req = MoveTicket {

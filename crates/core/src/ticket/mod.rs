@@ -12,7 +12,7 @@ pub use desk::{AssigneeFilter, QueuePage, QueueRow, TicketQuery};
 pub use export::{EXPORT_COLUMNS, Export, ExportFormat, ExportWords, ExportedFile};
 pub use photo::{CHUNK_BYTES, StagedPhoto};
 pub(crate) use photo::{
-    drop_carried as drop_carried_photos, keep_sent as keep_sent_photos, upload_all as upload_photos,
+    drop_carried as drop_carried_photos, forget_uploads, keep_sent as keep_sent_photos, upload_all as upload_photos,
 };
 pub use report::{ReportBy, ReportLine, ReportQuery, TicketReport};
 pub use write::{PendingTicket, TicketDetail, TicketDraft, Tickets};

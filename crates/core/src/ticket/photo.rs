@@ -171,6 +171,19 @@ pub(crate) async fn upload_all(api: &Api, cache: &std::sync::Arc<Cache>, keys: &
     Ok(ids)
 }
 
+/// Forgets the server's ids of these photos, so they are uploaded again.
+pub(crate) async fn forget_uploads(cache: &std::sync::Arc<Cache>, keys: Vec<String>) -> Result<()> {
+    blocking(cache, move |c| {
+        c.write(|tx| {
+            for key in &keys {
+                tx.execute("UPDATE outbox.photos SET photo_id = NULL WHERE key = ?1", [key])?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
 /// Sends one photo in chunks, starting from what the server already has.
 async fn upload(api: &Api, key: &str, bytes: &[u8]) -> Result<domkom_domain::ticket::PhotoRef> {
     let total = bytes.len() as u64;

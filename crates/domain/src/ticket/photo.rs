@@ -164,12 +164,18 @@ pub fn strip_metadata(bytes: Vec<u8>) -> Result<(PhotoType, Vec<u8>), PhotoError
         PhotoType::Jpeg => {
             let mut jpeg = Jpeg::from_bytes(bytes).map_err(|_| PhotoError::Unreadable)?;
             let orientation = jpeg.exif().as_deref().and_then(orientation);
-            // APP1 holds EXIF and XMP, APP13 IPTC, COM free text; an MPF index (APP2) would
+            // Only what draws the picture is kept: every application segment but JFIF (APP0),
+            // a colour profile (APP2 ICC_PROFILE) and Adobe's colour transform (APP14) goes,
+            // and comments. APP1 holds EXIF and XMP, APP13 IPTC, and the rest whatever a
+            // maker chose (a GoPro's APP6 holds its GPS track); an MPF index (APP2) would
             // point at pictures after the image's end, which are not written back.
             jpeg.segments_mut().retain(|s| {
                 let marker = s.marker();
-                let mpf = marker == markers::APP2 && s.contents().starts_with(b"MPF\0");
-                !(marker == markers::APP1 || marker == markers::APP13 || marker == markers::COM || mpf)
+                let application = (markers::APP0..=markers::APP15).contains(&marker);
+                let kept = marker == markers::APP0
+                    || marker == markers::APP14
+                    || (marker == markers::APP2 && s.contents().starts_with(b"ICC_PROFILE\0"));
+                marker != markers::COM && (!application || kept)
             });
             if let Some(o) = orientation.filter(|o| *o != 1) {
                 jpeg.set_exif(Some(Bytes::from(orientation_exif(o))));
@@ -189,21 +195,34 @@ pub fn strip_metadata(bytes: Vec<u8>) -> Result<(PhotoType, Vec<u8>), PhotoError
             return Ok((kind, out));
         }
         PhotoType::Png => {
+            // The critical chunks (an upper-case first letter) and those that say how to show
+            // the picture (transparency, colour, pixel size, animation); every other ancillary
+            // chunk goes: EXIF, text, times, content credentials, a maker's own.
             let mut png = Png::from_bytes(bytes).map_err(|_| PhotoError::Unreadable)?;
-            for kind in [*b"eXIf", *b"tEXt", *b"zTXt", *b"iTXt", *b"tIME"] {
-                png.remove_chunks_by_type(kind);
-            }
+            png.chunks_mut().retain(|c| {
+                let kind = c.kind();
+                kind[0].is_ascii_uppercase() || PNG_DRAWING.contains(&&kind)
+            });
             png.encoder().bytes()
         }
         PhotoType::Webp => {
             let mut webp = WebP::from_bytes(bytes).map_err(|_| PhotoError::Unreadable)?;
             webp.set_exif(None);
             webp.remove_chunks_by_id(*b"XMP ");
+            // Of what is left, only the chunks that draw the picture.
+            webp.chunks_mut().retain(|c| WEBP_DRAWING.contains(&&c.id()));
             webp.encoder().bytes()
         }
     };
     Ok((kind, out.to_vec()))
 }
+
+/// A PNG's ancillary chunks that say how to show the picture.
+const PNG_DRAWING: [&[u8; 4]; 12] =
+    [b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"pHYs", b"cICP", b"acTL", b"fcTL", b"fdAT"];
+
+/// A WebP's chunks that draw the picture.
+const WEBP_DRAWING: [&[u8; 4]; 7] = [b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"];
 
 /// The orientation tag (0x0112) of IFD0 in EXIF data (a TIFF structure).
 fn orientation(exif: &[u8]) -> Option<u16> {
@@ -302,13 +321,17 @@ mod tests {
             JpegSegment::new_with_contents(markers::APP1, Bytes::from(exif)),
             JpegSegment::new_with_contents(markers::APP1, Bytes::from(xmp)),
             JpegSegment::new_with_contents(markers::COM, Bytes::from_static(b"shot at home")),
+            // A maker's own segment with a GPS track (as an action camera writes it).
+            JpegSegment::new_with_contents(markers::APP6, Bytes::from_static(b"GoPro\0GPS5 track 55.78")),
+            JpegSegment::new_with_contents(markers::APP2, Bytes::from_static(b"ICC_PROFILE\0\x01\x01sRGB")),
         ]);
         assert!(contains(&photo, b"GPS 55.7887N") && contains(&photo, b"GPSLatitude"));
         let (kind, clean) = strip_metadata(photo).expect("stripped");
         assert_eq!(kind, PhotoType::Jpeg);
-        for gone in [&b"GPS"[..], b"GPSLatitude", b"shot at home", b"xap"] {
+        for gone in [&b"GPS"[..], b"GPSLatitude", b"shot at home", b"xap", b"GoPro"] {
             assert!(!contains(&clean, gone), "{} is still there", String::from_utf8_lossy(gone));
         }
+        assert!(contains(&clean, b"ICC_PROFILE"), "the colour profile stays");
         let back = Jpeg::from_bytes(Bytes::from(clean.clone())).expect("still a JPEG");
         assert_eq!(back.exif().as_deref().and_then(orientation), Some(6), "still turned the same way");
         assert_eq!(strip_metadata(clean.clone()).map(|(_, b)| b), Ok(clean), "stripping twice changes nothing");
@@ -321,12 +344,15 @@ mod tests {
         ))
         .expect("a PNG");
         png.chunks_mut().insert(1, img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"Location\0Kazan")));
+        png.chunks_mut().insert(1, img_parts::png::PngChunk::new(*b"caBX", Bytes::from_static(b"c2pa Kazan")));
+        png.chunks_mut()
+            .insert(1, img_parts::png::PngChunk::new(*b"pHYs", Bytes::from_static(b"\0\0\x0b\x13\0\0\x0b\x13\x01")));
         png.set_exif(Some(Bytes::from(exif_with_gps(1))));
         let photo = png.encoder().bytes().to_vec();
         assert!(contains(&photo, b"Kazan") && contains(&photo, b"GPS 55"));
         let (_, clean) = strip_metadata(photo).expect("stripped");
         assert!(!contains(&clean, b"Kazan") && !contains(&clean, b"GPS 55"));
-        assert!(contains(&clean, b"IHDR"), "the picture stays");
+        assert!(contains(&clean, b"IHDR") && contains(&clean, b"pHYs"), "the picture and its pixel size stay");
 
         let riff = b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
         let mut webp = WebP::from_bytes(Bytes::from_static(riff)).expect("a WebP");

@@ -71,8 +71,15 @@ pub async fn upload(
     Path(key): Path<String>,
 ) -> Result<Json<Upload>> {
     check_client_key(&key)?;
+    let key = key.to_ascii_lowercase();
+    let person = viewer.person.id;
     let found = state.run(move |s| s.upload(&viewer, &key)).await?;
-    found.map(Json).ok_or_else(|| Error::from(crate::store::StoreError::NotFound(crate::store::What::Upload)))
+    let mut found = found.ok_or_else(|| Error::from(crate::store::StoreError::NotFound(crate::store::What::Upload)))?;
+    // The bytes on disk, which an append cut off before its record may be ahead of.
+    if found.photo.is_none() {
+        found.received = found.received.max(state.blobs.received(person, &found.key).min(found.total));
+    }
+    Ok(Json(found))
 }
 
 /// Appends bytes to a photo upload: `Upload-Length` is the photo's whole size (at most
@@ -87,7 +94,7 @@ pub async fn upload(
         ("Upload-Offset" = u64, Header, description = "Where these bytes start.", minimum = 0, maximum = 10485760),
         ("Upload-Length" = u64, Header, description = "The photo's whole size in bytes (at most 10 MB).", minimum = 1, maximum = 10485760),
     ),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The next bytes of the photo (at least one)."),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The next bytes of the photo (at least one; none at `Upload-Length` completes an upload whose bytes all arrived)."),
     responses(
         (status = 200, body = Upload, description = "The bytes are stored; `photo` once the upload is complete."),
         (status = 409, body = domkom_domain::wire::ApiError, description = "`upload_offset`: send from `params.received`; `upload_length_changed`: the key was used for another length."),
@@ -105,6 +112,7 @@ pub async fn append(
     body: Bytes,
 ) -> Result<Json<Upload>> {
     check_client_key(&key)?;
+    let key = key.to_ascii_lowercase();
     let (Some(offset), Some(total)) = (header_u64(&headers, "upload-offset")?, header_u64(&headers, "upload-length")?)
     else {
         return Err(Error::bad_request(
@@ -115,7 +123,9 @@ pub async fn append(
     if total > MAX_PHOTO_BYTES {
         return Err(photo_error(&PhotoError::TooLarge(total)));
     }
-    if body.is_empty() {
+    // No bytes at the end completes an upload whose bytes all arrived (a cut before it was
+    // stored as a photo); anywhere else it is a mistake.
+    if body.is_empty() && offset != total {
         return Err(Error::bad_request(
             "upload_empty",
             "В запросе нет данных фотографии. Отправьте следующие байты; узнать, сколько получено, можно запросом GET.",
