@@ -39,7 +39,13 @@ impl Api {
         &self.session
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T> {
+    /// A JSON request signed with a fresh token; the answer decoded, or its error.
+    pub(crate) async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
         let resp = self
             .raw(method, path, |req| match body {
                 Some(b) => req.json(b),

@@ -24,6 +24,18 @@ pub enum Event {
     NewOutage(crate::notice::NewOutage),
     /// An emergency ticket arrived, new (the app tells a dispatcher).
     NewEmergency(crate::ticket::NewEmergency),
+    /// A message was pinned above its chat (the app tells the members).
+    NewPin(crate::chat::NewPin),
+    /// A chat's moderation log changed.
+    ModLog {
+        /// The community.
+        community_id: CommunityId,
+    },
+    /// A chat's complaints changed.
+    Reports {
+        /// The community.
+        community_id: CommunityId,
+    },
     /// The person's houses or their passports changed.
     Houses,
     /// A house's tickets changed.

@@ -29,6 +29,8 @@ pub struct Applied {
     pub delivered: bool,
     /// Messages newer than anything cached in their chat before this page.
     pub new_messages: Vec<NewMessage>,
+    /// Messages newly pinned (a known message whose pin arrived in this page).
+    pub new_pins: Vec<crate::chat::NewPin>,
     /// Outage notices not cached before this page.
     pub new_outages: Vec<crate::notice::NewOutage>,
     /// Emergency tickets, new and not cached before this page.
@@ -60,6 +62,7 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
         ChangeKind::Notice | ChangeKind::RepairPlan => crate::notice::apply(tx, c, out)?,
         ChangeKind::Account | ChangeKind::Bill => crate::bill::apply(tx, c, out)?,
         ChangeKind::Device | ChangeKind::Reading => crate::meter::apply(tx, c, out)?,
+        ChangeKind::ModEntry | ChangeKind::Report => crate::moderation::apply(tx, c, out)?,
     }
     out.count += 1;
     Ok(())

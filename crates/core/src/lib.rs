@@ -19,6 +19,7 @@ pub mod feed;
 pub mod house;
 pub mod http;
 pub mod meter;
+pub mod moderation;
 pub mod notice;
 pub mod notify;
 pub mod outbox;

@@ -87,6 +87,9 @@ impl SyncEngine {
         for m in applied.new_messages.iter().rev().take(5).rev() {
             self.emit(Event::NewMessage(m.clone()));
         }
+        for p in applied.new_pins.iter().rev().take(2).rev() {
+            self.emit(Event::NewPin(p.clone()));
+        }
         for n in applied.new_outages.iter().rev().take(5).rev() {
             self.emit(Event::NewOutage(n.clone()));
         }

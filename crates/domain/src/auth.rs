@@ -71,4 +71,6 @@ pub struct DemoPerson {
     pub name: String,
     /// What this person can do.
     pub description: String,
+    /// The person's id (what moderation and the registry name them by).
+    pub id: PersonId,
 }

@@ -153,6 +153,9 @@ pub struct Community {
     pub created_at: String,
     /// The houses the community covers.
     pub house_ids: Vec<HouseId>,
+    /// Slow mode: one message per this many seconds per member (0: off).
+    #[serde(default)]
+    pub slow_mode_s: u32,
 }
 
 /// A person's membership of a community.
@@ -171,6 +174,9 @@ pub struct Membership {
     pub joined_at: String,
     /// Left at (a delete change follows).
     pub left_at: Option<String>,
+    /// Muted by a moderator until then: the member reads but may not send.
+    #[serde(default)]
+    pub muted_until: Option<String>,
 }
 
 /// The author of a message as shown beside it.
@@ -215,6 +221,12 @@ pub struct Message {
     /// The ticket this message reports on (a status post) or was made into, if any.
     #[serde(default)]
     pub ticket_id: Option<TicketId>,
+    /// Pinned above the chat by a moderator at.
+    #[serde(default)]
+    pub pinned_at: Option<String>,
+    /// Deleted by a moderator for this reason (members see «удалено модератором: …»).
+    #[serde(default)]
+    pub deleted_reason: Option<String>,
 }
 
 /// A page of chat history, newest first.

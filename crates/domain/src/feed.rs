@@ -37,6 +37,11 @@ vocabulary! {
         TicketComment = "ticket_comment",
         /// A chat message.
         Message = "message",
+        /// An entry of a community's moderation log (the text of a deleted message only
+        /// for its moderators).
+        ModEntry = "mod_entry",
+        /// A complaint about a message: for the community's moderators and its reporter.
+        Report = "report",
     }
 }
 

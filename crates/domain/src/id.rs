@@ -33,6 +33,10 @@ ids! {
     AccountId;
     /// A unified payment document.
     BillId;
+    /// An entry of a community's moderation log.
+    ModEntryId;
+    /// A member's complaint about a message.
+    ReportId;
     /// A notice.
     NoticeId;
     /// An item of the capital-repair plan.

@@ -13,6 +13,7 @@ pub mod id;
 pub mod json;
 pub mod message;
 pub mod meter;
+pub mod moderation;
 pub mod money;
 pub mod notice;
 pub mod refusal;

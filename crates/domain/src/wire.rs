@@ -23,6 +23,10 @@ pub use crate::house::{
 };
 pub use crate::id::*;
 pub use crate::meter::{Device, DeviceKind, Reading, ReadingSource, Resource};
+pub use crate::moderation::{
+    Appeal, AppealText, BanMember, ModAction, ModEntry, MuteMember, RemoveMessage, Report, ReportMessage, ReportState,
+    Resolution, ResolveReport, SetSlowMode,
+};
 pub use crate::notice::{Notice, NoticeKind, OutageType, PostOutage};
 pub use crate::stats::{ByManagement, CityStats, OrgCounts};
 pub use crate::ticket::{
@@ -89,6 +93,9 @@ mod tests {
         agrees(VolumeMethod::ALL, VolumeMethod::as_str);
         agrees(NoticeKind::ALL, NoticeKind::as_str);
         agrees(OutageType::ALL, OutageType::as_str);
+        agrees(ModAction::ALL, ModAction::as_str);
+        agrees(ReportState::ALL, ReportState::as_str);
+        agrees(Resolution::ALL, Resolution::as_str);
     }
 
     #[test]

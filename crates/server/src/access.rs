@@ -21,6 +21,9 @@ pub enum Scope {
     /// The staff of a house: its managing organisation's dispatchers, and the Inspection
     /// (internal ticket comments).
     Staff(HouseId),
+    /// The moderators of a community (its chairs where the organisation holds admin rights)
+    /// and the Inspection: complaints and the words of deleted messages.
+    Moderators(CommunityId),
 }
 
 impl Scope {
@@ -32,6 +35,7 @@ impl Scope {
             "f" => Scope::Premises(PremisesId(id)),
             "p" => Scope::Person(PersonId(id)),
             "s" => Scope::Staff(HouseId(id)),
+            "m" => Scope::Moderators(CommunityId(id)),
             _ => return None,
         })
     }
@@ -44,10 +48,11 @@ impl Scope {
             Scope::Premises(id) => ("f", id.get()),
             Scope::Person(id) => ("p", id.get()),
             Scope::Staff(id) => ("s", id.get()),
+            Scope::Moderators(id) => ("m", id.get()),
         }
     }
 
-    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`, `s:3`: a letter, a colon and 1 to 18
+    /// Parses the API form `c:12`, `h:3`, `f:9`, `p:1`, `s:3`, `m:12`: a letter, a colon and 1 to 18
     /// digits (no sign), exactly as the OpenAPI pattern states.
     pub fn parse(text: &str) -> Option<Scope> {
         let (letter, id) = text.split_once(':')?;
@@ -77,6 +82,8 @@ pub struct Viewer {
     pub managed: BTreeSet<HouseId>,
     /// Communities the person belongs to, with the role.
     pub communities: BTreeMap<CommunityId, Role>,
+    /// Communities the person moderates: a chair's where the organisation holds admin rights.
+    pub moderates: BTreeSet<CommunityId>,
 }
 
 impl Viewer {
@@ -94,6 +101,7 @@ impl Viewer {
             Scope::Premises(id) => self.premises.contains(&id),
             Scope::Person(id) => id == self.person.id,
             Scope::Staff(id) => self.is_inspector() || self.managed.contains(&id),
+            Scope::Moderators(id) => self.is_inspector() || self.moderates.contains(&id),
         }
     }
 
@@ -109,6 +117,7 @@ impl Viewer {
         out.extend(self.houses.iter().map(|&id| Scope::House(id)));
         out.extend(self.managed.iter().map(|&id| Scope::Staff(id)));
         out.extend(self.communities.keys().map(|&id| Scope::Community(id)));
+        out.extend(self.moderates.iter().map(|&id| Scope::Moderators(id)));
         out
     }
 
@@ -127,6 +136,7 @@ mod tests {
         assert_eq!(Scope::parse("c:12"), Some(Scope::Community(CommunityId(12))));
         assert_eq!(Scope::parse("f:9"), Some(Scope::Premises(PremisesId(9))));
         assert_eq!(Scope::parse("s:3"), Some(Scope::Staff(HouseId(3))));
+        assert_eq!(Scope::parse("m:4"), Some(Scope::Moderators(CommunityId(4))));
         for bad in ["c:", "c:+1", "c:-1", "x:1", "c:1234567890123456789", "c:1 ", "c1"] {
             assert_eq!(Scope::parse(bad), None, "{bad}");
         }

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("008_photos", include_str!("../../migrations/008_photos.sql")),
     ("009_emergencies_first", include_str!("../../migrations/009_emergencies_first.sql")),
     ("010_desk_period_index", include_str!("../../migrations/010_desk_period_index.sql")),
+    ("011_moderation", include_str!("../../migrations/011_moderation.sql")),
 ];
 
 /// The name of the cache key in the secret store.

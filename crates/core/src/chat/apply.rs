@@ -31,16 +31,31 @@ pub struct NewMessage {
     pub ticket_id: Option<TicketId>,
 }
 
+/// A message newly pinned above its chat (members are told).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewPin {
+    /// Community.
+    pub community_id: CommunityId,
+    /// Message id.
+    pub id: MessageId,
+    /// Author's name.
+    pub author_name: String,
+    /// The text.
+    pub body: String,
+}
+
 /// Stores one message row (from the feed, a history page or a send's answer); a confirmed
 /// message replaces its local echo in the outbox. True when it did so.
 pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<bool> {
     tx.prepare_cached(
         "INSERT INTO messages (id, community_id, author_id, author_name, author_flat, author_role, client_key, body, \
-         reply_to, created_at, edited_at, deleted_at, notice_id, ticket_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         reply_to, created_at, edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
          ON CONFLICT (id) DO UPDATE SET author_name = excluded.author_name, author_flat = excluded.author_flat, \
          author_role = excluded.author_role, body = excluded.body, edited_at = excluded.edited_at, \
-         deleted_at = excluded.deleted_at, ticket_id = excluded.ticket_id",
+         deleted_at = excluded.deleted_at, ticket_id = excluded.ticket_id, pinned_at = excluded.pinned_at, \
+         deleted_reason = excluded.deleted_reason",
     )?
     .execute(params![
         m.id,
@@ -56,7 +71,9 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
         m.edited_at,
         m.deleted_at,
         m.notice_id,
-        m.ticket_id
+        m.ticket_id,
+        m.pinned_at,
+        m.deleted_reason
     ])?;
     crate::outbox::delivered(tx, &m.client_key)
 }
@@ -69,6 +86,8 @@ fn purge_community(tx: &Transaction<'_>, community: CommunityId) -> Result<()> {
         "DELETE FROM read_state WHERE community_id = ?1",
         "DELETE FROM communities WHERE id = ?1",
         "DELETE FROM memberships WHERE community_id = ?1",
+        "DELETE FROM mod_log WHERE community_id = ?1",
+        "DELETE FROM reports WHERE community_id = ?1",
     ] {
         tx.execute(sql, [community])?;
     }
@@ -106,6 +125,18 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                     n
                 }
             };
+            let was_pinned: Option<Option<String>> = tx
+                .prepare_cached("SELECT pinned_at FROM messages WHERE id = ?1")?
+                .query_row([m.id], |r| r.get(0))
+                .optional()?;
+            if m.pinned_at.is_some() && was_pinned.is_some_and(|p| p.is_none()) {
+                out.new_pins.push(NewPin {
+                    community_id: m.community_id,
+                    id: m.id,
+                    author_name: m.author.name.clone(),
+                    body: m.body.clone(),
+                });
+            }
             if m.id > newest && m.deleted_at.is_none() {
                 out.new_messages.push(NewMessage {
                     community_id: m.community_id,

@@ -5,7 +5,7 @@ mod apply;
 mod read;
 mod search;
 
-pub use apply::NewMessage;
+pub use apply::{NewMessage, NewPin};
 pub(crate) use apply::{apply, purge_house, store_message};
 pub use read::{ChatMessage, ChatSummary, MessageState};
 pub use search::{SearchHit, fts_query};

@@ -5,8 +5,9 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use domkom_domain::Role;
-use domkom_domain::chat::CommunityKind;
+use domkom_domain::chat::{AdminStatus, CommunityKind};
 use domkom_domain::id::*;
+use domkom_domain::moderation;
 
 use crate::cache::Cache;
 use crate::error::Result;
@@ -29,9 +30,14 @@ pub struct ChatSummary {
     pub address: Option<String>,
     /// The person's role in it.
     pub role: Role,
-    /// Whether the person may moderate it (delete others' messages): the domain's rule for
-    /// the role, so the UI never re-derives it.
+    /// Whether the person may moderate it (pin, delete others' messages with a reason, mute,
+    /// ban): the domain's rule for the role and the community's admin rights, so the UI
+    /// never re-derives it.
     pub can_moderate: bool,
+    /// The person is muted in it until then (they read but may not send).
+    pub muted_until: Option<String>,
+    /// Slow mode: one message per this many seconds (0: off).
+    pub slow_mode_s: u32,
     /// Messages by others after the last one read.
     pub unread: i64,
     /// The newest message's time.
@@ -92,6 +98,10 @@ pub struct ChatMessage {
     pub notice_id: Option<NoticeId>,
     /// The ticket this message reports on (a status post) or was made into.
     pub ticket_id: Option<TicketId>,
+    /// Pinned above the chat by a moderator at.
+    pub pinned_at: Option<String>,
+    /// Deleted by a moderator for this reason.
+    pub deleted_reason: Option<String>,
     /// Sent, or still in the outbox.
     pub state: MessageState,
     /// Why it failed, from the server.
@@ -109,7 +119,9 @@ impl Cache {
                       AND x.id > coalesce((SELECT last_read_id FROM read_state r WHERE r.community_id = cm.id), 0) \
                       AND x.author_id != ?1 AND x.deleted_at IS NULL LIMIT ?2)), \
                    last.created_at, substr(last.body, 1, 120), \
-                   coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0) \
+                   coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0), \
+                   json_extract(cm.payload, '$.admin_status'), json_extract(m.payload, '$.muted_until'), \
+                   coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0) \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -124,7 +136,10 @@ impl Cache {
                     house_id: r.get(3)?,
                     address: r.get(4)?,
                     role,
-                    can_moderate: role.moderates(),
+                    can_moderate: AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
+                        .is_some_and(|admin| moderation::may_moderate(Some(role), admin).is_ok()),
+                    muted_until: r.get(11)?,
+                    slow_mode_s: r.get(12)?,
                     unread: r.get(6)?,
                     last_at: r.get(7)?,
                     last_text: r.get(8)?,
@@ -167,6 +182,8 @@ impl Cache {
                         deleted_at: None,
                         notice_id: None,
                         ticket_id: None,
+                        pinned_at: None,
+                        deleted_reason: None,
                         state: match OutboxState::parse(&r.get::<_, String>(4)?) {
                             OutboxState::Pending => MessageState::Pending,
                             OutboxState::Failed => MessageState::Failed,
@@ -180,7 +197,8 @@ impl Cache {
             }
             let mut stmt = c.prepare_cached(
                 "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
-                 edited_at, deleted_at, notice_id, ticket_id FROM messages WHERE community_id = ?1 AND id < ?2 \
+                 edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason FROM messages \
+                 WHERE community_id = ?1 AND id < ?2 \
                  ORDER BY id DESC LIMIT ?3",
             )?;
             let rows =
@@ -200,6 +218,8 @@ impl Cache {
                         deleted_at: r.get(10)?,
                         notice_id: r.get(11)?,
                         ticket_id: r.get(12)?,
+                        pinned_at: r.get(13)?,
+                        deleted_reason: r.get(14)?,
                         state: MessageState::Sent,
                         error: None,
                     })

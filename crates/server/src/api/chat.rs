@@ -109,13 +109,14 @@ pub async fn edit(
     Ok(Json(state.run(move |s| s.edit_message(&viewer, id, &req.body)).await?))
 }
 
-/// Deletes one's own message (a chair or the Inspection may delete any); its text is erased.
-/// Deleting a deleted message again answers it as it is.
+/// Deletes one's own message; its text is erased. Deleting a deleted message again answers
+/// it as it is. A moderator deletes someone else's with a reason (`remove_message`): here
+/// that is refused with `reason_required`.
 #[utoipa::path(delete, path = "/v1/messages/{id}", operation_id = "delete_message", tag = "chat",
     params(("id" = i64, Path, description = "The message.")),
     responses(
         (status = 200, body = Message),
-        doc::Malformed, doc::Refused, doc::Missing,
+        doc::Malformed, doc::Refused, doc::Missing, doc::BreaksRule,
     ),
     security(("bearer" = [])))]
 pub async fn delete(

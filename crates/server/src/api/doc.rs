@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::{auth, chat, feed, house, photos, registry, services, stats, tickets};
+use super::{auth, chat, feed, house, moderation, photos, registry, services, stats, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,9 @@ use super::{auth, chat, feed, house, photos, registry, services, stats, tickets}
         photos::upload, photos::append, photos::ticket_photo,
         services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
         chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,
+        moderation::pin, moderation::unpin, moderation::remove, moderation::mute, moderation::unmute, moderation::ban,
+        moderation::unban, moderation::slow_mode, moderation::report, moderation::reports, moderation::resolve,
+        moderation::modlog, moderation::appeal, moderation::answer,
         registry::end_ownership,
     ),
     components(
@@ -38,6 +41,7 @@ use super::{auth, chat, feed, house, photos, registry, services, stats, tickets}
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
             domkom_domain::ticket::TicketStatus, domkom_domain::wire::TicketComment,
             domkom_domain::ticket::Upload, domkom_domain::ticket::PhotoRef, domkom_domain::ticket::PhotoType,
+            domkom_domain::wire::ModEntry, domkom_domain::wire::Report,
         ),
     ),
     modifiers(&SignIn),

@@ -108,6 +108,8 @@ fn name_of(what: What) -> &'static str {
         What::FeedScope => "Эта часть ленты",
         What::Photo => "Фотография",
         What::Upload => "Загрузка",
+        What::ModEntry => "Запись журнала модерации",
+        What::Report => "Жалоба",
     }
 }
 
@@ -312,6 +314,7 @@ impl From<ChatError> for Error {
             ChatError::ReplyToUnknown => {
                 Error::invalid("reply_to_unknown", "Сообщение, на которое вы отвечаете, не найдено в этом чате.")
             }
+            ChatError::Moderation(m) => m.into(),
             ChatError::Store(s) => s.into(),
         }
     }

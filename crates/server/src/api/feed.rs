@@ -34,7 +34,7 @@ pub struct ChangesQuery {
     limit: Option<u32>,
     /// Only this audience, as `c:ID` (community), `h:ID` (house), `f:ID` (premises), `p:ID`
     /// (person) or `s:ID` (a house's staff): to catch up on one newly joined.
-    #[param(pattern = r"^[chfps]:[0-9]{1,18}$")]
+    #[param(pattern = r"^[chfpsm]:[0-9]{1,18}$")]
     scope: Option<String>,
 }
 
@@ -57,10 +57,9 @@ pub async fn changes(
     }
     let only = match q.scope.as_deref() {
         None => None,
-        Some(text) => Some(
-            Scope::parse(text)
-                .ok_or_else(|| Error::bad_request("bad_scope", "scope должен быть вида c:ID, h:ID, f:ID или p:ID."))?,
-        ),
+        Some(text) => Some(Scope::parse(text).ok_or_else(|| {
+            Error::bad_request("bad_scope", "scope должен быть вида c:ID, h:ID, f:ID, p:ID, s:ID или m:ID.")
+        })?),
     };
     Ok(Json(state.run(move |s| s.changes(&viewer, after, limit, only)).await?))
 }

@@ -10,6 +10,7 @@ mod extract;
 mod feed;
 mod house;
 mod limit;
+mod moderation;
 mod photos;
 mod registry;
 mod services;
@@ -22,7 +23,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use tokio::sync::{broadcast, watch};
 
 use crate::esia::TokenPolicy;
@@ -114,6 +115,19 @@ pub fn router(state: AppState) -> Router {
         .route("/communities/{id}/join", post(chat::join))
         .route("/communities/{id}/leave", post(chat::leave))
         .route("/messages/{id}", patch(chat::edit).delete(chat::delete))
+        .route("/messages/{id}/pin", put(moderation::pin).delete(moderation::unpin))
+        .route("/messages/{id}/removal", post(moderation::remove))
+        .route("/messages/{id}/reports", post(moderation::report))
+        .route("/communities/{id}/mutes", post(moderation::mute))
+        .route("/communities/{id}/mutes/{person}", delete(moderation::unmute))
+        .route("/communities/{id}/bans", post(moderation::ban))
+        .route("/communities/{id}/bans/{person}", delete(moderation::unban))
+        .route("/communities/{id}/slow-mode", put(moderation::slow_mode))
+        .route("/communities/{id}/reports", get(moderation::reports))
+        .route("/communities/{id}/modlog", get(moderation::modlog))
+        .route("/reports/{id}/resolution", post(moderation::resolve))
+        .route("/modlog/{id}/appeal", post(moderation::appeal))
+        .route("/modlog/{id}/answer", post(moderation::answer))
         .route("/registry/ownerships/end", post(registry::end_ownership));
     Router::new()
         .nest("/v1", v1)

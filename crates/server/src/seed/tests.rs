@@ -70,6 +70,8 @@ fn parse(kind: ChangeKind, payload: &str) -> serde_json::Result<()> {
         ChangeKind::Bill => serde_json::from_str::<wire::Bill>(payload).map(drop),
         ChangeKind::Notice => serde_json::from_str::<wire::Notice>(payload).map(drop),
         ChangeKind::RepairPlan => serde_json::from_str::<wire::RepairPlan>(payload).map(drop),
+        ChangeKind::ModEntry => serde_json::from_str::<wire::ModEntry>(payload).map(drop),
+        ChangeKind::Report => serde_json::from_str::<wire::Report>(payload).map(drop),
     }
 }
 

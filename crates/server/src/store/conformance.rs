@@ -15,6 +15,10 @@
 use std::any::Any;
 use std::collections::BTreeSet;
 
+mod moderation;
+
+pub use moderation::{moderation_matrix, mutes_bans_and_slow_mode_hold, the_log_is_complete_and_appeals_work};
+
 use domkom_domain::chat::Refusal;
 use domkom_domain::id::*;
 use domkom_domain::wire::{Change, ChangeKind, ChangeOp};
@@ -68,6 +72,18 @@ macro_rules! store_conformance {
         #[test]
         fn conformance_leaving_purges_the_chat() -> $crate::store::conformance::Outcome {
             $crate::store::conformance::leaving_purges_the_chat(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_moderation_matrix() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::moderation_matrix(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_mutes_bans_and_slow_mode_hold() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::mutes_bans_and_slow_mode_hold(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_the_log_is_complete_and_appeals_work() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::the_log_is_complete_and_appeals_work(&*$make()?.store)
         }
         #[test]
         fn conformance_a_sale_purges_the_house() -> $crate::store::conformance::Outcome {
@@ -348,7 +364,7 @@ pub fn feed_is_ordered_and_resumes_from_any_cursor(store: &dyn Store) -> Outcome
     let (chat, _) = all_changes(store, &resident, 0, 1000, Some(Scope::Community(community)))?;
     ensure(!chat.is_empty(), "one audience's feed")?;
     ensure(
-        chat.iter().all(|c| matches!(c.kind, ChangeKind::Message | ChangeKind::Community)),
+        chat.iter().all(|c| matches!(c.kind, ChangeKind::Message | ChangeKind::Community | ChangeKind::ModEntry)),
         "one audience's feed holds only its entries",
     )
 }
@@ -414,11 +430,15 @@ pub fn chat_rules_hold(store: &dyn Store) -> Outcome {
     assert_refused(store.delete_message(&neighbour, mine.id), Refusal::NotMember, "an outsider deletes")?;
     let edited = store.edit_message(&resident, mine.id, "моё, исправлено")?;
     ensure(edited.body == "моё, исправлено" && edited.edited_at.is_some(), "the author edits")?;
-    let deleted = store.delete_message(&chair, mine.id)?;
+    match store.delete_message(&chair, mine.id) {
+        Err(ChatError::Moderation(domkom_domain::moderation::ModRefusal::ReasonRequired)) => {}
+        other => return Err(format!("a moderator deletes without a reason: {other:?}").into()),
+    }
+    let deleted = store.remove_message(&chair, mine.id, "не по теме")?;
     ensure(deleted.body.is_empty() && deleted.deleted_at.is_some(), "a moderator deletes; the text is erased")?;
     assert_refused(store.edit_message(&resident, mine.id, "снова"), Refusal::MessageDeleted, "edit after delete")?;
     let inspector = viewer(store, "inspector")?;
-    store.delete_message(&inspector, theirs.id)?;
+    store.remove_message(&inspector, theirs.id, "проверка")?;
     match store.edit_message(&resident, MessageId(i64::MAX), "нет такого") {
         Err(ChatError::Store(StoreError::NotFound(What::Message))) => Ok(()),
         other => Err(format!("edit of a missing message: {other:?}").into()),

@@ -13,6 +13,7 @@ use domkom_domain::chat::Refusal;
 use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
+use domkom_domain::moderation::{ModRefusal, Resolution};
 use domkom_domain::notice::{OutageError, PostOutage};
 use domkom_domain::ticket::{
     AssignTicket, CommentError, CommentTicket, ConfirmTicket, FileTicket, MoveRefusal, MoveTicket, PhotoRef, Staff,
@@ -20,7 +21,7 @@ use domkom_domain::ticket::{
 };
 use domkom_domain::wire::{
     Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
-    Notice, Premises, Reading, RepairPlan, Ticket,
+    ModEntry, Notice, Premises, Reading, RepairPlan, Report, Ticket,
 };
 
 pub use crate::access::{Scope, Viewer};
@@ -56,6 +57,10 @@ pub enum What {
     Photo,
     /// An upload.
     Upload,
+    /// An entry of a moderation log.
+    ModEntry,
+    /// A complaint about a message.
+    Report,
 }
 
 /// Why a storage call failed.
@@ -110,6 +115,9 @@ pub enum ChatError {
     /// The message replied to is not in this chat.
     #[error("the message replied to is not in this chat")]
     ReplyToUnknown,
+    /// A moderator's limit refused it (a mute, slow mode, a ban).
+    #[error(transparent)]
+    Moderation(#[from] ModRefusal),
     /// Something was missing, or storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -119,6 +127,32 @@ impl From<rusqlite::Error> for ChatError {
     fn from(e: rusqlite::Error) -> ChatError {
         ChatError::Store(StoreError::Sqlite(e))
     }
+}
+
+/// Why a moderation action, complaint or appeal failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ModError {
+    /// A moderation rule refused it (see [`domkom_domain::moderation`]).
+    #[error(transparent)]
+    Refused(#[from] ModRefusal),
+    /// Something was missing or hidden, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ModError {
+    fn from(e: rusqlite::Error) -> ModError {
+        ModError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// A complaint as stored.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    /// The complaint.
+    pub report: Report,
+    /// False when this person had complained of the message before (or sent the same key).
+    pub created: bool,
 }
 
 /// An outage notice as posted.
@@ -538,6 +572,63 @@ pub trait RegistryStore {
     fn end_ownership(&self, person_id: PersonId, premises_id: PremisesId) -> StoreResult<()>;
 }
 
+/// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log
+/// and its appeals. Every action is logged; the rules are `domkom_domain::moderation`'s.
+pub trait ModerationStore {
+    /// Pins a message above its chat, or takes it down; doing it twice changes nothing.
+    fn pin(&self, viewer: &Viewer, message: MessageId, pinned: bool) -> Result<Message, ModError>;
+    /// Deletes someone's message with a reason members read in its place; its words stay in
+    /// the log for moderators. Open complaints about it are resolved with it.
+    fn remove_message(&self, viewer: &Viewer, message: MessageId, reason: &str) -> Result<Message, ModError>;
+    /// Mutes a resident for `seconds`, or lifts a mute (`seconds` None).
+    fn mute(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        person: PersonId,
+        seconds: Option<u32>,
+        reason: Option<&str>,
+    ) -> Result<ModEntry, ModError>;
+    /// Bans a resident (the membership ends and rejoining is barred), or lifts a ban (the
+    /// Inspection only).
+    fn ban(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        person: PersonId,
+        banned: bool,
+        reason: Option<&str>,
+    ) -> Result<ModEntry, ModError>;
+    /// Sets slow mode (0: off).
+    fn set_slow_mode(&self, viewer: &Viewer, community: CommunityId, seconds: u32) -> Result<Community, ModError>;
+    /// A member's complaint about a message; one per person and message.
+    fn report(&self, viewer: &Viewer, message: MessageId, client_key: &str, reason: &str)
+    -> Result<Reported, ModError>;
+    /// A community's complaints for its moderators, open ones first, newest first.
+    fn reports(&self, viewer: &Viewer, community: CommunityId) -> Result<Vec<Report>, ModError>;
+    /// Resolves an open complaint by deleting the message or dismissing it.
+    fn resolve_report(
+        &self,
+        viewer: &Viewer,
+        report: ReportId,
+        resolution: Resolution,
+        reason: Option<&str>,
+    ) -> Result<Report, ModError>;
+    /// A page of a community's log, newest first (the words of deleted messages for its
+    /// moderators and the Inspection only).
+    fn mod_log(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        before: Option<ModEntryId>,
+        limit: usize,
+    ) -> Result<Vec<ModEntry>, ModError>;
+    /// A member's appeal of an entry to the Inspection.
+    fn appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError>;
+    /// The Inspection's answer to an appeal.
+    fn answer_appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError>;
+}
+
 /// The city's figures.
 pub trait StatsStore {
     /// The city's figures, computed by queries.
@@ -551,6 +642,7 @@ pub trait Store:
     AuthStore
     + FeedStore
     + ChatStore
+    + ModerationStore
     + HouseStore
     + TicketStore
     + PhotoStore
@@ -567,6 +659,7 @@ impl<T> Store for T where
     T: AuthStore
         + FeedStore
         + ChatStore
+        + ModerationStore
         + HouseStore
         + TicketStore
         + PhotoStore

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use domkom_domain::StaffRole;
 use domkom_domain::id::*;
 use domkom_domain::wire::{ChatOffer, DemoPerson, Me, PersonInfo};
+use domkom_domain::{StaffRole, moderation};
 
 use super::{SqliteStore, ids};
 use crate::store::{AuthCode, AuthStore, Refresh, StoreResult, TokenHashes, Viewer};
@@ -21,10 +21,15 @@ impl AuthStore for SqliteStore {
     fn demo_persons(&self) -> StoreResult<Vec<DemoPerson>> {
         let c = self.reader()?;
         let mut stmt =
-            c.prepare_cached("SELECT demo_key, full_name FROM persons WHERE demo_key IS NOT NULL ORDER BY id")?;
+            c.prepare_cached("SELECT demo_key, full_name, id FROM persons WHERE demo_key IS NOT NULL ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
             let key: String = r.get(0)?;
-            Ok(DemoPerson { description: crate::esia::describe_demo(&key).to_owned(), key, name: r.get(1)? })
+            Ok(DemoPerson {
+                description: crate::esia::describe_demo(&key).to_owned(),
+                key,
+                name: r.get(1)?,
+                id: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -172,6 +177,7 @@ impl AuthStore for SqliteStore {
                 own_houses: BTreeSet::new(),
                 managed: BTreeSet::new(),
                 communities: BTreeMap::new(),
+                moderates: BTreeSet::new(),
             }));
         }
         let premises: BTreeSet<PremisesId> =
@@ -198,14 +204,20 @@ impl AuthStore for SqliteStore {
         }
         let houses = own_houses.union(&managed).copied().collect();
         let mut communities = BTreeMap::new();
-        let mut stmt =
-            c.prepare_cached("SELECT community_id, role FROM memberships WHERE person_id = ?1 AND left_at IS NULL")?;
-        let rows = stmt.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut moderates = BTreeSet::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT m.community_id, m.role, c.admin_status FROM memberships m \
+             JOIN communities c ON c.id = m.community_id WHERE m.person_id = ?1 AND m.left_at IS NULL",
+        )?;
+        let rows = stmt.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         for row in rows {
-            let (id, role) = row?;
+            let (id, role, admin) = row?;
+            if moderation::may_moderate(Some(role), admin).is_ok() {
+                moderates.insert(id);
+            }
             communities.insert(id, role);
         }
-        Ok(Some(Viewer { person, staff, org_id, premises, houses, own_houses, managed, communities }))
+        Ok(Some(Viewer { person, staff, org_id, premises, houses, own_houses, managed, communities, moderates }))
     }
 
     fn me(&self, viewer: &Viewer) -> StoreResult<Me> {
@@ -213,10 +225,11 @@ impl AuthStore for SqliteStore {
         let mut offers = Vec::new();
         let mut stmt = c.prepare_cached(
             "SELECT c.id, c.title, h.id, h.address FROM communities c JOIN houses h ON h.id = c.house_id \
-             WHERE c.kind = 'house_chat' AND c.house_id = ?1",
+             WHERE c.kind = 'house_chat' AND c.house_id = ?1 AND NOT EXISTS (SELECT 1 FROM memberships m \
+             WHERE m.community_id = c.id AND m.person_id = ?2 AND m.banned = 1)",
         )?;
         for &house in &viewer.own_houses {
-            let rows = stmt.query_map([house], |r| {
+            let rows = stmt.query_map(params![house, viewer.person.id], |r| {
                 Ok(ChatOffer { community_id: r.get(0)?, title: r.get(1)?, house_id: r.get(2)?, address: r.get(3)? })
             })?;
             for offer in rows {

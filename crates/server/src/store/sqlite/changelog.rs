@@ -23,6 +23,8 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
         ChangeKind::Bill => "feed_bill",
         ChangeKind::Notice => "feed_notice",
         ChangeKind::RepairPlan => "feed_repair_plan",
+        ChangeKind::ModEntry => "feed_mod_entry",
+        ChangeKind::Report => "feed_report",
     }
 }
 

@@ -7,13 +7,14 @@ use domkom_domain::Role;
 use domkom_domain::chat::{self, CommunityKind, Refusal};
 use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
+use domkom_domain::moderation::ModRefusal;
 use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
 
-use super::{SqliteStore, changelog, decode, ids, one, rows};
+use super::{SqliteStore, changelog, decode, ids, moderation, one, rows};
 use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
 
 /// A message as the feed renders it.
-fn message_of(conn: &Connection, id: MessageId) -> StoreResult<Message> {
+pub(super) fn message_of(conn: &Connection, id: MessageId) -> StoreResult<Message> {
     let payload: Option<String> = conn
         .prepare_cached("SELECT payload FROM feed_message WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -108,6 +109,9 @@ impl ChatStore for SqliteStore {
         let body = validate_message_body(body)?;
         self.write(|tx| {
             let (kind, _) = community_kind(tx, community)?;
+            if viewer.role_in(community).is_none() && moderation::banned(tx, community, viewer.person.id)? {
+                return Err(ModRefusal::Banned.into());
+            }
             chat::may_post(kind, viewer.role_in(community))?;
             let existing: Option<(MessageId, String)> = tx
                 .query_row(
@@ -121,6 +125,8 @@ impl ChatStore for SqliteStore {
                 chat::resend(message.community_id, &stored, message.deleted_at.is_some(), community, body)?;
                 return Ok(Sent { message, created: false });
             }
+            let now = self.now_rfc3339();
+            moderation::check_send(tx, viewer, community, &now, true)?;
             if let Some(parent) = reply_to {
                 let parent_community: Option<CommunityId> = tx
                     .query_row("SELECT community_id FROM messages WHERE id = ?1", [parent], |r| r.get(0))
@@ -132,7 +138,7 @@ impl ChatStore for SqliteStore {
             let id: MessageId = tx.query_row(
                 "INSERT INTO messages (community_id, author_id, client_key, body, reply_to, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![community, viewer.person.id, client_key, body, reply_to, self.now_rfc3339()],
+                params![community, viewer.person.id, client_key, body, reply_to, now],
                 |r| r.get(0),
             )?;
             changelog::record(tx, ChangeKind::Message, id)?;
@@ -145,6 +151,7 @@ impl ChatStore for SqliteStore {
         self.write(|tx| {
             let (message, role) = visible_message(tx, viewer, id)?;
             chat::may_edit(Some(role), message.author.id == viewer.person.id, message.deleted_at.is_some())?;
+            moderation::check_send(tx, viewer, message.community_id, &self.now_rfc3339(), false)?;
             tx.execute(
                 "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
                 params![id, body, self.now_rfc3339()],
@@ -157,7 +164,12 @@ impl ChatStore for SqliteStore {
     fn delete_message(&self, viewer: &Viewer, id: MessageId) -> Result<Message, ChatError> {
         self.write(|tx| {
             let (message, role) = visible_message(tx, viewer, id)?;
-            chat::may_delete(Some(role), message.author.id == viewer.person.id)?;
+            let is_author = message.author.id == viewer.person.id;
+            chat::may_delete(Some(role), is_author)?;
+            if !is_author {
+                // Someone else's message goes only with a reason members will read.
+                return Err(ModRefusal::ReasonRequired.into());
+            }
             if message.deleted_at.is_none() {
                 // The text is erased, not hidden: a deleted message keeps no words.
                 tx.execute(
@@ -175,6 +187,9 @@ impl ChatStore for SqliteStore {
             let (kind, house) = community_kind(tx, community)?;
             let holds = house.is_some_and(|h| viewer.own_houses.contains(&h));
             chat::may_join(kind, holds)?;
+            if moderation::banned(tx, community, viewer.person.id)? {
+                return Err(ModRefusal::Banned.into());
+            }
             let house = house.ok_or(Refusal::NotJoinable)?;
             let role = viewer.communities.get(&community).copied().unwrap_or(Role::Resident);
             let id = activate_membership(tx, community, viewer.person.id, role, &self.now_rfc3339())?;

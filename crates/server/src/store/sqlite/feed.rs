@@ -29,7 +29,7 @@ impl FeedStore for SqliteStore {
         if viewer.is_inspector() && only.is_none() {
             // The Inspection sees every house and community: walk the log in order.
             let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {COLS} FROM changes WHERE seq > ?1 AND (scope IN ('h', 'c', 's') \
+                "SELECT {COLS} FROM changes WHERE seq > ?1 AND (scope IN ('h', 'c', 's', 'm') \
                  OR (scope = 'p' AND scope_id = ?2) \
                  OR (scope = 'f' AND scope_id IN \
                      (SELECT premises_id FROM ownerships WHERE person_id = ?2 AND until IS NULL))) \

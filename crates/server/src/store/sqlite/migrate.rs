@@ -19,6 +19,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("011_ticket_desk", include_str!("../../../migrations/011_ticket_desk.sql")),
     ("012_photos", include_str!("../../../migrations/012_photos.sql")),
     ("013_ticket_handover", include_str!("../../../migrations/013_ticket_handover.sql")),
+    ("014_moderation", include_str!("../../../migrations/014_moderation.sql")),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ mod chat;
 mod feed;
 mod house;
 pub mod migrate;
+mod moderation;
 mod notices;
 mod photos;
 mod registry;
