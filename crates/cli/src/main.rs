@@ -6,6 +6,7 @@
 //! outbox); 5 refused by the server; 6 keyring missing or locked; 7 cache unusable.
 
 mod bills;
+mod moderation;
 mod tickets;
 
 use std::io::Write;
@@ -162,6 +163,9 @@ enum Command {
         #[arg(long)]
         confirm: bool,
     },
+    /// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log.
+    #[command(flatten)]
+    Moderation(moderation::ModCommand),
     /// Show the cursor, cache size and outbox.
     Status,
     /// Sign out: revoke the session, clear the keyring and the cache.
@@ -226,6 +230,7 @@ impl Command {
             | Command::Tickets { .. }
             | Command::Ticket(tickets::TicketCommand::Show { .. } | tickets::TicketCommand::Report { .. })
             | Command::Status => Access::ReadOnly,
+            Command::Moderation(m) if m.reads_only() => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
@@ -233,6 +238,7 @@ impl Command {
             | Command::Outage(_)
             | Command::Ticket(_)
             | Command::Staff { .. }
+            | Command::Moderation(_)
             | Command::Logout => Access::ReadWrite,
         }
     }
@@ -535,6 +541,7 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
             report_written(json, written, "the notice")?;
         }
         Command::Ticket(command) => tickets::run(&client, command, json).await?,
+        Command::Moderation(command) => moderation::run(&client, command, json).await?,
         Command::Tickets { house, statuses, overdue, assignee, categories, from, to, text, csv, xlsx } => {
             let filter = tickets::Filter { house, statuses, overdue, assignee, categories, from, to, text };
             let out = match (csv, xlsx) {

@@ -586,3 +586,102 @@ async fn a_script_files_a_ticket_with_a_photo_and_saves_it_back() -> TestResult 
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 photo"), "{}", String::from_utf8_lossy(&out.stderr));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chair_moderates_and_a_resident_reads_the_log_complains_and_appeals() -> TestResult {
+    let server = TestServer::start().await?;
+    let (chair_dir, resident_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let chair = cli(&server, chair_dir.path());
+    let resident = cli(&server, resident_dir.path());
+    chair.login(Persona::Chair)?;
+    resident.login(Persona::Resident)?;
+    chair.json(&["sync"])?;
+    resident.json(&["sync"])?;
+    let chats = resident.json(&["chats"])?;
+    let chat = chats.as_array().and_then(|h| h.iter().find(|c| c["kind"] == "house_chat")).ok_or("a house chat")?;
+    let id = chat["community_id"].as_i64().ok_or("id")?.to_string();
+
+    // A sent message's id, found by its key in the chat.
+    let sent = |who: &Cli, text: &str| -> TestResult<String> {
+        let key = who.json(&["send", &id, text])?["client_key"].clone();
+        let page = who.json(&["chat", &id, "--limit", "5"])?;
+        let found = page.as_array().and_then(|ms| ms.iter().find(|m| m["client_key"] == key));
+        Ok(found.and_then(|m| m["id"].as_i64()).ok_or("the sent message has an id")?.to_string())
+    };
+    let rules = sent(&chair, "Правила чата: без рекламы и оскорблений.")?;
+    let spam = sent(&resident, "Продаю гараж, звоните")?;
+
+    // A resident may not pin or delete someone else's message: a clear refusal, exit 5.
+    let out = resident.run(&["pin", &rules, "--json"])?;
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!(err["code"], "not_moderator");
+    // A moderator deletes someone else's only with a reason.
+    let out = chair.run(&["delete", &spam, "--json"])?;
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!(err["code"], "reason_required", "{err}");
+
+    chair.json(&["pin", &rules])?;
+    chair.json(&["delete", &spam, "--reason", "Реклама"])?;
+    chair.json(&["slowmode", &id, "30"])?;
+    resident.json(&["sync"])?;
+    let page = resident.json(&["chat", &id, "--limit", "10"])?;
+    let page = page.as_array().ok_or("a page")?;
+    let pinned = page.iter().find(|m| m["id"].to_string() == rules).ok_or("the rules")?;
+    assert!(pinned["pinned_at"].is_string(), "the resident sees the pin: {pinned}");
+    let gone = page.iter().find(|m| m["id"].to_string() == spam).ok_or("the advert")?;
+    assert_eq!((gone["body"].as_str(), gone["deleted_reason"].as_str()), (Some(""), Some("Реклама")));
+
+    let log = resident.json(&["modlog", &id])?;
+    let log = log.as_array().ok_or("a log")?;
+    let actions: Vec<&str> = log.iter().take(3).filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["slow_mode", "delete", "pin"], "newest first");
+    assert!(log.iter().all(|e| e["removed_text"].is_null()), "members do not read deleted words");
+    let chair_log = chair.json(&["modlog", &id])?;
+    assert_eq!(chair_log[1]["removed_text"], "Продаю гараж, звоните", "moderators do");
+    let text = chair.run(&["modlog", &id])?;
+    assert!(String::from_utf8_lossy(&text.stdout).contains("deleted message"));
+
+    // The resident appeals the deletion; the Inspection answers in the log.
+    let entry = log[1]["id"].as_i64().ok_or("entry id")?.to_string();
+    resident.json(&["appeal", &entry, "--text", "Это не реклама, а вопрос соседям"])?;
+    let inspector_dir = tempfile::tempdir()?;
+    let inspector = cli(&server, inspector_dir.path());
+    inspector.login(Persona::Inspector)?;
+    inspector.json(&["answer", &entry, "--text", "Удаление обосновано."])?;
+    resident.json(&["sync"])?;
+    let log = resident.json(&["modlog", &id])?;
+    assert_eq!(log[1]["appeal"]["answer"], "Удаление обосновано.");
+
+    // A complaint reaches the queue; the chair dismisses it.
+    let other = chair.json(&["chat", &id, "--limit", "30"])?;
+    let target = other
+        .as_array()
+        .and_then(|ms| {
+            ms.iter().find(|m| {
+                m["author_role"] == "resident" && m["body"] != "" && m["author_name"] != "Сафина Алсу Ринатовна"
+            })
+        })
+        .ok_or("a neighbour's message")?;
+    let report = resident.json(&["report", &target["id"].to_string(), "--reason", "грубость"])?;
+    chair.json(&["sync"])?;
+    let queue = chair.json(&["reports", &id])?;
+    assert_eq!(queue[0]["id"], report["id"], "the new complaint heads the queue");
+    assert_eq!(queue[0]["state"], "open");
+    let done = chair.json(&["resolve", &report["id"].to_string(), "dismiss"])?;
+    assert_eq!(done["state"], "dismissed");
+
+    // A mute by demo short id refuses the resident's sends and says until when.
+    let muted = chair.json(&["mute", &id, "resident", "--for", "24h", "--reason", "флуд"])?;
+    assert_eq!(muted["action"], "mute");
+    let out = resident.run(&["send", &id, "А почему?", "--json"])?;
+    assert_eq!(out.status.code(), Some(5));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    assert_eq!(err["code"], "muted", "{err}");
+    assert_eq!(err["params"]["until"], muted["until"], "the refusal says until when");
+    let out = chair.run(&["mute", &id, "nobody", "--for", "1h", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let out = chair.run(&["mute", &id, "resident", "--for", "soon"])?;
+    assert_eq!(out.status.code(), Some(2), "a period that is not one is refused by the parser");
+    Ok(())
+}

@@ -24,6 +24,8 @@ fn table(kind: ChangeKind) -> &'static str {
         ChangeKind::Bill => "bills",
         ChangeKind::Notice => "notices",
         ChangeKind::RepairPlan => "repair_plans",
+        ChangeKind::ModEntry => "mod_log",
+        ChangeKind::Report => "reports",
     }
 }
 
@@ -69,6 +71,8 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
             ChangeKind::Bill => applied.events.iter().any(|e| matches!(e, Event::Bills { .. })),
             ChangeKind::Device => applied.events.contains(&Event::Devices),
             ChangeKind::Reading => applied.events.iter().any(|e| matches!(e, Event::Readings { .. })),
+            ChangeKind::ModEntry => applied.events.iter().any(|e| matches!(e, Event::ModLog { .. })),
+            ChangeKind::Report => applied.events.iter().any(|e| matches!(e, Event::Reports { .. })),
         };
         assert!(expected, "a {kind:?} delete sent {:?}", applied.events);
     }

@@ -233,7 +233,8 @@ pub fn check_send(
     last_sent: Option<DateTime<FixedOffset>>,
 ) -> Result<(), ModRefusal> {
     if let Some(until) = muted_until.filter(|u| *u > now) {
-        return Err(ModRefusal::Muted { until: until.to_rfc3339() });
+        let until = until.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        return Err(ModRefusal::Muted { until });
     }
     if let Some(last) = last_sent.filter(|_| slow_mode > 0) {
         let next = last + Duration::seconds(i64::from(slow_mode));
@@ -494,7 +495,8 @@ mod tests {
     fn a_mute_refuses_sends_until_it_ends() {
         let now = t("2026-11-30T12:00:00+03:00");
         let until = t("2026-12-01T12:00:00+03:00");
-        assert_eq!(check_send(now, Some(until), 0, None), Err(ModRefusal::Muted { until: until.to_rfc3339() }));
+        let said = ModRefusal::Muted { until: "2026-12-01T09:00:00.000Z".to_owned() };
+        assert_eq!(check_send(now, Some(until), 0, None), Err(said), "in UTC, as the server stores times");
         assert_eq!(check_send(until, Some(until), 0, None), Ok(()), "over at its end");
         assert_eq!(check_send(now, None, 0, Some(now)), Ok(()));
     }
