@@ -70,6 +70,25 @@ pub fn forward(app: &tauri::AppHandle, client: &Arc<Client>) {
                     }
                     update_title(&app).await;
                 }
+                Event::NewPin(p) => {
+                    // Members are told of a pin, unless they muted the chat.
+                    let muted = match client.upgrade() {
+                        Some(c) => c
+                            .chats()
+                            .list()
+                            .await
+                            .ok()
+                            .and_then(|l| l.iter().find(|s| s.community_id == p.community_id).map(|s| s.muted)),
+                        None => None,
+                    };
+                    let title = app.state::<AppState>().words().pinned;
+                    let body: String = format!("{}: {}", p.author_name, p.body).chars().take(200).collect();
+                    if muted == Some(false)
+                        && let Err(e) = app.notification().builder().title(title).body(body).show()
+                    {
+                        tracing::info!(error = %e, "could not show a notification");
+                    }
+                }
                 Event::NewOutage(n) => {
                     if let Some(client) = client.upgrade() {
                         match client.notices().notification_for(n).await {

@@ -24,6 +24,8 @@ function message(id: number): ChatMessage {
     created_at: new Date(Date.UTC(2026, 10, 20, 9, id)).toISOString(),
     edited_at: null,
     deleted_at: null,
+    pinned_at: null,
+    deleted_reason: null,
     state: 'sent',
     notice_id: null,
     ticket_id: null,
@@ -84,6 +86,8 @@ vi.mock('./lib/ipc', () => ({
       return out;
     },
     markRead: async () => null,
+    pins: async () => [{ message_id: 3, author_name: 'Гарипов Ильдар Рустамович', body: 'Правила чата', pinned_at: new Date().toISOString() }],
+    modLog: async () => [],
     meters: async () => [
       {
         device: {
@@ -155,6 +159,9 @@ describe('App', () => {
     expect(document.querySelector('[data-testid="unread-11"]')?.textContent).toBe('2');
     expect(document.querySelector('[data-testid="message-9"]')?.getAttribute('data-state')).toBe('sent');
     expect(document.querySelector('[data-testid="composer-input"]')).not.toBeNull();
+    // The newest pin heads the chat; a resident is offered no unpin.
+    expect(document.querySelector('[data-testid="pinned-text"]')?.textContent).toContain('Правила чата');
+    expect(document.querySelector('[data-testid="pinned-unpin"]')).toBeNull();
 
     (document.querySelector('[data-testid="offer-join-12"]') as HTMLButtonElement).click();
     await settle();

@@ -627,9 +627,15 @@ async fn a_chair_moderates_and_a_resident_reads_the_log_complains_and_appeals() 
     resident.json(&["sync"])?;
     let page = resident.json(&["chat", &id, "--limit", "10"])?;
     let page = page.as_array().ok_or("a page")?;
-    let pinned = page.iter().find(|m| m["id"].to_string() == rules).ok_or("the rules")?;
+    let pinned = page
+        .iter()
+        .find(|m| m["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(rules.as_str()))
+        .ok_or("the rules")?;
     assert!(pinned["pinned_at"].is_string(), "the resident sees the pin: {pinned}");
-    let gone = page.iter().find(|m| m["id"].to_string() == spam).ok_or("the advert")?;
+    let gone = page
+        .iter()
+        .find(|m| m["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(spam.as_str()))
+        .ok_or("the advert")?;
     assert_eq!((gone["body"].as_str(), gone["deleted_reason"].as_str()), (Some(""), Some("Реклама")));
 
     let log = resident.json(&["modlog", &id])?;

@@ -57,6 +57,8 @@ pub struct NotifyWords {
     pub meters_title: String,
     /// Its text: the window's last day (`{to}`) and the meters waiting (`{count}`).
     pub meters_body: String,
+    /// The title of a pinned message's notification.
+    pub pinned: String,
 }
 
 impl Default for NotifyWords {
@@ -67,6 +69,7 @@ impl Default for NotifyWords {
             emergency: "Аварийная заявка".into(),
             meters_title: "Приём показаний счётчиков открыт".into(),
             meters_body: "До {to} числа передайте показания: ждут счётчиков — {count}.".into(),
+            pinned: "Модератор закрепил сообщение".into(),
         }
     }
 }

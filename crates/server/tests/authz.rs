@@ -196,10 +196,16 @@ async fn only_the_author_edits_and_moderators_delete() -> TestResult {
         let c = server.api(who).await?;
         let a = c.delete(&format!("/v1/messages/{id}")).await?;
         if allowed {
+            // A moderator deletes someone else's message only with a reason members read.
+            assert_eq!((a.status, a.body["code"].as_str()), (422, Some("reason_required")), "{who}");
+            let a = c.post(&format!("/v1/messages/{id}/removal"), &json!({"reason": "не по теме"})).await?;
             assert_eq!(a.status, 200, "{who} moderates");
             assert_eq!(a.body["body"], "", "the text is erased");
+            assert_eq!(a.body["deleted_reason"], "не по теме");
         } else {
             assert_eq!(a.status, 403, "{who} must not delete another's message");
+            let a = c.post(&format!("/v1/messages/{id}/removal"), &json!({"reason": "хочу"})).await?;
+            assert_eq!(a.status, 403, "{who} must not remove another's message");
         }
     }
     let id = make().await?;

@@ -6,6 +6,7 @@ pub mod chats;
 pub mod houses;
 pub mod links;
 pub mod meters;
+pub mod moderation;
 pub mod notices;
 pub mod notify;
 pub mod search;

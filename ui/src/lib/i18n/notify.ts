@@ -10,5 +10,6 @@ export function notifyWords(locale: Locale): NotifyWords {
     emergency: lookup(locale, 'notify.emergency'),
     meters_title: lookup(locale, 'notify.meters_title'),
     meters_body: lookup(locale, 'notify.meters_body'),
+    pinned: lookup(locale, 'notify.pinned'),
   };
 }

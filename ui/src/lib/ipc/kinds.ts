@@ -89,6 +89,22 @@ export const ERROR_CODES = [
   'no_such_photo',
   'bad_date',
   'bad_period',
+  'not_moderator',
+  'admin_rights_pending',
+  'inspection_only',
+  'reason_required',
+  'reason_too_long',
+  'mute_period',
+  'slow_mode_range',
+  'target_not_member',
+  'target_protected',
+  'already_appealed',
+  'no_open_appeal',
+  'report_resolved',
+  'report_own',
+  'muted',
+  'slow_mode',
+  'banned',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

@@ -22,6 +22,8 @@ function message(id: number): ChatMessage {
     created_at: new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString(),
     edited_at: null,
     deleted_at: null,
+    pinned_at: null,
+    deleted_reason: null,
     state: 'sent',
     notice_id: null,
     ticket_id: null,

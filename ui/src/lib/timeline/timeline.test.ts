@@ -17,6 +17,8 @@ function msg(id: number | null, author: number, at: string, state = 'sent'): Cha
     created_at: at,
     edited_at: null,
     deleted_at: null,
+    pinned_at: null,
+    deleted_reason: null,
     state,
     error: null,
   } as ChatMessage;

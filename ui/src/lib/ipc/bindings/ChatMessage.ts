@@ -68,6 +68,14 @@ notice_id: NoticeId | null,
  */
 ticket_id: TicketId | null, 
 /**
+ * Pinned above the chat by a moderator at.
+ */
+pinned_at: string | null, 
+/**
+ * Deleted by a moderator for this reason.
+ */
+deleted_reason: string | null, 
+/**
  * Sent, or still in the outbox.
  */
 state: MessageState, 

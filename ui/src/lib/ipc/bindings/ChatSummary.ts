@@ -33,10 +33,19 @@ address: string | null,
  */
 role: Role, 
 /**
- * Whether the person may moderate it (delete others' messages): the domain's rule for
- * the role, so the UI never re-derives it.
+ * Whether the person may moderate it (pin, delete others' messages with a reason, mute,
+ * ban): the domain's rule for the role and the community's admin rights, so the UI
+ * never re-derives it.
  */
 can_moderate: boolean, 
+/**
+ * The person is muted in it until then (they read but may not send).
+ */
+muted_until: string | null, 
+/**
+ * Slow mode: one message per this many seconds (0: off).
+ */
+slow_mode_s: number, 
 /**
  * Messages by others after the last one read.
  */

@@ -6,6 +6,7 @@ import type { HouseId } from "./HouseId";
 import type { NewEmergency } from "./NewEmergency";
 import type { NewMessage } from "./NewMessage";
 import type { NewOutage } from "./NewOutage";
+import type { NewPin } from "./NewPin";
 import type { SyncStatus } from "./SyncStatus";
 import type { TicketId } from "./TicketId";
 
@@ -17,7 +18,15 @@ export type Event = { "type": "chats" } | { "type": "chat",
 /**
  * The community.
  */
-community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "new_outage" } & NewOutage | { "type": "new_emergency" } & NewEmergency | { "type": "houses" } | { "type": "tickets", 
+community_id: CommunityId, } | { "type": "new_message" } & NewMessage | { "type": "new_outage" } & NewOutage | { "type": "new_emergency" } & NewEmergency | { "type": "new_pin" } & NewPin | { "type": "mod_log", 
+/**
+ * The community.
+ */
+community_id: CommunityId, } | { "type": "reports", 
+/**
+ * The community.
+ */
+community_id: CommunityId, } | { "type": "houses" } | { "type": "tickets", 
 /**
  * The house.
  */

@@ -24,4 +24,8 @@ meters_title: string,
 /**
  * Its text: the window's last day (`{to}`) and the meters waiting (`{count}`).
  */
-meters_body: string, };
+meters_body: string, 
+/**
+ * The title of a pinned message's notification.
+ */
+pinned: string, };

@@ -18,17 +18,23 @@ import type { House } from './House';
 import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
+import type { ModEntry } from './ModEntry';
+import type { ModEntryId } from './ModEntryId';
 import type { NoticeView } from './NoticeView';
 import type { NotifyWords } from './NotifyWords';
 import type { OutageDraft } from './OutageDraft';
 import type { PendingTicket } from './PendingTicket';
 import type { PersonId } from './PersonId';
 import type { PersonInfo } from './PersonInfo';
+import type { Pin } from './Pin';
 import type { QueuePage } from './QueuePage';
 import type { Reading } from './Reading';
 import type { RepairPlan } from './RepairPlan';
+import type { Report } from './Report';
 import type { ReportBy } from './ReportBy';
+import type { ReportId } from './ReportId';
 import type { ReportQuery } from './ReportQuery';
+import type { Resolution } from './Resolution';
 import type { SearchHit } from './SearchHit';
 import type { Staff } from './Staff';
 import type { StagedPhoto } from './StagedPhoto';
@@ -87,6 +93,28 @@ export const commands = {
   checkReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<null>('check_reading', { deviceId, t1, t2, t3, confirm }),
   /** Submits a reading: checked first, then sent through the outbox (queued while offline). */
   submitReading: (deviceId: DeviceId, t1: string, t2: string | null, t3: string | null, confirm: boolean) => call<Written>('submit_reading', { deviceId, t1, t2, t3, confirm }),
+  /** A chat's pinned messages, newest pin first. */
+  pins: (communityId: CommunityId) => call<Pin[]>('pins', { communityId }),
+  /** Pins a message above its chat, or takes it down (moderators). */
+  pinMessage: (messageId: MessageId, pinned: boolean) => call<null>('pin_message', { messageId, pinned }),
+  /** Deletes someone's message with a reason members read in its place (moderators). */
+  removeMessage: (messageId: MessageId, reason: string) => call<null>('remove_message', { messageId, reason }),
+  /** Mutes a resident for a number of seconds (moderators). */
+  muteMember: (communityId: CommunityId, personId: PersonId, seconds: number, reason: string | null) => call<ModEntry>('mute_member', { communityId, personId, seconds, reason }),
+  /** Bans a resident from a chat (moderators). */
+  banMember: (communityId: CommunityId, personId: PersonId, reason: string) => call<ModEntry>('ban_member', { communityId, personId, reason }),
+  /** Sets slow mode in seconds, 0 to turn it off (moderators). */
+  setSlowMode: (communityId: CommunityId, seconds: number) => call<null>('set_slow_mode', { communityId, seconds }),
+  /** Complains about a message to the chat's moderators. */
+  reportMessage: (messageId: MessageId, reason: string) => call<Report>('report_message', { messageId, reason }),
+  /** A chat's complaints, open ones first. */
+  reports: (communityId: CommunityId) => call<Report[]>('reports', { communityId }),
+  /** Resolves a complaint by deleting the message or dismissing it (moderators). */
+  resolveReport: (reportId: ReportId, action: Resolution, reason: string | null) => call<Report>('resolve_report', { reportId, action, reason }),
+  /** A page of a chat's moderation log, newest first. */
+  modLog: (communityId: CommunityId, before: ModEntryId | null, limit: number) => call<ModEntry[]>('mod_log', { communityId, before, limit }),
+  /** Appeals a log entry to the State Housing Inspection. */
+  appealEntry: (entryId: ModEntryId, text: string) => call<ModEntry>('appeal_entry', { entryId, text }),
   /** A house's notices from the cache: now, coming, then past; outages flagged past a limit. */
   notices: (houseId: HouseId) => call<NoticeView[]>('notices', { houseId }),
   /** Checks a dispatcher's outage notice by the rules, as the form is filled in. */

@@ -1,0 +1,96 @@
+// Moderation of the open chat: its pins and log (from the cache, offline too), and the
+// actions: a moderator's pin, deletion with a reason, mute and slow mode; a member's
+// complaint and appeal. Each action asks the server; the sync that follows brings its
+// outcome to every view.
+import { ipc, type ModEntry, type Pin } from '../ipc';
+import { toFailure, type Failure } from '../signin/session.svelte';
+
+/** Log entries per page. */
+const LOG_PAGE = 200;
+
+class Moderation {
+  communityId = $state<number | null>(null);
+  pins = $state.raw<Pin[]>([]);
+  log = $state.raw<ModEntry[]>([]);
+  logOpen = $state(false);
+  error = $state<Failure | null>(null);
+  /** What was just done, said once ("Сообщение закреплено"). */
+  done = $state<string | null>(null);
+
+  /** Shows a chat's pins (and its log, when open). */
+  async open(communityId: number): Promise<void> {
+    if (this.communityId !== communityId) {
+      this.communityId = communityId;
+      this.pins = [];
+      this.log = [];
+      this.logOpen = false;
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const id = this.communityId;
+    if (id === null) return;
+    try {
+      const pins = await ipc.pins(id);
+      const log = this.logOpen ? await ipc.modLog(id, null, LOG_PAGE) : this.log;
+      if (this.communityId !== id) return;
+      this.pins = pins;
+      this.log = log;
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
+  async toggleLog(): Promise<void> {
+    this.logOpen = !this.logOpen;
+    if (this.logOpen) await this.refresh();
+  }
+
+  close(): void {
+    this.communityId = null;
+    this.pins = [];
+    this.log = [];
+    this.logOpen = false;
+    this.error = null;
+  }
+
+  /** Runs an action; true when the server took it. */
+  private async act(run: () => Promise<unknown>, done: string | null = null): Promise<boolean> {
+    this.error = null;
+    try {
+      await run();
+      this.done = done;
+      if (done) setTimeout(() => (this.done = null), 4000);
+      await this.refresh();
+      return true;
+    } catch (e) {
+      this.error = toFailure(e);
+      return false;
+    }
+  }
+
+  pin(messageId: number, pinned: boolean): Promise<boolean> {
+    return this.act(() => ipc.pinMessage(messageId, pinned));
+  }
+
+  remove(messageId: number, reason: string): Promise<boolean> {
+    return this.act(() => ipc.removeMessage(messageId, reason));
+  }
+
+  mute(personId: number, seconds: number, reason: string | null): Promise<boolean> {
+    const id = this.communityId;
+    if (id === null) return Promise.resolve(false);
+    return this.act(() => ipc.muteMember(id, personId, seconds, reason));
+  }
+
+  report(messageId: number, reason: string): Promise<boolean> {
+    return this.act(() => ipc.reportMessage(messageId, reason), 'moderation.reported');
+  }
+
+  appeal(entryId: number, text: string): Promise<boolean> {
+    return this.act(() => ipc.appealEntry(entryId, text), 'moderation.appealed');
+  }
+}
+
+export const moderation = new Moderation();
