@@ -42,6 +42,27 @@ const MESSAGE_IN_STATE: &str = "
         .find(m => m.querySelector('[data-testid=message-body]')?.textContent.trim() === text);
     return !!m && m.dataset.state === state;";
 
+/// The server id of the message whose body is exactly `text`.
+async fn message_id(app: &App, text: &str) -> TestResult<i64> {
+    let id = app
+        .exec(
+            "const m = [...document.querySelectorAll('[data-testid=timeline] [data-testid^=message-][data-state=sent]')]
+                .find(m => m.querySelector('[data-testid=message-body]')?.textContent.trim() === arguments[0]);
+             return m ? Number(m.dataset.testid.slice('message-'.length)) : null;",
+            json!([text]),
+        )
+        .await?;
+    id.as_i64().ok_or_else(|| format!("no sent message {text:?} in the timeline").into())
+}
+
+/// Opens a message's menu and picks an item of it.
+async fn message_action(app: &App, id: i64, item: &str) -> TestResult {
+    let more = app.wait_for(&format!("[data-testid=message-{id}] .more"), SHORT).await?;
+    app.click(&more).await?;
+    let action = app.wait_for(&format!("[data-testid=message-{id}] [data-testid={item}]"), SHORT).await?;
+    app.click(&action).await
+}
+
 async fn wait_message(app: &App, text: &str, state: &str, timeout: Duration) -> TestResult {
     app.wait_until(&format!("message {text:?} in state {state}"), MESSAGE_IN_STATE, json!([text, state]), timeout).await
 }
@@ -77,7 +98,15 @@ async fn choose_language(app: &App, code: &str) -> TestResult {
         json!([code]),
         SHORT,
     )
+    .await?;
+    // New words may move things (a longer tab wraps the row): wait until a frame is laid out
+    // in the new language before anything is clicked.
+    app.exec_async(
+        "const [done] = arguments; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        json!([]),
+    )
     .await
+    .map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -805,6 +834,94 @@ async fn desktop_app_end_to_end() -> TestResult {
         .await?;
     }
     app.screenshot("29-chat-ticket-steps").await?;
+
+    // Moderation in the app: a neighbour's useful message and an advert arrive; the chair
+    // pins the one and deletes the other with a reason; the resident sees the pin, the
+    // reason in place of the words, and both in the log, and appeals the deletion.
+    let neighbour = Cli::signed_in(&server.url, &tmp.path().join("resident-cli"), Persona::Resident)?;
+    let useful = format!("Аварийная служба УК: 8 843 555-00-00, круглосуточно ({stamp})");
+    let advert = format!("Продаю гараж у дома, недорого ({stamp})");
+    neighbour.run(&["sync"])?;
+    neighbour.run(&["send", &community.to_string(), &useful])?;
+    neighbour.run(&["send", &community.to_string(), &advert])?;
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let chair_person = app.wait_for("[data-testid=demo-person-chair]", LONG).await?;
+    app.click(&chair_person).await?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.click(&item).await?;
+    wait_message(&app, &advert, "sent", LONG).await?;
+    let greeting = message_id(&app, &useful).await?;
+    message_action(&app, greeting, "message-pin").await?;
+    app.wait_until(
+        "the pin above the chat",
+        "return document.querySelector('[data-testid=pinned-text]')?.textContent.includes(arguments[0])",
+        json!([useful]),
+        LONG,
+    )
+    .await?;
+    app.wait_for("[data-testid=pinned-unpin]", SHORT).await?;
+    app.screenshot("30-chair-pinned").await?;
+    let offtopic = message_id(&app, &advert).await?;
+    message_action(&app, offtopic, "message-remove").await?;
+    let why = app.wait_for(&format!("[data-testid=message-{offtopic}] [data-testid=reason-input]"), SHORT).await?;
+    app.type_text(&why, "Реклама: объявления — на доске у подъезда").await?;
+    app.screenshot("31-chair-deleting").await?;
+    let remove = app.wait_for(&format!("[data-testid=message-{offtopic}] [data-testid=reason-send]"), SHORT).await?;
+    app.click(&remove).await?;
+    const MODERATED: &str = "return document.querySelector(`[data-testid=message-${arguments[0]}] [data-testid=message-body]`)?.textContent.includes(arguments[1])";
+    app.wait_until(
+        "the reason in place of the words",
+        MODERATED,
+        json!([offtopic, "Удалено модератором: Реклама"]),
+        LONG,
+    )
+    .await?;
+
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let resident = app.wait_for("[data-testid=demo-person-resident]", LONG).await?;
+    app.click(&resident).await?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.click(&item).await?;
+    app.wait_until(
+        "the resident sees the pin",
+        "return document.querySelector('[data-testid=pinned-text]')?.textContent.includes(arguments[0])",
+        json!([useful]),
+        LONG,
+    )
+    .await?;
+    if !app.find_all("[data-testid=pinned-unpin]").await?.is_empty() {
+        return fail("a resident is offered to unpin");
+    }
+    app.wait_until("the resident reads the reason", MODERATED, json!([offtopic, "Удалено модератором: Реклама"]), LONG)
+        .await?;
+    app.screenshot("32-resident-sees-moderation").await?;
+    let nav = app.wait_for("[data-testid=nav-modlog]", SHORT).await?;
+    app.click(&nav).await?;
+    app.wait_for("[data-testid=modlog-entry][data-action=pin]", LONG).await?;
+    let deletion = app.wait_for("[data-testid=modlog-entry][data-action=delete]", SHORT).await?;
+    if !app.text(&deletion).await?.contains("на доске у подъезда") {
+        return fail("the log does not say why the message was deleted");
+    }
+    if !app.find_all("[data-testid=modlog-removed]").await?.is_empty() {
+        return fail("a resident reads the deleted words in the log");
+    }
+    let appeal =
+        app.wait_for("[data-testid=modlog-entry][data-action=delete] [data-testid=appeal-open]", SHORT).await?;
+    app.click(&appeal).await?;
+    let text = app.wait_for("[data-testid=appeal-text]", SHORT).await?;
+    app.type_text(&text, "Это не реклама: гараж продаю соседям по дому").await?;
+    let send_appeal = app.wait_for("[data-testid=appeal-send]", SHORT).await?;
+    app.click(&send_appeal).await?;
+    app.wait_until(
+        "the appeal in the log",
+        "return [...document.querySelectorAll('[data-testid=modlog-appeal]')].some(a => a.textContent.includes('соседям по дому'))",
+        json!([]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("33-modlog-appeal").await?;
 
     app.quit().await?;
     server.stop().await?;

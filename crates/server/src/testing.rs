@@ -146,3 +146,51 @@ pub fn add_tickets(store: &SqliteStore, dispatcher: &str, n: u32) -> anyhow::Res
         Ok(first)
     })?)
 }
+
+/// Adds `n` entries to a community's moderation log by the chair of the demo house (pins,
+/// mutes and slow-mode changes by turns, each with a reason), with their change-log entries.
+pub fn add_mod_log(store: &SqliteStore, community: CommunityId, n: u64) -> anyhow::Result<()> {
+    let (_, chair) = demo_member(store, "chair")?;
+    store.with_writer(|c| -> rusqlite::Result<()> {
+        let tx = c.transaction()?;
+        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM mod_log", [], |r| r.get(0))?;
+        let message: Option<i64> =
+            tx.query_row("SELECT max(id) FROM messages WHERE community_id = ?1", [community], |r| r.get(0))?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO mod_log (community_id, action, actor_id, actor_role, at, reason, message_id, seconds) \
+                 VALUES (?1, ?2, ?3, 'chair', ?4, ?5, ?6, ?7)",
+            )?;
+            for i in 0..n {
+                let (action, seconds) = match i % 3 {
+                    0 => ("pin", None),
+                    1 => ("unpin", None),
+                    _ => ("slow_mode", Some((i % 60) as i64)),
+                };
+                let at = format!(
+                    "2025-{:02}-{:02}T{:02}:{:02}:00+03:00",
+                    1 + (i / 2000) % 12,
+                    1 + (i / 70) % 28,
+                    (i / 60) % 24,
+                    i % 60
+                );
+                insert.execute(rusqlite::params![
+                    community,
+                    action,
+                    chair,
+                    at,
+                    format!("Запись журнала {i}"),
+                    message,
+                    seconds
+                ])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+             SELECT 'mod_entry', id, scope, scope_id, 'upsert', payload FROM feed_mod_entry WHERE id > ?1 ORDER BY id",
+            [first],
+        )?;
+        tx.commit()
+    })?;
+    Ok(())
+}

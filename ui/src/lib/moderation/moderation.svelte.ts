@@ -2,7 +2,7 @@
 // actions: a moderator's pin, deletion with a reason, mute and slow mode; a member's
 // complaint and appeal. Each action asks the server; the sync that follows brings its
 // outcome to every view.
-import { ipc, type ModEntry, type Pin } from '../ipc';
+import { ipc, type ModEntry, type Pin, type Report, type Resolution } from '../ipc';
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 /** Log entries per page. */
@@ -12,6 +12,8 @@ class Moderation {
   communityId = $state<number | null>(null);
   pins = $state.raw<Pin[]>([]);
   log = $state.raw<ModEntry[]>([]);
+  /** The chat's complaints (all of them for a moderator; one's own otherwise). */
+  reports = $state.raw<Report[]>([]);
   logOpen = $state(false);
   error = $state<Failure | null>(null);
   /** What was just done, said once ("Сообщение закреплено"). */
@@ -23,7 +25,7 @@ class Moderation {
       this.communityId = communityId;
       this.pins = [];
       this.log = [];
-      this.logOpen = false;
+      this.reports = [];
     }
     await this.refresh();
   }
@@ -33,10 +35,31 @@ class Moderation {
     if (id === null) return;
     try {
       const pins = await ipc.pins(id);
-      const log = this.logOpen ? await ipc.modLog(id, null, LOG_PAGE) : this.log;
+      const wanted = Math.max(LOG_PAGE, Math.ceil(this.log.length / LOG_PAGE) * LOG_PAGE);
+      const log = this.logOpen ? await ipc.modLog(id, null, wanted) : this.log;
+      const reports = this.logOpen ? await ipc.reports(id) : this.reports;
       if (this.communityId !== id) return;
       this.pins = pins;
       this.log = log;
+      this.reports = reports;
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
+  /** Whether older entries may remain beyond those loaded. */
+  get logHasMore(): boolean {
+    return this.log.length > 0 && this.log.length % LOG_PAGE === 0;
+  }
+
+  /** Loads the next page of older entries. */
+  async olderLog(): Promise<void> {
+    const id = this.communityId;
+    const last = this.log.at(-1);
+    if (id === null || !last) return;
+    try {
+      const page = await ipc.modLog(id, last.id, LOG_PAGE);
+      if (this.communityId === id) this.log = this.log.concat(page);
     } catch (e) {
       this.error = toFailure(e);
     }
@@ -82,6 +105,22 @@ class Moderation {
     const id = this.communityId;
     if (id === null) return Promise.resolve(false);
     return this.act(() => ipc.muteMember(id, personId, seconds, reason));
+  }
+
+  ban(personId: number, reason: string): Promise<boolean> {
+    const id = this.communityId;
+    if (id === null) return Promise.resolve(false);
+    return this.act(() => ipc.banMember(id, personId, reason));
+  }
+
+  slowMode(seconds: number): Promise<boolean> {
+    const id = this.communityId;
+    if (id === null) return Promise.resolve(false);
+    return this.act(() => ipc.setSlowMode(id, seconds));
+  }
+
+  resolve(reportId: number, action: Resolution): Promise<boolean> {
+    return this.act(() => ipc.resolveReport(reportId, action, null));
   }
 
   report(messageId: number, reason: string): Promise<boolean> {
