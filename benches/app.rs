@@ -148,7 +148,7 @@ fn memory_kib(pid: u32) -> Memory {
 
 async fn measure() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let server = TestServer::start().await?;
+    let mut server = TestServer::start().await?;
     let data = tmp.path().join("app");
     let community = filled_cache(&server.url.clone(), &data).await?;
     let display = Display::start()?;

@@ -36,6 +36,8 @@ pub enum Event {
         /// The community.
         community_id: CommunityId,
     },
+    /// Applications for admin rights changed (the Inspection's queue, staff's own).
+    Applications,
     /// The person's houses or their passports changed.
     Houses,
     /// A house's tickets changed.

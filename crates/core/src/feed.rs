@@ -63,6 +63,7 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
         ChangeKind::Account | ChangeKind::Bill => crate::bill::apply(tx, c, out)?,
         ChangeKind::Device | ChangeKind::Reading => crate::meter::apply(tx, c, out)?,
         ChangeKind::ModEntry | ChangeKind::Report => crate::moderation::apply(tx, c, out)?,
+        ChangeKind::AdminApplication => crate::governance::apply(tx, c, out)?,
     }
     out.count += 1;
     Ok(())

@@ -87,6 +87,7 @@ fn purge_house(tx: &Transaction<'_>, house: HouseId, out: &mut Applied) -> Resul
     crate::bill::purge_house(tx, house)?;
     crate::ticket::purge_house(tx, house)?;
     crate::notice::purge_house(tx, house)?;
+    tx.execute("DELETE FROM admin_applications WHERE house_id = ?1", [house])?;
     tx.execute("DELETE FROM houses WHERE id = ?1", [house])?;
     crate::chat::purge_house(tx, house, out)?;
     for event in [

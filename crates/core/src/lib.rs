@@ -16,6 +16,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod feed;
+pub mod governance;
 pub mod house;
 pub mod http;
 pub mod meter;

@@ -26,6 +26,7 @@ fn table(kind: ChangeKind) -> &'static str {
         ChangeKind::RepairPlan => "repair_plans",
         ChangeKind::ModEntry => "mod_log",
         ChangeKind::Report => "reports",
+        ChangeKind::AdminApplication => "admin_applications",
     }
 }
 
@@ -36,12 +37,22 @@ fn count(cache: &Cache, kind: ChangeKind, id: i64) -> domkom_core::Result<i64> {
 #[tokio::test]
 async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResult {
     let server = TestServer::start().await?;
-    let TestClient { client, keyring, dir } = TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client, keyring: resident_keys, dir: resident_dir } =
+        TestClient::signed_in(&server, Persona::Resident).await?;
+    drop(client);
+    // Applications for admin rights are the Inspection's (and staff's) to see.
+    let TestClient { client, keyring: inspector_keys, dir: inspector_dir } =
+        TestClient::signed_in(&server, Persona::Inspector).await?;
     drop(client);
 
     // Each kind on a copy of the synced cache, since some deletes take others along (an
     // ownership ending takes the flat's meters and bills).
     for &kind in ChangeKind::ALL {
+        let (keyring, dir) = if kind == ChangeKind::AdminApplication {
+            (&inspector_keys, &inspector_dir)
+        } else {
+            (&resident_keys, &resident_dir)
+        };
         let copy = tempfile::tempdir()?;
         for file in ["cache.db", "outbox.db"] {
             std::fs::copy(dir.path().join(file), copy.path().join(file))?;
@@ -52,7 +63,7 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
             Ok(c.query_row(&format!("SELECT id FROM {} ORDER BY id LIMIT 1", table(kind)), [], |r| r.get(0))
                 .optional()?)
         })?;
-        let id = id.ok_or(format!("the resident's first sync stored no {kind:?}"))?;
+        let id = id.ok_or(format!("a first sync stored no {kind:?}"))?;
         let delete = Change { seq: 0, kind, op: ChangeOp::Delete, id, data: serde_json::json!({ "id": id }) };
         let applied = cache.apply_catch_up(&[delete])?;
         assert_eq!(count(&cache, kind, id)?, 0, "a {kind:?} delete left the row");
@@ -73,6 +84,7 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
             ChangeKind::Reading => applied.events.iter().any(|e| matches!(e, Event::Readings { .. })),
             ChangeKind::ModEntry => applied.events.iter().any(|e| matches!(e, Event::ModLog { .. })),
             ChangeKind::Report => applied.events.iter().any(|e| matches!(e, Event::Reports { .. })),
+            ChangeKind::AdminApplication => applied.events.contains(&Event::Applications),
         };
         assert!(expected, "a {kind:?} delete sent {:?}", applied.events);
     }

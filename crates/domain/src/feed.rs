@@ -42,6 +42,9 @@ vocabulary! {
         ModEntry = "mod_entry",
         /// A complaint about a message: for the community's moderators and its reporter.
         Report = "report",
+        /// An application for a community's admin rights: for the house's staff, the
+        /// Inspection and the applicant.
+        AdminApplication = "admin_application",
     }
 }
 

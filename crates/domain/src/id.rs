@@ -37,6 +37,8 @@ ids! {
     ModEntryId;
     /// A member's complaint about a message.
     ReportId;
+    /// An application for a community's admin rights.
+    ApplicationId;
     /// A notice.
     NoticeId;
     /// An item of the capital-repair plan.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bill;
 pub mod chat;
 pub mod feed;
+pub mod governance;
 pub mod house;
 pub mod id;
 pub mod json;

@@ -17,6 +17,9 @@ pub use crate::chat::{
     SendMessage,
 };
 pub use crate::feed::{Change, ChangeKind, ChangeOp, ChangesPage, PushEvent, STREAM_CLOSE_REAUTHENTICATE};
+pub use crate::governance::{
+    AdminApplication, ApplicationState, ApplyForRights, DecideApplication, TransferHouse, Transferred,
+};
 pub use crate::house::{
     Entrance, House, HouseState, Lift, LiftKind, ManagementType, Org, OrgKind, Ownership, Premises, PremisesKind,
     Relation, RepairFund, RepairPlan, RepairStatus,
@@ -96,6 +99,7 @@ mod tests {
         agrees(ModAction::ALL, ModAction::as_str);
         agrees(ReportState::ALL, ReportState::as_str);
         agrees(Resolution::ALL, Resolution::as_str);
+        agrees(ApplicationState::ALL, ApplicationState::as_str);
     }
 
     #[test]

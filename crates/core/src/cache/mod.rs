@@ -35,6 +35,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("009_emergencies_first", include_str!("../../migrations/009_emergencies_first.sql")),
     ("010_desk_period_index", include_str!("../../migrations/010_desk_period_index.sql")),
     ("011_moderation", include_str!("../../migrations/011_moderation.sql")),
+    ("012_governance", include_str!("../../migrations/012_governance.sql")),
 ];
 
 /// The name of the cache key in the secret store.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::{auth, chat, feed, house, moderation, photos, registry, services, stats, tickets};
+use super::{auth, chat, feed, governance, house, moderation, photos, registry, services, stats, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,7 @@ use super::{auth, chat, feed, house, moderation, photos, registry, services, sta
         moderation::pin, moderation::unpin, moderation::remove, moderation::mute, moderation::unmute, moderation::ban,
         moderation::unban, moderation::slow_mode, moderation::report, moderation::reports, moderation::resolve,
         moderation::modlog, moderation::appeal, moderation::answer,
+        governance::applications, governance::apply, governance::decide, governance::transfer, governance::orgs,
         registry::end_ownership,
     ),
     components(
@@ -41,7 +42,8 @@ use super::{auth, chat, feed, house, moderation, photos, registry, services, sta
             domkom_domain::wire::Notice, domkom_domain::wire::RepairPlan, domkom_domain::wire::Premises,
             domkom_domain::ticket::TicketStatus, domkom_domain::wire::TicketComment,
             domkom_domain::ticket::Upload, domkom_domain::ticket::PhotoRef, domkom_domain::ticket::PhotoType,
-            domkom_domain::wire::ModEntry, domkom_domain::wire::Report,
+            domkom_domain::wire::ModEntry, domkom_domain::wire::Report, domkom_domain::wire::AdminApplication,
+            domkom_domain::wire::Transferred,
         ),
     ),
     modifiers(&SignIn),

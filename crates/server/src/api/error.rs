@@ -110,6 +110,8 @@ fn name_of(what: What) -> &'static str {
         What::Upload => "Загрузка",
         What::ModEntry => "Запись журнала модерации",
         What::Report => "Жалоба",
+        What::Application => "Заявка на права администратора",
+        What::Org => "Управляющая организация",
     }
 }
 

@@ -8,6 +8,7 @@ mod doc;
 pub mod error;
 mod extract;
 mod feed;
+mod governance;
 mod house;
 mod limit;
 mod moderation;
@@ -128,6 +129,10 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/resolution", post(moderation::resolve))
         .route("/modlog/{id}/appeal", post(moderation::appeal))
         .route("/modlog/{id}/answer", post(moderation::answer))
+        .route("/admin/applications", get(governance::applications).post(governance::apply))
+        .route("/admin/applications/{id}/decision", post(governance::decide))
+        .route("/houses/{id}/transfer", post(governance::transfer))
+        .route("/orgs", get(governance::orgs))
         .route("/registry/ownerships/end", post(registry::end_ownership));
     Router::new()
         .nest("/v1", v1)

@@ -72,6 +72,7 @@ fn parse(kind: ChangeKind, payload: &str) -> serde_json::Result<()> {
         ChangeKind::RepairPlan => serde_json::from_str::<wire::RepairPlan>(payload).map(drop),
         ChangeKind::ModEntry => serde_json::from_str::<wire::ModEntry>(payload).map(drop),
         ChangeKind::Report => serde_json::from_str::<wire::Report>(payload).map(drop),
+        ChangeKind::AdminApplication => serde_json::from_str::<wire::AdminApplication>(payload).map(drop),
     }
 }
 
@@ -443,6 +444,13 @@ fn kazan_seed_reproduces_the_city_figures_deterministically() -> anyhow::Result<
         ),
         ("SELECT count(*) FROM communities WHERE kind = 'house_chat' AND admin_status = 'granted'", 4800),
         ("SELECT count(*) FROM communities WHERE kind = 'house_chat' AND admin_status = 'pending'", 618),
+        // The Inspection's queue is real from the start: one open application per pending chat.
+        ("SELECT count(*) FROM admin_applications WHERE state = 'open'", 618),
+        (
+            "SELECT count(*) FROM admin_applications a JOIN communities c ON c.id = a.community_id \
+             WHERE c.admin_status = 'pending' AND a.applicant_id IS NOT NULL",
+            618,
+        ),
         (
             "SELECT count(*) FROM communities c JOIN management_periods mp ON mp.house_id = c.house_id \
              AND mp.to_date IS NULL WHERE c.admin_status = 'granted' AND (mp.org_id IS NULL OR c.admin_org_id IS NOT mp.org_id)",

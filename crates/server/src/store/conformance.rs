@@ -15,8 +15,10 @@
 use std::any::Any;
 use std::collections::BTreeSet;
 
+mod governance;
 mod moderation;
 
+pub use governance::{a_transfer_moves_the_house_between_organisations, applications_are_decided_by_the_inspection};
 pub use moderation::{moderation_matrix, mutes_bans_and_slow_mode_hold, the_log_is_complete_and_appeals_work};
 
 use domkom_domain::chat::Refusal;
@@ -84,6 +86,14 @@ macro_rules! store_conformance {
         #[test]
         fn conformance_the_log_is_complete_and_appeals_work() -> $crate::store::conformance::Outcome {
             $crate::store::conformance::the_log_is_complete_and_appeals_work(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_applications_are_decided_by_the_inspection() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::applications_are_decided_by_the_inspection(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_a_transfer_moves_the_house_between_organisations() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::a_transfer_moves_the_house_between_organisations(&*$make()?.store)
         }
         #[test]
         fn conformance_a_sale_purges_the_house() -> $crate::store::conformance::Outcome {

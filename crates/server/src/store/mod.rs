@@ -10,6 +10,7 @@ mod sqlite;
 pub use sqlite::{SqliteStore, changelog, db_path, migrate, open_connection};
 
 use domkom_domain::chat::Refusal;
+use domkom_domain::governance::{ApplicationState, GovRefusal};
 use domkom_domain::id::*;
 use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
@@ -20,8 +21,8 @@ use domkom_domain::ticket::{
     TicketCategory, TicketComment, TicketError, TicketStatus, Upload,
 };
 use domkom_domain::wire::{
-    Account, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership, Message, MessagesPage,
-    ModEntry, Notice, Premises, Reading, RepairPlan, Report, Ticket,
+    Account, AdminApplication, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership,
+    Message, MessagesPage, ModEntry, Notice, Org, Premises, Reading, RepairPlan, Report, Ticket, Transferred,
 };
 
 pub use crate::access::{Scope, Viewer};
@@ -61,6 +62,10 @@ pub enum What {
     ModEntry,
     /// A complaint about a message.
     Report,
+    /// An application for admin rights.
+    Application,
+    /// A managing organisation.
+    Org,
 }
 
 /// Why a storage call failed.
@@ -143,6 +148,23 @@ pub enum ModError {
 impl From<rusqlite::Error> for ModError {
     fn from(e: rusqlite::Error) -> ModError {
         ModError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Why a governance action failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GovError {
+    /// A governance rule refused it (see [`domkom_domain::governance`]).
+    #[error(transparent)]
+    Refused(#[from] GovRefusal),
+    /// Something was missing or hidden, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for GovError {
+    fn from(e: rusqlite::Error) -> GovError {
+        GovError::Store(StoreError::Sqlite(e))
     }
 }
 
@@ -570,6 +592,8 @@ pub trait ServicesStore {
 pub trait RegistryStore {
     /// Ends a person's ownership of a premises (a sale), with the memberships it carried.
     fn end_ownership(&self, person_id: PersonId, premises_id: PremisesId) -> StoreResult<()>;
+    /// The registry's managing organisations, by name.
+    fn orgs(&self) -> StoreResult<Vec<Org>>;
 }
 
 /// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log
@@ -629,6 +653,40 @@ pub trait ModerationStore {
     fn answer_appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError>;
 }
 
+/// Governance by the Inspection: applications for admin rights and their decisions, and the
+/// transfer of a house to another managing organisation.
+pub trait GovernanceStore {
+    /// Applies for a community's admin rights (its house's managing organisation's staff, or
+    /// a chair of a ТСЖ/ЖСК house).
+    fn apply_for_rights(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        details: Option<&str>,
+    ) -> Result<AdminApplication, GovError>;
+    /// Applications the viewer sees (the Inspection: all; staff: their houses'; others: their
+    /// own), open ones first, oldest first.
+    fn applications(&self, viewer: &Viewer, state: Option<ApplicationState>)
+    -> Result<Vec<AdminApplication>, GovError>;
+    /// The Inspection grants or refuses an open application.
+    fn decide(
+        &self,
+        viewer: &Viewer,
+        application: ApplicationId,
+        grant: bool,
+        reason: Option<&str>,
+    ) -> Result<AdminApplication, GovError>;
+    /// The Inspection records a new managing organisation for a house from a day.
+    fn transfer(
+        &self,
+        viewer: &Viewer,
+        house: HouseId,
+        org: OrgId,
+        from: &str,
+        grant_rights: bool,
+    ) -> Result<Transferred, GovError>;
+}
+
 /// The city's figures.
 pub trait StatsStore {
     /// The city's figures, computed by queries.
@@ -643,6 +701,7 @@ pub trait Store:
     + FeedStore
     + ChatStore
     + ModerationStore
+    + GovernanceStore
     + HouseStore
     + TicketStore
     + PhotoStore
@@ -660,6 +719,7 @@ impl<T> Store for T where
         + FeedStore
         + ChatStore
         + ModerationStore
+        + GovernanceStore
         + HouseStore
         + TicketStore
         + PhotoStore

@@ -25,13 +25,23 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
         ChangeKind::RepairPlan => "feed_repair_plan",
         ChangeKind::ModEntry => "feed_mod_entry",
         ChangeKind::Report => "feed_report",
+        ChangeKind::AdminApplication => "feed_admin_application",
     }
 }
 
 /// Records the current state of one entity as its newest change.
 pub fn record(conn: &Connection, kind: ChangeKind, id: impl Into<i64>) -> rusqlite::Result<()> {
     let id: i64 = id.into();
-    conn.execute("DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2", params![kind.as_str(), id])?;
+    // A tombstone for an audience the entity no longer reaches stays: a client that has not
+    // synced since must still learn that it is gone.
+    conn.execute(
+        &format!(
+            "DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2 AND (op = 'upsert' \
+             OR (scope, scope_id) IN (SELECT scope, scope_id FROM {} WHERE id = ?2))",
+            view(kind)
+        ),
+        params![kind.as_str(), id],
+    )?;
     conn.execute(
         &format!(
             "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
@@ -58,6 +68,27 @@ pub fn record_removal(conn: &Connection, kind: ChangeKind, id: impl Into<i64>) -
     for (scope, scope_id) in scopes {
         insert.execute(params![kind.as_str(), id, scope, scope_id])?;
     }
+    Ok(())
+}
+
+/// Tells one person that an entity left their view (a house their organisation no longer
+/// manages), as a tombstone in their own audience.
+pub fn record_removal_for(
+    conn: &Connection,
+    kind: ChangeKind,
+    id: impl Into<i64>,
+    person: i64,
+) -> rusqlite::Result<()> {
+    let id: i64 = id.into();
+    conn.execute(
+        "DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2 AND scope = 'p' AND scope_id = ?3",
+        params![kind.as_str(), id, person],
+    )?;
+    conn.execute(
+        "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+         VALUES (?1, ?2, 'p', ?3, 'delete', json_object('id', ?2))",
+        params![kind.as_str(), id, person],
+    )?;
     Ok(())
 }
 

@@ -31,7 +31,10 @@ fn visible_message(conn: &Connection, viewer: &Viewer, id: MessageId) -> Result<
 }
 
 /// A community's kind and house, or not found.
-fn community_kind(conn: &Connection, community: CommunityId) -> StoreResult<(CommunityKind, Option<HouseId>)> {
+pub(super) fn community_kind(
+    conn: &Connection,
+    community: CommunityId,
+) -> StoreResult<(CommunityKind, Option<HouseId>)> {
     let row = conn
         .prepare_cached("SELECT kind, house_id FROM communities WHERE id = ?1")?
         .query_row([community], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -40,7 +43,7 @@ fn community_kind(conn: &Connection, community: CommunityId) -> StoreResult<(Com
 }
 
 /// Upserts an active membership and records it.
-fn activate_membership(
+pub(super) fn activate_membership(
     tx: &Transaction<'_>,
     community: CommunityId,
     person: PersonId,

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("012_photos", include_str!("../../../migrations/012_photos.sql")),
     ("013_ticket_handover", include_str!("../../../migrations/013_ticket_handover.sql")),
     ("014_moderation", include_str!("../../../migrations/014_moderation.sql")),
+    ("015_governance", include_str!("../../../migrations/015_governance.sql")),
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@ mod auth;
 pub mod changelog;
 mod chat;
 mod feed;
+mod governance;
 mod house;
 pub mod migrate;
 mod moderation;

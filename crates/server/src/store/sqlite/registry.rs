@@ -3,12 +3,19 @@
 use rusqlite::{OptionalExtension, params};
 
 use domkom_domain::id::*;
-use domkom_domain::wire::ChangeKind;
+use domkom_domain::wire::{ChangeKind, Org};
 
 use super::{SqliteStore, changelog, chat::end_membership};
 use crate::store::{RegistryStore, StoreError, StoreResult, What};
 
 impl RegistryStore for SqliteStore {
+    fn orgs(&self) -> StoreResult<Vec<Org>> {
+        let c = self.reader()?;
+        let mut stmt = c.prepare_cached("SELECT doc FROM org_json ORDER BY json_extract(doc, '$.name'), id")?;
+        let docs = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        docs.iter().map(|d| super::decode(ChangeKind::House, d)).collect()
+    }
+
     fn end_ownership(&self, person_id: PersonId, premises_id: PremisesId) -> StoreResult<()> {
         self.write(|tx| {
             let found: Option<(i64, i64)> = tx
