@@ -234,3 +234,62 @@ async fn the_push_stream_ends_with_its_token_and_its_session() -> TestResult {
     server.stop().await?;
     Ok(())
 }
+
+/// Reads the stream until it has been quiet for 3 s; the `changed` seqs it told of.
+async fn drain(ws: &mut Ws) -> Vec<i64> {
+    let mut seqs = Vec::new();
+    while let Some(v) = next(ws).await {
+        seqs.extend(v["seq"].as_i64());
+    }
+    seqs
+}
+
+#[tokio::test]
+async fn a_ban_and_a_transfer_cut_the_push_stream() -> TestResult {
+    let server = TestServer::start().await?;
+    let resident = server.api(Persona::Resident).await?;
+    let chair = server.api(Persona::Chair).await?;
+    let owner = server.api(Persona::MultiOwner).await?;
+    let dispatcher = server.api(Persona::Dispatcher).await?;
+    let inspector = server.api(Persona::Inspector).await?;
+    let community = resident.first_community().await?;
+    let mut owner_ws = connect(&server.url, &owner).await?;
+    let mut dispatcher_ws = connect(&server.url, &dispatcher).await?;
+    assert_eq!(next(&mut owner_ws).await.ok_or("hello")?["type"], "hello");
+    assert_eq!(next(&mut dispatcher_ws).await.ok_or("hello")?["type"], "hello");
+
+    // Before: both are told of a message in the demo house's chat.
+    let today =
+        resident.send(community, "Всем добрый вечер").await?.body["created_at"].as_str().unwrap_or("")[..10].to_owned();
+    assert!(!drain(&mut owner_ws).await.is_empty(), "the owner hears of the chat");
+    assert!(!drain(&mut dispatcher_ws).await.is_empty(), "the dispatcher hears of the chat");
+
+    // A ban: the banned member hears of their removal, then nothing of the chat; their send
+    // is refused as banned.
+    let banned_id = owner.me().await?["person"]["id"].as_i64().ok_or("id")?;
+    let ban = chair
+        .post(&format!("/v1/communities/{community}/bans"), &json!({"person_id": banned_id, "reason": "спам"}))
+        .await?;
+    assert_eq!(ban.status, 200, "{}", ban.body);
+    assert!(!drain(&mut owner_ws).await.is_empty(), "the banned member hears of the ban");
+    // A transfer of the house to another organisation: its dispatcher hears of losing it.
+    let orgs = inspector.get("/v1/orgs").await?.body;
+    let mine = dispatcher.get(&format!("/v1/houses?limit=1")).await?.body[0]["org"]["id"].clone();
+    let other = orgs.as_array().and_then(|o| o.iter().find(|o| o["id"] != mine)).ok_or("another organisation")?;
+    let house = resident.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;
+    let moved =
+        inspector.post(&format!("/v1/houses/{house}/transfer"), &json!({"org_id": other["id"], "from": today})).await?;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(moved.body["admin_status"], "pending");
+    assert!(!drain(&mut dispatcher_ws).await.is_empty(), "the old dispatcher hears of losing the house");
+    let _ = drain(&mut owner_ws).await;
+
+    resident.send(community, "После передачи дома").await?;
+    assert!(next(&mut owner_ws).await.is_none(), "the banned member hears nothing of the chat");
+    assert!(next(&mut dispatcher_ws).await.is_none(), "the old organisation hears nothing of the house");
+    let refused = owner.send(community, "а я?").await?;
+    assert_eq!((refused.status, refused.code()), (403, "banned"));
+    let gone = dispatcher.get(&format!("/v1/communities/{community}/messages")).await?;
+    assert_eq!(gone.status, 403, "the old dispatcher reads nothing of the chat");
+    Ok(())
+}

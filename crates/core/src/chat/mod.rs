@@ -71,6 +71,27 @@ impl Chats<'_> {
         self.client.engine.messages(community, before, limit).await
     }
 
+    /// Fetches a chat's whole history into the cache, page by page from the oldest cached
+    /// message back (staff who gained a house, the Inspection reading a chat offline).
+    /// Returns the messages cached.
+    pub async fn fetch_history(&self, community: CommunityId) -> Result<usize> {
+        // The server's largest history page.
+        const PAGE: usize = 200;
+        let mut before: Option<MessageId> = None;
+        let mut total = 0;
+        loop {
+            let page = self.client.engine.messages(community, before, PAGE).await?;
+            let sent: Vec<MessageId> = page.iter().filter_map(|m| m.id).collect();
+            total += sent.len();
+            match sent.iter().min() {
+                Some(&oldest) if sent.len() == PAGE || self.client.cache.gap_below(community)?.is_some() => {
+                    before = Some(oldest);
+                }
+                _ => return Ok(total),
+            }
+        }
+    }
+
     /// Queues a message (shown at once) and tries to send it.
     pub async fn send(&self, community: CommunityId, body: &str, reply_to: Option<MessageId>) -> Result<Written> {
         let body = checked_body(body)?.to_owned();
