@@ -6,6 +6,7 @@
 //! outbox); 5 refused by the server; 6 keyring missing or locked; 7 cache unusable.
 
 mod bills;
+mod governance;
 mod moderation;
 mod tickets;
 
@@ -166,6 +167,23 @@ enum Command {
     /// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log.
     #[command(flatten)]
     Moderation(moderation::ModCommand),
+    /// Admin rights of house chats: apply, and (the Inspection) grant or refuse.
+    #[command(subcommand)]
+    Admin(governance::AdminCommand),
+    /// Record a new managing organisation for a house from a day (the Inspection).
+    Transfer {
+        /// The house's id.
+        house: i64,
+        /// The new organisation: its id, ОГРН, ИНН or words of its name.
+        #[arg(long)]
+        to: String,
+        /// From this day, YYYY-MM-DD (not after today).
+        #[arg(long)]
+        from: String,
+        /// Grant the new organisation the chat's admin rights at once.
+        #[arg(long)]
+        grant: bool,
+    },
     /// Show the cursor, cache size and outbox.
     Status,
     /// Sign out: revoke the session, clear the keyring and the cache.
@@ -231,6 +249,7 @@ impl Command {
             | Command::Ticket(tickets::TicketCommand::Show { .. } | tickets::TicketCommand::Report { .. })
             | Command::Status => Access::ReadOnly,
             Command::Moderation(m) if m.reads_only() => Access::ReadOnly,
+            Command::Admin(governance::AdminCommand::Requests { .. }) => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
@@ -239,6 +258,8 @@ impl Command {
             | Command::Ticket(_)
             | Command::Staff { .. }
             | Command::Moderation(_)
+            | Command::Admin(_)
+            | Command::Transfer { .. }
             | Command::Logout => Access::ReadWrite,
         }
     }
@@ -542,6 +563,10 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Command::Ticket(command) => tickets::run(&client, command, json).await?,
         Command::Moderation(command) => moderation::run(&client, command, json).await?,
+        Command::Admin(command) => governance::run(&client, command, json).await?,
+        Command::Transfer { house, to, from, grant } => {
+            governance::transfer(&client, house, &to, &from, grant, json).await?
+        }
         Command::Tickets { house, statuses, overdue, assignee, categories, from, to, text, csv, xlsx } => {
             let filter = tickets::Filter { house, statuses, overdue, assignee, categories, from, to, text };
             let out = match (csv, xlsx) {

@@ -691,3 +691,60 @@ async fn a_chair_moderates_and_a_resident_reads_the_log_complains_and_appeals() 
     assert_eq!(out.status.code(), Some(2), "a period that is not one is refused by the parser");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inspection_decides_applications_and_transfers_a_house() -> TestResult {
+    let server = TestServer::start().await?;
+    let (inspector_dir, dispatcher_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let inspector = cli(&server, inspector_dir.path());
+    let dispatcher = cli(&server, dispatcher_dir.path());
+    inspector.login(Persona::Inspector)?;
+    dispatcher.login(Persona::Dispatcher)?;
+    inspector.json(&["sync"])?;
+    dispatcher.json(&["sync"])?;
+
+    // The queue is real from the start: the seed's chat with pending rights waits in it.
+    let queue = inspector.json(&["admin", "requests"])?;
+    let first = queue.as_array().and_then(|q| q.first()).ok_or("an open application")?;
+    assert_eq!(first["state"], "open");
+    let id = first["id"].as_i64().ok_or("id")?.to_string();
+    let text = String::from_utf8_lossy(&inspector.run(&["admin", "requests"])?.stdout).into_owned();
+    assert!(text.contains(first["address"].as_str().unwrap_or("?")), "{text}");
+    // Only the Inspection decides, and a refusal says why.
+    let out = dispatcher.run(&["admin", "grant", &id, "--json"])?;
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "inspection_only");
+    let out = inspector.run(&["admin", "refuse", &id, "--reason", " ", "--json"])?;
+    assert_eq!(out.status.code(), Some(2), "a bare refusal is refused before it is sent");
+    let refused = inspector.json(&["admin", "refuse", &id, "--reason", "Нет протокола общего собрания"])?;
+    assert_eq!(refused["state"], "refused");
+    let all = inspector.json(&["admin", "requests", "--all"])?;
+    assert!(all.as_array().is_some_and(|a| a.iter().any(|x| x["id"].to_string() == id && x["state"] == "refused")));
+
+    // A transfer of the demo house to the ТСЖ, by words of its name: the dispatcher loses it.
+    let chats = dispatcher.json(&["chats"])?;
+    let chat = chats.as_array().and_then(|c| c.iter().find(|c| c["kind"] == "house_chat")).ok_or("a chat")?.clone();
+    let house = chat["house_id"].as_i64().ok_or("house")?.to_string();
+    let community = chat["community_id"].clone();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let out = inspector.run(&["transfer", &house, "--to", "нет такой", "--from", &today, "--json"])?;
+    assert_eq!(out.status.code(), Some(2), "an unknown organisation");
+    let out = inspector.run(&["transfer", &house, "--to", "Чистопольская", "--from", "2999-01-01", "--json"])?;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "transfer_date_out_of_range");
+    let moved = inspector.json(&["transfer", &house, "--to", "Чистопольская", "--from", &today])?;
+    assert_eq!((moved["admin_status"].as_str(), moved["staff_removed"].as_u64()), (Some("pending"), Some(1)));
+    dispatcher.json(&["sync"])?;
+    let chats = dispatcher.json(&["chats"])?;
+    assert!(chats.as_array().is_some_and(|c| c.iter().all(|c| c["community_id"] != community)), "{chats}");
+
+    // Back with the rights: the chat returns to the dispatcher.
+    let org = moved["from_org_id"].to_string();
+    let back = inspector.json(&["transfer", &house, "--to", &org, "--from", &today, "--grant"])?;
+    assert_eq!(back["admin_status"], "granted");
+    dispatcher.json(&["sync"])?;
+    let chats = dispatcher.json(&["chats"])?;
+    assert!(chats.as_array().is_some_and(|c| c.iter().any(|c| c["community_id"] == community)));
+    let out = dispatcher.run(&["admin", "apply", &community.to_string(), "--json"])?;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "rights_granted_already");
+    Ok(())
+}
