@@ -923,6 +923,98 @@ async fn desktop_app_end_to_end() -> TestResult {
     .await?;
     app.screenshot("33-modlog-appeal").await?;
 
+    // Governance: the inspector grants the waiting application (the city's pending count
+    // falls by one) and moves the demo house to the ТСЖ in the console; the dispatcher's app
+    // has no house of it, gains it live when a script of the Inspection returns it, and
+    // loses it live again.
+    let house = server.api(Persona::Resident).await?.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;
+    let orgs = server.api(Persona::Inspector).await?.get("/v1/orgs").await?.body;
+    let org_named = |word: &str| {
+        orgs.as_array()
+            .and_then(|o| o.iter().find(|o| o["name"].as_str().is_some_and(|n| n.contains(word))))
+            .and_then(|o| o["id"].as_i64())
+    };
+    let (Some(tszh), Some(uk)) = (org_named("Чистопольская"), org_named("Уютный")) else {
+        return fail(format!("the small seed's organisations: {orgs}"));
+    };
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let inspector_person = app.wait_for("[data-testid=demo-person-inspector]", LONG).await?;
+    app.click(&inspector_person).await?;
+    app.wait_for("[data-testid=inspector-console]", LONG).await?;
+    let city = app.wait_for("[data-testid=gov-tab-city]", SHORT).await?;
+    app.click(&city).await?;
+    let pending = app.text(&app.wait_for("[data-testid=city-pending]", LONG).await?).await?;
+    let pending: i64 = pending.chars().filter(char::is_ascii_digit).collect::<String>().parse()?;
+    let tab = app.wait_for("[data-testid=gov-tab-applications]", SHORT).await?;
+    app.click(&tab).await?;
+    let grant =
+        app.wait_for("[data-testid=application][data-state=open] [data-testid=application-grant]", LONG).await?;
+    let waiting = app
+        .exec("return document.querySelector('[data-testid=application][data-state=open]').dataset.id", json!([]))
+        .await?;
+    let waiting = waiting.as_str().unwrap_or("?").to_owned();
+    app.screenshot("34-console-applications").await?;
+    app.click(&grant).await?;
+    app.wait_for(&format!("[data-testid=application-decided][data-id='{waiting}']"), LONG).await?;
+    if !app.find_all(&format!("[data-testid=application][data-id='{waiting}']")).await?.is_empty() {
+        return fail("the granted application stays in the queue of open ones");
+    }
+    app.screenshot("34b-console-granted").await?;
+    app.click(&city).await?;
+    app.wait_until(
+        "the city's pending count falls by one",
+        "return document.querySelector('[data-testid=city-pending]')?.textContent.replace(/\\D/g, '') === String(arguments[0])",
+        json!([pending - 1]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("35-console-city").await?;
+    let tab = app.wait_for("[data-testid=gov-tab-transfer]", SHORT).await?;
+    app.click(&tab).await?;
+    let search_box = app.wait_for("[data-testid=house-search]", SHORT).await?;
+    app.type_text(&search_box, "Сахарова 15").await?;
+    let hit = app.wait_for(&format!("[data-testid=house-hit][data-house='{house}']"), LONG).await?;
+    app.click(&hit).await?;
+    app.wait_for(&format!("[data-testid=transfer-org] option[value='{tszh}']"), LONG).await?;
+    // As a person choosing from the native controls: set the value, fire `change`.
+    app.exec(
+        "const [org, day] = arguments;
+         const s = document.querySelector('[data-testid=transfer-org]');
+         s.value = String(org); s.dispatchEvent(new Event('change', {bubbles: true}));
+         const d = document.querySelector('[data-testid=transfer-from]');
+         d.value = day; d.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([tszh, "2026-11-24"]),
+    )
+    .await?;
+    app.screenshot("36-console-transfer").await?;
+    let send_transfer = app.wait_for("[data-testid=transfer-send]", SHORT).await?;
+    app.click(&send_transfer).await?;
+    app.wait_for("[data-testid=transfer-done]", LONG).await?;
+    app.screenshot("36b-console-transferred").await?;
+
+    let logout = app.wait_for("[data-testid=logout]", SHORT).await?;
+    app.click(&logout).await?;
+    let staff = app.wait_for("[data-testid=demo-person-dispatcher]", LONG).await?;
+    app.click(&staff).await?;
+    app.wait_for("[data-testid^=chat-list-item-]", LONG).await?;
+    if !app.find_all(&format!("[data-testid=chat-list-item-{community}]")).await?.is_empty() {
+        return fail("the dispatcher's app still lists the house the organisation no longer manages");
+    }
+    let inspection = Cli::signed_in(&server.url, &tmp.path().join("inspector-cli"), Persona::Inspector)?;
+    inspection.run(&["transfer", &house.to_string(), "--to", &uk.to_string(), "--from", "2026-11-24", "--grant"])?;
+    app.wait_for(&format!("[data-testid=chat-list-item-{community}]"), LONG).await?;
+    app.screenshot("37-dispatcher-gains-house").await?;
+    inspection.run(&["transfer", &house.to_string(), "--to", &tszh.to_string(), "--from", "2026-11-24"])?;
+    app.wait_until(
+        "the dispatcher's app loses the house's chat",
+        "return !document.querySelector(`[data-testid=chat-list-item-${arguments[0]}]`)",
+        json!([community]),
+        LONG,
+    )
+    .await?;
+    app.screenshot("38-dispatcher-loses-house").await?;
+
     app.quit().await?;
     server.stop().await?;
     Ok(())

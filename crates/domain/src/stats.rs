@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 /// The city's figures, computed from the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CityStats {
     /// Apartment buildings.
@@ -27,6 +28,7 @@ pub struct CityStats {
 
 /// Houses by kind of management.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ByManagement {
     /// Managed by a management company.
@@ -39,6 +41,7 @@ pub struct ByManagement {
 
 /// Organisations by kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OrgCounts {
     /// Management companies.

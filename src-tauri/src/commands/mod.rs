@@ -3,6 +3,7 @@
 
 pub mod bills;
 pub mod chats;
+pub mod governance;
 pub mod houses;
 pub mod links;
 pub mod meters;

@@ -38,6 +38,9 @@ pub struct ChatSummary {
     pub muted_until: Option<String>,
     /// Slow mode: one message per this many seconds (0: off).
     pub slow_mode_s: u32,
+    /// Whether the Inspection has granted the organisation admin rights (else only the
+    /// Inspection moderates; the organisation or a ТСЖ's chair may apply).
+    pub admin_status: AdminStatus,
     /// Messages by others after the last one read.
     pub unread: i64,
     /// The newest message's time.
@@ -136,6 +139,8 @@ impl Cache {
                     house_id: r.get(3)?,
                     address: r.get(4)?,
                     role,
+                    admin_status: AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
+                        .unwrap_or(AdminStatus::Pending),
                     can_moderate: AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
                         .is_some_and(|admin| moderation::may_moderate(Some(role), admin).is_ok()),
                     muted_until: r.get(11)?,

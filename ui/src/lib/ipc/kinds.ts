@@ -105,6 +105,14 @@ export const ERROR_CODES = [
   'muted',
   'slow_mode',
   'banned',
+  'not_applicant',
+  'rights_granted_already',
+  'application_open_already',
+  'application_decided',
+  'text_too_long',
+  'not_a_house_chat',
+  'same_organisation',
+  'transfer_date_out_of_range',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

@@ -6,7 +6,7 @@ import { ipc, type ModEntry, type Pin, type Report, type Resolution } from '../i
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 /** Log entries per page. */
-const LOG_PAGE = 200;
+const LOG_PAGE = 50;
 
 class Moderation {
   communityId = $state<number | null>(null);

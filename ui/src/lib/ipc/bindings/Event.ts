@@ -26,7 +26,7 @@ community_id: CommunityId, } | { "type": "reports",
 /**
  * The community.
  */
-community_id: CommunityId, } | { "type": "houses" } | { "type": "tickets", 
+community_id: CommunityId, } | { "type": "applications" } | { "type": "houses" } | { "type": "tickets", 
 /**
  * The house.
  */

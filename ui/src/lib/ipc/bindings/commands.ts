@@ -3,11 +3,14 @@
 import { call } from '../call';
 import type { Account } from './Account';
 import type { AccountId } from './AccountId';
+import type { AdminApplication } from './AdminApplication';
 import type { AppInfo } from './AppInfo';
+import type { ApplicationId } from './ApplicationId';
 import type { BillView } from './BillView';
 import type { ChatMessage } from './ChatMessage';
 import type { ChatOffer } from './ChatOffer';
 import type { ChatSummary } from './ChatSummary';
+import type { CityStats } from './CityStats';
 import type { CommunityId } from './CommunityId';
 import type { DemoPerson } from './DemoPerson';
 import type { DeviceId } from './DeviceId';
@@ -15,6 +18,7 @@ import type { ExportFormat } from './ExportFormat';
 import type { ExportWords } from './ExportWords';
 import type { ExportedFile } from './ExportedFile';
 import type { House } from './House';
+import type { HouseHit } from './HouseHit';
 import type { HouseId } from './HouseId';
 import type { MessageId } from './MessageId';
 import type { Meter } from './Meter';
@@ -22,6 +26,8 @@ import type { ModEntry } from './ModEntry';
 import type { ModEntryId } from './ModEntryId';
 import type { NoticeView } from './NoticeView';
 import type { NotifyWords } from './NotifyWords';
+import type { Org } from './Org';
+import type { OrgId } from './OrgId';
 import type { OutageDraft } from './OutageDraft';
 import type { PendingTicket } from './PendingTicket';
 import type { PersonId } from './PersonId';
@@ -47,6 +53,7 @@ import type { TicketQuery } from './TicketQuery';
 import type { TicketReport } from './TicketReport';
 import type { TicketStatus } from './TicketStatus';
 import type { TicketView } from './TicketView';
+import type { Transferred } from './Transferred';
 import type { Written } from './Written';
 
 /** Every command of the shell, typed; a failure rejects with an `IpcError`. */
@@ -79,6 +86,20 @@ export const commands = {
   setMuted: (communityId: CommunityId, muted: boolean) => call<null>('set_muted', { communityId, muted }),
   /** Which chat the person has open (none: null), so it is not notified of. */
   setChatInView: (communityId: CommunityId | null) => call<null>('set_chat_in_view', { communityId }),
+  /** Applications for admin rights the person sees, open ones first. */
+  applications: (openOnly: boolean) => call<AdminApplication[]>('applications', { openOnly }),
+  /** Applies for a house chat's admin rights. */
+  applyForRights: (communityId: CommunityId, details: string | null) => call<AdminApplication>('apply_for_rights', { communityId, details }),
+  /** Grants or refuses an application (the Inspection). */
+  decideApplication: (applicationId: ApplicationId, grant: boolean, reason: string | null) => call<AdminApplication>('decide_application', { applicationId, grant, reason }),
+  /** Records a new managing organisation for a house from a day (the Inspection). */
+  transferHouse: (houseId: HouseId, orgId: OrgId, from: string, grantRights: boolean) => call<Transferred>('transfer_house', { houseId, orgId, from, grantRights }),
+  /** The registry's managing organisations. */
+  orgs: () => call<Org[]>('orgs'),
+  /** The city's figures. */
+  cityStats: () => call<CityStats>('city_stats'),
+  /** Cached houses whose address has every word typed. */
+  searchHouses: (query: string, limit: number) => call<HouseHit[]>('search_houses', { query, limit }),
   /** A cached house's passport. */
   house: (houseId: HouseId) => call<House | null>('house', { houseId }),
   /** The person's houses from the cache (a dispatcher's: their organisation's). */
