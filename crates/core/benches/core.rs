@@ -529,6 +529,66 @@ async fn bench_big_dispatcher() -> R {
     Ok(())
 }
 
+/// Messages in the chat of the house handed to another organisation.
+const TRANSFER_MESSAGES: u64 = 100_000;
+
+/// A change of management of a house whose chat holds 100,000 messages: from the
+/// Inspection's transfer to the new organisation's dispatcher having the house, its tickets
+/// and the chat's whole history in the cache.
+async fn bench_transfer() -> R {
+    let sdir = tempfile::tempdir()?;
+    let cdir = tempfile::tempdir()?;
+    let (server, community) = server_with(sdir.path(), TRANSFER_MESSAGES).await?;
+    let url = server.url();
+    let token = domkom_server::demo_token(sdir.path(), "inspector", Default::default())?;
+    let inspection = domkom_testkit::ApiClient::new(&url, Some(token));
+    let dispatcher = Client::open(cdir.path(), &url.parse()?, Options::default()).await?;
+    dispatcher.login_demo("dispatcher").await?;
+    dispatcher.sync(&|_, _| {}).await?;
+    let house = dispatcher
+        .chats()
+        .list()
+        .await?
+        .into_iter()
+        .find(|c| c.community_id == community)
+        .and_then(|c| c.house_id)
+        .ok_or("the dispatcher has the demo house")?;
+    let ours = dispatcher.houses().get(house).await?.and_then(|h| h.org).ok_or("the house's organisation")?.id;
+    let other = dispatcher.governance().orgs().await?.into_iter().find(|o| o.id != ours).ok_or("another org")?.id;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let path = format!("/v1/houses/{house}/transfer");
+    // Away to another organisation first, so the demo organisation is the one that gains it.
+    let away = inspection.post(&path, &serde_json::json!({"org_id": other, "from": today})).await?;
+    if away.status != 200 {
+        return Err(format!("transfer away: {}", away.body).into());
+    }
+    dispatcher.sync(&|_, _| {}).await?;
+    if dispatcher.houses().get(house).await?.is_some() {
+        return Err("the old staff kept the house".into());
+    }
+    let t = Instant::now();
+    let back = inspection.post(&path, &serde_json::json!({"org_id": ours, "from": today})).await?;
+    let transfer_ms = t.elapsed().as_secs_f64() * 1000.0;
+    if back.status != 200 {
+        return Err(format!("transfer back: {}", back.body).into());
+    }
+    let t = Instant::now();
+    let report = dispatcher.sync(&|_, _| {}).await?;
+    let sync_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let messages = dispatcher.chats().fetch_history(community).await?;
+    let history_s = t.elapsed().as_secs_f64();
+    let tickets = dispatcher.tickets().queue(Default::default()).await?.total;
+    println!(
+        "transfer of a house with {TRANSFER_MESSAGES} chat messages: the transfer {transfer_ms:.0} ms; the new organisation's dispatcher synced the house ({} changes, {tickets} tickets in the queue) in {sync_s:.2} s and the chat's whole history ({messages} messages) in {history_s:.1} s: {:.1} s in all",
+        report.changes,
+        sync_s + history_s
+    );
+    drop(dispatcher);
+    server.stop().await?;
+    Ok(())
+}
+
 fn main() -> R {
     rlimit::increase_nofile_limit(8192)?;
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -554,6 +614,9 @@ fn main() -> R {
     }
     if wanted("tickets") {
         rt.block_on(bench_tickets())?;
+    }
+    if wanted("transfer") {
+        rt.block_on(bench_transfer())?;
     }
     Ok(())
 }

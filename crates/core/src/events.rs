@@ -36,6 +36,11 @@ pub enum Event {
         /// The community.
         community_id: CommunityId,
     },
+    /// A chat's polls changed (a new poll, a tally, the person's vote).
+    Polls {
+        /// The community.
+        community_id: CommunityId,
+    },
     /// Applications for admin rights changed (the Inspection's queue, staff's own).
     Applications,
     /// The person's houses or their passports changed.

@@ -64,6 +64,7 @@ fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> 
         ChangeKind::Device | ChangeKind::Reading => crate::meter::apply(tx, c, out)?,
         ChangeKind::ModEntry | ChangeKind::Report => crate::moderation::apply(tx, c, out)?,
         ChangeKind::AdminApplication => crate::governance::apply(tx, c, out)?,
+        ChangeKind::Poll => crate::poll::apply(tx, c, out)?,
     }
     out.count += 1;
     Ok(())

@@ -24,6 +24,7 @@ pub mod moderation;
 pub mod notice;
 pub mod notify;
 pub mod outbox;
+pub mod poll;
 pub mod profile;
 pub mod secrets;
 pub mod session;

@@ -27,6 +27,7 @@ fn table(kind: ChangeKind) -> &'static str {
         ChangeKind::ModEntry => "mod_log",
         ChangeKind::Report => "reports",
         ChangeKind::AdminApplication => "admin_applications",
+        ChangeKind::Poll => "polls",
     }
 }
 
@@ -85,6 +86,7 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
             ChangeKind::ModEntry => applied.events.iter().any(|e| matches!(e, Event::ModLog { .. })),
             ChangeKind::Report => applied.events.iter().any(|e| matches!(e, Event::Reports { .. })),
             ChangeKind::AdminApplication => applied.events.contains(&Event::Applications),
+            ChangeKind::Poll => applied.events.iter().any(|e| matches!(e, Event::Polls { .. })),
         };
         assert!(expected, "a {kind:?} delete sent {:?}", applied.events);
     }

@@ -45,6 +45,8 @@ vocabulary! {
         /// An application for a community's admin rights: for the house's staff, the
         /// Inspection and the applicant.
         AdminApplication = "admin_application",
+        /// A poll in a chat, with its tally.
+        Poll = "poll",
     }
 }
 

@@ -39,6 +39,8 @@ ids! {
     ReportId;
     /// An application for a community's admin rights.
     ApplicationId;
+    /// A poll in a chat.
+    PollId;
     /// A notice.
     NoticeId;
     /// An item of the capital-repair plan.

@@ -17,6 +17,7 @@ pub mod meter;
 pub mod moderation;
 pub mod money;
 pub mod notice;
+pub mod poll;
 pub mod refusal;
 pub mod role;
 pub mod stats;

@@ -31,6 +31,7 @@ pub use crate::moderation::{
     Resolution, ResolveReport, SetSlowMode,
 };
 pub use crate::notice::{Notice, NoticeKind, OutageType, PostOutage};
+pub use crate::poll::{CastVote, OpenPoll, Poll, PollBasis, PollOption, Voted};
 pub use crate::stats::{ByManagement, CityStats, OrgCounts};
 pub use crate::ticket::{
     AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff, Ticket, TicketCategory, TicketComment,
@@ -100,6 +101,7 @@ mod tests {
         agrees(ReportState::ALL, ReportState::as_str);
         agrees(Resolution::ALL, Resolution::as_str);
         agrees(ApplicationState::ALL, ApplicationState::as_str);
+        agrees(PollBasis::ALL, PollBasis::as_str);
     }
 
     #[test]

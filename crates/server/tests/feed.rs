@@ -274,7 +274,7 @@ async fn a_ban_and_a_transfer_cut_the_push_stream() -> TestResult {
     assert!(!drain(&mut owner_ws).await.is_empty(), "the banned member hears of the ban");
     // A transfer of the house to another organisation: its dispatcher hears of losing it.
     let orgs = inspector.get("/v1/orgs").await?.body;
-    let mine = dispatcher.get(&format!("/v1/houses?limit=1")).await?.body[0]["org"]["id"].clone();
+    let mine = dispatcher.get("/v1/houses?limit=1").await?.body[0]["org"]["id"].clone();
     let other = orgs.as_array().and_then(|o| o.iter().find(|o| o["id"] != mine)).ok_or("another organisation")?;
     let house = resident.get("/v1/houses").await?.body[0]["id"].as_i64().ok_or("house")?;
     let moved =

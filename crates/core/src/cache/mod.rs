@@ -36,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("010_desk_period_index", include_str!("../../migrations/010_desk_period_index.sql")),
     ("011_moderation", include_str!("../../migrations/011_moderation.sql")),
     ("012_governance", include_str!("../../migrations/012_governance.sql")),
+    ("013_polls", include_str!("../../migrations/013_polls.sql")),
 ];
 
 /// The name of the cache key in the secret store.

@@ -88,6 +88,8 @@ fn purge_community(tx: &Transaction<'_>, community: CommunityId) -> Result<()> {
         "DELETE FROM memberships WHERE community_id = ?1",
         "DELETE FROM mod_log WHERE community_id = ?1",
         "DELETE FROM reports WHERE community_id = ?1",
+        "DELETE FROM my_votes WHERE poll_id IN (SELECT id FROM polls WHERE community_id = ?1)",
+        "DELETE FROM polls WHERE community_id = ?1",
     ] {
         tx.execute(sql, [community])?;
     }

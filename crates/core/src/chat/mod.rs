@@ -71,25 +71,25 @@ impl Chats<'_> {
         self.client.engine.messages(community, before, limit).await
     }
 
-    /// Fetches a chat's whole history into the cache, page by page from the oldest cached
-    /// message back (staff who gained a house, the Inspection reading a chat offline).
-    /// Returns the messages cached.
+    /// Fetches a chat's whole history into the cache (staff who gained a house, a member who
+    /// wants it all offline): the community's own part of the change feed from its start, in
+    /// pages of 5,000, without moving the global cursor. Returns the messages cached.
     pub async fn fetch_history(&self, community: CommunityId) -> Result<usize> {
-        // The server's largest history page.
-        const PAGE: usize = 200;
-        let mut before: Option<MessageId> = None;
-        let mut total = 0;
+        const PAGE: usize = 5000;
+        let scope = format!("c:{community}");
+        let mut after = 0;
         loop {
-            let page = self.client.engine.messages(community, before, PAGE).await?;
-            let sent: Vec<MessageId> = page.iter().filter_map(|m| m.id).collect();
-            total += sent.len();
-            match sent.iter().min() {
-                Some(&oldest) if sent.len() == PAGE || self.client.cache.gap_below(community)?.is_some() => {
-                    before = Some(oldest);
-                }
-                _ => return Ok(total),
+            let page = self.client.api.changes(after, PAGE, Some(&scope)).await?;
+            let changes = page.changes;
+            blocking(&self.client.cache, move |c| c.apply_catch_up(&changes).map(drop)).await?;
+            after = page.cursor;
+            if !page.has_more {
+                break;
             }
         }
+        blocking(&self.client.cache, move |c| c.history_complete(community)).await?;
+        self.client.emit(Event::Chat { community_id: community });
+        blocking(&self.client.cache, move |c| c.message_count(community)).await
     }
 
     /// Queues a message (shown at once) and tries to send it.

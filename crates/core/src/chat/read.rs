@@ -236,6 +236,23 @@ impl Cache {
         })
     }
 
+    /// Notes that a chat's whole history is cached: no gap remains to page into.
+    pub fn history_complete(&self, community: CommunityId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM history_gaps WHERE community_id = ?1", [community])?;
+            Ok(())
+        })
+    }
+
+    /// How many of a chat's messages the cache holds.
+    pub fn message_count(&self, community: CommunityId) -> Result<usize> {
+        self.read(|c| {
+            let n: i64 =
+                c.query_row("SELECT count(*) FROM messages WHERE community_id = ?1", [community], |r| r.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+    }
+
     /// The id below which a chat's cached history may be missing messages, if any.
     pub fn gap_below(&self, community: CommunityId) -> Result<Option<MessageId>> {
         self.read(|c| {

@@ -130,6 +130,15 @@ pub enum Request {
         /// Join (or leave).
         join: bool,
     },
+    /// A vote in a poll, already checked against the cached poll.
+    Vote {
+        /// The poll.
+        poll_id: PollId,
+        /// Its chat.
+        community_id: CommunityId,
+        /// The option's index, from 0.
+        option: u32,
+    },
 }
 
 /// What the server made of a request.
@@ -145,6 +154,8 @@ pub enum Done {
     Ticket(wire::Ticket, String),
     /// The comment stored.
     Comment(wire::TicketComment),
+    /// The vote counted, with its key.
+    Vote(wire::Voted, String),
 }
 
 impl Request {
@@ -160,6 +171,7 @@ impl Request {
             Request::AssignTicket { .. } => "assign_ticket",
             Request::CommentTicket { .. } => "comment_ticket",
             Request::JoinTicket { .. } => "join_ticket",
+            Request::Vote { .. } => "vote",
         }
     }
 
@@ -177,6 +189,7 @@ impl Request {
             | Request::AssignTicket { ticket_id, .. }
             | Request::CommentTicket { ticket_id, .. }
             | Request::JoinTicket { ticket_id, .. } => Event::Ticket { ticket_id: *ticket_id },
+            Request::Vote { community_id, .. } => Event::Polls { community_id: *community_id },
         }
     }
 
@@ -272,6 +285,12 @@ impl Request {
             Request::JoinTicket { ticket_id, join } => {
                 Ok(Done::Ticket(api.join_ticket(*ticket_id, *join).await?, client_key.to_owned()))
             }
+            Request::Vote { poll_id, option, .. } => {
+                let req = wire::CastVote { client_key: client_key.to_owned(), option: *option };
+                let voted: wire::Voted =
+                    api.call(reqwest::Method::POST, &format!("v1/polls/{poll_id}/votes"), Some(&req)).await?;
+                Ok(Done::Vote(voted, client_key.to_owned()))
+            }
         }
     }
 }
@@ -298,6 +317,10 @@ impl Done {
                 crate::ticket::store_comment(tx, c)?;
                 crate::outbox::delivered(tx, &c.client_key).map(|_| ())
             }
+            Done::Vote(v, client_key) => {
+                crate::poll::store_vote(tx, v)?;
+                crate::outbox::delivered(tx, client_key).map(|_| ())
+            }
         }
     }
 
@@ -309,6 +332,7 @@ impl Done {
             Done::Notice(n, _) => Event::Notices { house_id: n.house_id },
             Done::Ticket(t, _) => Event::Tickets { house_id: t.house_id },
             Done::Comment(c) => Event::Tickets { house_id: c.house_id },
+            Done::Vote(v, _) => Event::Polls { community_id: v.poll.community_id },
         }
     }
 }

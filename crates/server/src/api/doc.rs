@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 
-use super::{auth, chat, feed, governance, house, moderation, photos, registry, services, stats, tickets};
+use super::{auth, chat, feed, governance, house, moderation, photos, polls, registry, services, stats, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,7 @@ use super::{auth, chat, feed, governance, house, moderation, photos, registry, s
         moderation::unban, moderation::slow_mode, moderation::report, moderation::reports, moderation::resolve,
         moderation::modlog, moderation::appeal, moderation::answer,
         governance::applications, governance::apply, governance::decide, governance::transfer, governance::orgs,
+        polls::open, polls::list, polls::vote,
         registry::end_ownership,
     ),
     components(
@@ -43,7 +44,7 @@ use super::{auth, chat, feed, governance, house, moderation, photos, registry, s
             domkom_domain::ticket::TicketStatus, domkom_domain::wire::TicketComment,
             domkom_domain::ticket::Upload, domkom_domain::ticket::PhotoRef, domkom_domain::ticket::PhotoType,
             domkom_domain::wire::ModEntry, domkom_domain::wire::Report, domkom_domain::wire::AdminApplication,
-            domkom_domain::wire::Transferred,
+            domkom_domain::wire::Transferred, domkom_domain::wire::Poll, domkom_domain::wire::Voted,
         ),
     ),
     modifiers(&SignIn),

@@ -112,6 +112,7 @@ fn name_of(what: What) -> &'static str {
         What::Report => "Жалоба",
         What::Application => "Заявка на права администратора",
         What::Org => "Управляющая организация",
+        What::Poll => "Опрос",
     }
 }
 

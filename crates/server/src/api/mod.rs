@@ -13,6 +13,7 @@ mod house;
 mod limit;
 mod moderation;
 mod photos;
+mod polls;
 mod registry;
 mod services;
 mod stats;
@@ -133,6 +134,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/applications/{id}/decision", post(governance::decide))
         .route("/houses/{id}/transfer", post(governance::transfer))
         .route("/orgs", get(governance::orgs))
+        .route("/communities/{id}/polls", get(polls::list).post(polls::open))
+        .route("/polls/{id}/votes", post(polls::vote))
         .route("/registry/ownerships/end", post(registry::end_ownership));
     Router::new()
         .nest("/v1", v1)

@@ -70,6 +70,7 @@ pub fn seed(conn: &mut rusqlite::Connection, seed: Seed) -> anyhow::Result<SeedR
     let reg = registry::write(&tx, &plan).context("cannot write the registry")?;
     let messages = chat::write(&tx, &plan, &reg).context("cannot write chat histories")?;
     moderation::write(&tx, &reg).context("cannot write the demo house's moderation")?;
+    moderation::write_polls(&tx, &reg).context("cannot write the demo house's polls")?;
     governance::write(&tx).context("cannot write the open applications for admin rights")?;
     tickets::write(&tx, &plan, &reg).context("cannot write tickets")?;
     notices::write(&tx, &plan, &reg).context("cannot write notices")?;

@@ -69,3 +69,47 @@ pub(super) fn write(tx: &Transaction<'_>, reg: &Registry) -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+/// Two polls of the demo house's chat: one running (a barrier in the yard), one closed with
+/// its final tally (the playground), each with votes of owners of the house.
+pub(super) fn write_polls(tx: &Transaction<'_>, reg: &Registry) -> anyhow::Result<()> {
+    let Some(community) = reg.community[DEMO_HOUSE] else { return Ok(()) };
+    let chair = demo_id("chair");
+    let polls = [
+        (
+            "Ставим шлагбаум на въезде во двор? Собираем мнения до общего собрания.",
+            r#"["Да, ставим","Нет, не нужно","Всё равно"]"#,
+            "per_premises",
+            "2026-11-10T18:00:00+03:00",
+            "2027-03-01T20:00:00+03:00",
+            "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61",
+        ),
+        (
+            "Какое покрытие выбрать для детской площадки?",
+            r#"["Резиновая крошка","Песок","Искусственная трава"]"#,
+            "by_area",
+            "2025-09-01T10:00:00+03:00",
+            "2025-09-15T20:00:00+03:00",
+            "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a62",
+        ),
+    ];
+    for (question, options, basis, created, closes, key) in polls {
+        let id: i64 = tx.query_row(
+            "INSERT INTO polls (community_id, question, options, basis, opened_by, created_at, closes_at, client_key, \
+             request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{}') RETURNING id",
+            params![community, question, options, basis, chair, created, closes, key],
+            |r| r.get(0),
+        )?;
+        // Owners who joined the chat vote, each for their premises; the demo resident has not yet.
+        tx.execute(
+            "INSERT INTO poll_votes (poll_id, premises_id, person_id, option, area, at, client_key) \
+             SELECT ?1, p.id, min(o.person_id), (p.id * 7 + ?1) % 3, p.total_area, ?2, 'seed-' || ?1 || '-' || p.id \
+             FROM premises p JOIN ownerships o ON o.premises_id = p.id AND o.until IS NULL \
+             JOIN memberships m ON m.person_id = o.person_id AND m.community_id = ?3 AND m.left_at IS NULL \
+             JOIN communities c ON c.id = ?3 AND c.house_id = p.house_id \
+             WHERE o.person_id != ?4 GROUP BY p.id ORDER BY p.id LIMIT 60",
+            params![id, created, community, demo_id("resident")],
+        )?;
+    }
+    Ok(())
+}

@@ -73,6 +73,7 @@ fn parse(kind: ChangeKind, payload: &str) -> serde_json::Result<()> {
         ChangeKind::ModEntry => serde_json::from_str::<wire::ModEntry>(payload).map(drop),
         ChangeKind::Report => serde_json::from_str::<wire::Report>(payload).map(drop),
         ChangeKind::AdminApplication => serde_json::from_str::<wire::AdminApplication>(payload).map(drop),
+        ChangeKind::Poll => serde_json::from_str::<wire::Poll>(payload).map(drop),
     }
 }
 

@@ -16,13 +16,15 @@ use domkom_domain::message::MessageError;
 use domkom_domain::meter::{ReadingError, SubmitReading};
 use domkom_domain::moderation::{ModRefusal, Resolution};
 use domkom_domain::notice::{OutageError, PostOutage};
+use domkom_domain::poll::{PollBasis, PollError};
 use domkom_domain::ticket::{
     AssignTicket, CommentError, CommentTicket, ConfirmTicket, FileTicket, MoveRefusal, MoveTicket, PhotoRef, Staff,
     TicketCategory, TicketComment, TicketError, TicketStatus, Upload,
 };
 use domkom_domain::wire::{
     Account, AdminApplication, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership,
-    Message, MessagesPage, ModEntry, Notice, Org, Premises, Reading, RepairPlan, Report, Ticket, Transferred,
+    Message, MessagesPage, ModEntry, Notice, Org, Poll, Premises, Reading, RepairPlan, Report, Ticket, Transferred,
+    Voted,
 };
 
 pub use crate::access::{Scope, Viewer};
@@ -66,6 +68,8 @@ pub enum What {
     Application,
     /// A managing organisation.
     Org,
+    /// A poll.
+    Poll,
 }
 
 /// Why a storage call failed.
@@ -166,6 +170,32 @@ impl From<rusqlite::Error> for GovError {
     fn from(e: rusqlite::Error) -> GovError {
         GovError::Store(StoreError::Sqlite(e))
     }
+}
+
+/// Why a poll or a vote failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PollRefusal {
+    /// A poll rule refused it (see [`domkom_domain::poll`]).
+    #[error(transparent)]
+    Rule(#[from] PollError),
+    /// Something was missing or hidden, or storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for PollRefusal {
+    fn from(e: rusqlite::Error) -> PollRefusal {
+        PollRefusal::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// A poll write's outcome.
+#[derive(Debug, Clone)]
+pub struct Opened<T> {
+    /// What was stored.
+    pub value: T,
+    /// False when the idempotency key had been seen and nothing new was stored.
+    pub created: bool,
 }
 
 /// A complaint as stored.
@@ -687,6 +717,26 @@ pub trait GovernanceStore {
     ) -> Result<Transferred, GovError>;
 }
 
+/// Polls in house chats.
+pub trait PollStore {
+    /// Opens a poll (the chat's moderators and the Inspection).
+    #[allow(clippy::too_many_arguments)]
+    fn open_poll(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        client_key: &str,
+        question: &str,
+        options: &[String],
+        basis: PollBasis,
+        closes_at: &str,
+    ) -> Result<Opened<Poll>, PollRefusal>;
+    /// A chat's polls, newest first.
+    fn polls(&self, viewer: &Viewer, community: CommunityId) -> Result<Vec<Poll>, PollRefusal>;
+    /// Casts (or changes) the vote of each premises the viewer holds in the house.
+    fn vote(&self, viewer: &Viewer, poll: PollId, client_key: &str, option: u32) -> Result<Opened<Voted>, PollRefusal>;
+}
+
 /// The city's figures.
 pub trait StatsStore {
     /// The city's figures, computed by queries.
@@ -702,6 +752,7 @@ pub trait Store:
     + ChatStore
     + ModerationStore
     + GovernanceStore
+    + PollStore
     + HouseStore
     + TicketStore
     + PhotoStore
@@ -720,6 +771,7 @@ impl<T> Store for T where
         + ChatStore
         + ModerationStore
         + GovernanceStore
+        + PollStore
         + HouseStore
         + TicketStore
         + PhotoStore

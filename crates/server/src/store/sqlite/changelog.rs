@@ -26,6 +26,7 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
         ChangeKind::ModEntry => "feed_mod_entry",
         ChangeKind::Report => "feed_report",
         ChangeKind::AdminApplication => "feed_admin_application",
+        ChangeKind::Poll => "feed_poll",
     }
 }
 

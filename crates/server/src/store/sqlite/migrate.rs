@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("013_ticket_handover", include_str!("../../../migrations/013_ticket_handover.sql")),
     ("014_moderation", include_str!("../../../migrations/014_moderation.sql")),
     ("015_governance", include_str!("../../../migrations/015_governance.sql")),
+    ("016_polls", include_str!("../../../migrations/016_polls.sql")),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ pub mod migrate;
 mod moderation;
 mod notices;
 mod photos;
+mod polls;
 mod registry;
 mod services;
 mod stats;
