@@ -719,7 +719,11 @@ async fn the_inspection_decides_applications_and_transfers_a_house() -> TestResu
     let refused = inspector.json(&["admin", "refuse", &id, "--reason", "Нет протокола общего собрания"])?;
     assert_eq!(refused["state"], "refused");
     let all = inspector.json(&["admin", "requests", "--all"])?;
-    assert!(all.as_array().is_some_and(|a| a.iter().any(|x| x["id"].to_string() == id && x["state"] == "refused")));
+    assert!(
+        all.as_array().is_some_and(|a| a.iter().any(|x| x["id"].as_i64().map(|i| i.to_string()).as_deref()
+            == Some(id.as_str())
+            && x["state"] == "refused"))
+    );
 
     // A transfer of the demo house to the ТСЖ, by words of its name: the dispatcher loses it.
     let chats = dispatcher.json(&["chats"])?;
