@@ -8,6 +8,7 @@
 mod bills;
 mod governance;
 mod moderation;
+mod polls;
 mod tickets;
 
 use std::io::Write;
@@ -167,6 +168,21 @@ enum Command {
     /// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log.
     #[command(flatten)]
     Moderation(moderation::ModCommand),
+    /// Open a poll in a chat.
+    #[command(subcommand)]
+    Poll(polls::PollCommand),
+    /// A chat's polls with their tallies and your vote.
+    Polls {
+        /// The chat's id or its house's id.
+        chat: i64,
+    },
+    /// Vote in a poll (queued when offline; counted once).
+    Vote {
+        /// The poll's id (`domkom polls CHAT` lists them).
+        poll: i64,
+        /// The option's number as listed (from 1) or its text.
+        option: String,
+    },
     /// Admin rights of house chats: apply, and (the Inspection) grant or refuse.
     #[command(subcommand)]
     Admin(governance::AdminCommand),
@@ -249,7 +265,7 @@ impl Command {
             | Command::Ticket(tickets::TicketCommand::Show { .. } | tickets::TicketCommand::Report { .. })
             | Command::Status => Access::ReadOnly,
             Command::Moderation(m) if m.reads_only() => Access::ReadOnly,
-            Command::Admin(governance::AdminCommand::Requests { .. }) => Access::ReadOnly,
+            Command::Admin(governance::AdminCommand::Requests { .. }) | Command::Polls { .. } => Access::ReadOnly,
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
@@ -259,6 +275,8 @@ impl Command {
             | Command::Staff { .. }
             | Command::Moderation(_)
             | Command::Admin(_)
+            | Command::Poll(_)
+            | Command::Vote { .. }
             | Command::Transfer { .. }
             | Command::Logout => Access::ReadWrite,
         }
@@ -564,6 +582,9 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         Command::Ticket(command) => tickets::run(&client, command, json).await?,
         Command::Moderation(command) => moderation::run(&client, command, json).await?,
         Command::Admin(command) => governance::run(&client, command, json).await?,
+        Command::Poll(command) => polls::run(&client, command, json).await?,
+        Command::Polls { chat } => polls::list(&client, chat, json).await?,
+        Command::Vote { poll, option } => polls::vote(&client, poll, &option, json).await?,
         Command::Transfer { house, to, from, grant } => {
             governance::transfer(&client, house, &to, &from, grant, json).await?
         }

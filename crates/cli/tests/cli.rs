@@ -752,3 +752,75 @@ async fn the_inspection_decides_applications_and_transfers_a_house() -> TestResu
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "rights_granted_already");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chair_opens_a_poll_and_residents_vote_once_per_flat() -> TestResult {
+    let server = TestServer::start().await?;
+    let (chair_dir, resident_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let chair = cli(&server, chair_dir.path());
+    let resident = cli(&server, resident_dir.path());
+    chair.login(Persona::Chair)?;
+    resident.login(Persona::Resident)?;
+    chair.json(&["sync"])?;
+    resident.json(&["sync"])?;
+    let chats = resident.json(&["chats"])?;
+    let chat = chats.as_array().and_then(|h| h.iter().find(|c| c["kind"] == "house_chat")).ok_or("a house chat")?;
+    let id = chat["community_id"].as_i64().ok_or("id")?.to_string();
+
+    // Checked before it is sent: one option is not a poll.
+    let out =
+        chair.run(&["poll", "new", &id, "--question", "Красим?", "--option", "Да", "--closes", "7d", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "poll_option_count");
+    let out = resident.run(&[
+        "poll",
+        "new",
+        &id,
+        "--question",
+        "Красим?",
+        "--option",
+        "Да",
+        "--option",
+        "Нет",
+        "--closes",
+        "7d",
+        "--json",
+    ])?;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "not_moderator");
+    let poll = chair.json(&[
+        "poll",
+        "new",
+        &id,
+        "--question",
+        "Красим подъезд в зелёный?",
+        "--option",
+        "Да",
+        "--option",
+        "Нет",
+        "--closes",
+        "7d",
+    ])?;
+    let poll_id = poll["id"].as_i64().ok_or("poll id")?.to_string();
+
+    resident.json(&["sync"])?;
+    let listed = resident.json(&["polls", &id])?;
+    let mine =
+        listed.as_array().and_then(|l| l.iter().find(|v| v["poll"]["id"] == poll["id"])).ok_or("the new poll")?;
+    assert_eq!((mine["closed"].as_bool(), mine["my_vote"].is_null()), (Some(false), true));
+    let sent = resident.json(&["vote", &poll_id, "нет"])?;
+    assert_eq!(sent["state"], "sent");
+    resident.json(&["sync"])?;
+    let listed = resident.json(&["polls", &id])?;
+    let mine = listed.as_array().and_then(|l| l.iter().find(|v| v["poll"]["id"] == poll["id"])).ok_or("the poll")?;
+    assert_eq!(mine["my_vote"], 1, "the resident's choice is kept");
+    assert_eq!(mine["poll"]["options"][1]["votes"], 1, "and counted once for her flat");
+    let text = String::from_utf8_lossy(&resident.run(&["polls", &id])?.stdout).into_owned();
+    assert!(text.contains("← your vote") && text.contains("not a general meeting"), "{text}");
+
+    // The seed's playground poll closed: its results are final, said before anything is sent.
+    let closed = listed.as_array().and_then(|l| l.iter().find(|v| v["closed"] == true)).ok_or("a closed poll")?;
+    let out = resident.run(&["vote", &closed["poll"]["id"].to_string(), "1", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "poll_closed");
+    Ok(())
+}

@@ -118,6 +118,16 @@ impl Polls<'_> {
         blocking(&self.client.cache, move |c| c.polls(community, now)).await
     }
 
+    /// Every cached poll of the person's chats, newest first.
+    pub async fn all(&self) -> Result<Vec<PollView>> {
+        let chats = self.client.chats().list().await?;
+        let mut out = Vec::new();
+        for c in chats {
+            out.extend(self.list(c.community_id).await?);
+        }
+        Ok(out)
+    }
+
     /// Opens a poll (needs the server; the chat's moderators and the Inspection).
     pub async fn open(
         &self,
