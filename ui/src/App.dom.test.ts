@@ -88,6 +88,7 @@ vi.mock('./lib/ipc', () => ({
     markRead: async () => null,
     pins: async () => [{ message_id: 3, author_name: 'Гарипов Ильдар Рустамович', body: 'Правила чата', pinned_at: new Date().toISOString() }],
     modLog: async () => [],
+    polls: async () => [],
     meters: async () => [
       {
         device: {

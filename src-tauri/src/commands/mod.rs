@@ -10,6 +10,7 @@ pub mod meters;
 pub mod moderation;
 pub mod notices;
 pub mod notify;
+pub mod polls;
 pub mod search;
 pub mod session;
 pub mod sync;

@@ -26,6 +26,10 @@ community_id: CommunityId, } | { "type": "reports",
 /**
  * The community.
  */
+community_id: CommunityId, } | { "type": "polls", 
+/**
+ * The community.
+ */
 community_id: CommunityId, } | { "type": "applications" } | { "type": "houses" } | { "type": "tickets", 
 /**
  * The house.

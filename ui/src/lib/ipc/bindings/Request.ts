@@ -5,6 +5,7 @@ import type { HouseId } from "./HouseId";
 import type { MessageId } from "./MessageId";
 import type { OutageType } from "./OutageType";
 import type { PersonId } from "./PersonId";
+import type { PollId } from "./PollId";
 import type { TicketCategory } from "./TicketCategory";
 import type { TicketId } from "./TicketId";
 import type { TicketPlace } from "./TicketPlace";
@@ -170,4 +171,16 @@ ticket_id: TicketId,
 /**
  * Join (or leave).
  */
-join: boolean, };
+join: boolean, } | { "kind": "vote", 
+/**
+ * The poll.
+ */
+poll_id: PollId, 
+/**
+ * Its chat.
+ */
+community_id: CommunityId, 
+/**
+ * The option's index, from 0.
+ */
+option: number, };

@@ -33,6 +33,10 @@ import type { PendingTicket } from './PendingTicket';
 import type { PersonId } from './PersonId';
 import type { PersonInfo } from './PersonInfo';
 import type { Pin } from './Pin';
+import type { Poll } from './Poll';
+import type { PollBasis } from './PollBasis';
+import type { PollId } from './PollId';
+import type { PollView } from './PollView';
 import type { QueuePage } from './QueuePage';
 import type { Reading } from './Reading';
 import type { RepairPlan } from './RepairPlan';
@@ -146,6 +150,12 @@ export const commands = {
   repairs: (houseId: HouseId) => call<RepairPlan[]>('repairs', { houseId }),
   /** The words of notifications and the window title in the person's language (the UI sends */
   setNotifyWords: (words: NotifyWords) => call<null>('set_notify_words', { words }),
+  /** A chat's polls, newest first, with the person's vote. */
+  polls: (communityId: CommunityId) => call<PollView[]>('polls', { communityId }),
+  /** Opens a poll (the chat's moderators). */
+  openPoll: (communityId: CommunityId, question: string, options: string[], basis: PollBasis, closesAt: string) => call<Poll>('open_poll', { communityId, question, options, basis, closesAt }),
+  /** Votes (through the outbox). */
+  vote: (pollId: PollId, option: number) => call<Written>('vote', { pollId, option }),
   /** Searches every cached chat; the snippet comes as (text, matched) pieces. */
   search: (query: string, limit: number) => call<SearchHit[]>('search', { query, limit }),
   /** The app's version, backend and data directory. */
