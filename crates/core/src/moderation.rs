@@ -83,6 +83,70 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
     Ok(())
 }
 
+/// A chat joined after the first sync: its pins, its log and (for a moderator) its
+/// complaints, which are older than the cursor.
+pub(crate) async fn catch_up(
+    api: &crate::api::Api,
+    cache: &std::sync::Arc<Cache>,
+    community: CommunityId,
+) -> Result<()> {
+    let pins: Vec<wire::Message> =
+        api.call::<(), _>(Method::GET, &format!("v1/communities/{community}/pins"), None).await?;
+    let log: Vec<ModEntry> =
+        api.call::<(), _>(Method::GET, &format!("v1/communities/{community}/modlog?limit=1000"), None).await?;
+    let reports: Vec<Report> =
+        match api.call::<(), _>(Method::GET, &format!("v1/communities/{community}/reports"), None).await {
+            Ok(r) => r,
+            Err(CoreError::Refused { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+    let as_change =
+        |kind: ChangeKind, id: i64, data: serde_json::Value| Change { seq: 0, kind, op: ChangeOp::Upsert, id, data };
+    let mut changes = Vec::with_capacity(pins.len() + log.len() + reports.len());
+    for m in pins {
+        changes.push(as_change(ChangeKind::Message, m.id.get(), serde_json::to_value(&m).unwrap_or_default()));
+    }
+    for e in log {
+        changes.push(as_change(ChangeKind::ModEntry, e.id.get(), serde_json::to_value(&e).unwrap_or_default()));
+    }
+    for r in reports {
+        changes.push(as_change(ChangeKind::Report, r.id.get(), serde_json::to_value(&r).unwrap_or_default()));
+    }
+    blocking(cache, move |c| c.apply_catch_up(&changes).map(drop)).await
+}
+
+/// Forgets what only a moderator may keep (deleted words, others' complaints) of a chat the
+/// person no longer moderates (rights gone back to pending, stepped down).
+pub(crate) fn forget_unless_moderating(tx: &Transaction<'_>, community: CommunityId) -> Result<()> {
+    let person = crate::feed::cached_person(tx)?;
+    if person.as_ref().and_then(|p| p.staff_role) == Some(domkom_domain::StaffRole::Inspector) {
+        return Ok(());
+    }
+    let facts: Option<(Option<String>, Option<String>)> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT json_extract(c.payload, '$.admin_status'), m.role FROM communities c \
+         LEFT JOIN memberships m ON m.community_id = c.id WHERE c.id = ?1",
+        [community],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    ))?;
+    let Some((admin, role)) = facts else { return Ok(()) };
+    let admin = admin.as_deref().and_then(domkom_domain::chat::AdminStatus::parse);
+    let role = role.as_deref().and_then(domkom_domain::Role::parse);
+    if admin.is_some_and(|a| moderation::may_moderate(role, a).is_ok()) {
+        return Ok(());
+    }
+    let me = person.map_or(0, |p| p.id.get());
+    tx.execute(
+        "UPDATE mod_log SET payload = json_set(payload, '$.removed_text', NULL) \
+         WHERE community_id = ?1 AND json_extract(payload, '$.removed_text') IS NOT NULL",
+        [community],
+    )?;
+    tx.execute(
+        "DELETE FROM reports WHERE community_id = ?1 AND json_extract(payload, '$.reporter_id') != ?2",
+        params![community, me],
+    )?;
+    Ok(())
+}
+
 /// Reads payload rows as their wire type.
 fn payloads<T: serde::de::DeserializeOwned>(
     c: &rusqlite::Connection,
@@ -104,7 +168,8 @@ impl Cache {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, author_name, body, pinned_at FROM messages \
-                 WHERE community_id = ?1 AND pinned_at IS NOT NULL AND deleted_at IS NULL ORDER BY pinned_at DESC",
+                 WHERE community_id = ?1 AND pinned_at IS NOT NULL AND deleted_at IS NULL \
+                 ORDER BY julianday(pinned_at) DESC",
             )?;
             let rows = stmt.query_map([community], |r| {
                 Ok(Pin { message_id: r.get(0)?, author_name: r.get(1)?, body: r.get(2)?, pinned_at: r.get(3)? })
@@ -120,6 +185,18 @@ impl Cache {
                 c,
                 "SELECT payload FROM mod_log WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
                 params![community, before.unwrap_or(ModEntryId(i64::MAX)), i64::try_from(limit).unwrap_or(i64::MAX)],
+            )
+        })
+    }
+
+    /// Appeals waiting for the Inspection's answer, oldest first, over every cached chat.
+    pub fn open_appeals(&self) -> Result<Vec<ModEntry>> {
+        self.read(|c| {
+            payloads(
+                c,
+                "SELECT payload FROM mod_log WHERE json_extract(payload, '$.appeal') IS NOT NULL \
+                 AND json_extract(payload, '$.appeal.answer') IS NULL ORDER BY json_extract(payload, '$.appeal.at'), id",
+                [],
             )
         })
     }
@@ -248,6 +325,12 @@ impl Moderation<'_> {
             path.push_str(&format!("&before={b}"));
         }
         self.client.api.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    /// Appeals waiting for the Inspection's answer (from the cache; the Inspection has every
+    /// chat's log).
+    pub async fn open_appeals(&self) -> Result<Vec<ModEntry>> {
+        blocking(&self.client.cache, |c| c.open_appeals()).await
     }
 
     /// Appeals a log entry to the Inspection.

@@ -153,7 +153,14 @@ impl SyncEngine {
             newest.map_or(Ok(()), |id| c.mark_read(community, id))
         })
         .await?;
+        // What older than the cursor a member reads beside the messages: the pins and the
+        // moderation log (and, for a moderator, the complaints). Best effort: the chat works
+        // without them, and they come with the next change anyway.
+        if let Err(e) = crate::moderation::catch_up(&self.api, &self.cache, community).await {
+            tracing::info!(error = %e, %community, "could not fetch a joined chat's pins and log");
+        }
         self.emit(Event::Chat { community_id: community });
+        self.emit(Event::ModLog { community_id: community });
         self.emit(Event::Chats);
         Ok(())
     }

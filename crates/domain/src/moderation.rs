@@ -137,6 +137,9 @@ pub enum ModRefusal {
     /// The person was banned from this community.
     #[error("banned from this community")]
     Banned,
+    /// There is no mute to lift.
+    #[error("that member is not muted")]
+    NotMuted,
     /// An idempotency key already stored another complaint.
     #[error("the idempotency key was used for another complaint")]
     KeyReused,
@@ -163,6 +166,7 @@ impl crate::Coded for ModRefusal {
             ModRefusal::Muted { .. } => "muted",
             ModRefusal::SlowMode { .. } => "slow_mode",
             ModRefusal::Banned => "banned",
+            ModRefusal::NotMuted => "not_muted",
             ModRefusal::KeyReused => "idempotency_key_reused",
         }
     }

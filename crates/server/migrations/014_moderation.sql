@@ -158,7 +158,10 @@ SELECT r.id, r.community_id, r.reporter_id,
                    'resolved_at', r.resolved_at, 'client_key', r.client_key) AS doc
 FROM reports r;
 
+-- The reporter keeps the words they reported only while the complaint is open: once a
+-- moderator deleted the message, only moderators read them.
 CREATE VIEW feed_report AS
 SELECT id, 'm' AS scope, community_id AS scope_id, doc AS payload FROM report_json
 UNION ALL
-SELECT id, 'p', reporter_id, doc FROM report_json;
+SELECT id, 'p', reporter_id, iif(json_extract(doc, '$.state') = 'open', doc, json_set(doc, '$.excerpt', ''))
+FROM report_json;

@@ -129,3 +129,20 @@ pub async fn appeal_entry(
 ) -> CmdResult<ModEntry> {
     state.signed_in(&app).await?.moderation().appeal(entry_id, &text).await.map_err(tagged)
 }
+
+/// Appeals waiting for the Inspection's answer.
+#[tauri::command]
+pub async fn open_appeals(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<ModEntry>> {
+    state.signed_in(&app).await?.moderation().open_appeals().await.map_err(tagged)
+}
+
+/// Answers an appeal in the log (the Inspection).
+#[tauri::command]
+pub async fn answer_appeal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    entry_id: ModEntryId,
+    text: String,
+) -> CmdResult<ModEntry> {
+    state.signed_in(&app).await?.moderation().answer(entry_id, &text).await.map_err(tagged)
+}

@@ -173,6 +173,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                  title = excluded.title, payload = excluded.payload",
             )?
             .execute(params![cm.id, cm.house_id, cm.kind, cm.title, c.data.to_string()])?;
+            crate::moderation::forget_unless_moderating(tx, cm.id)?;
             out.changed(Event::Chats);
         }
         (ChangeKind::Community, ChangeOp::Delete) => {
@@ -188,6 +189,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                  ON CONFLICT (id) DO UPDATE SET role = excluded.role, payload = excluded.payload",
             )?
             .execute(params![m.id, m.community_id, m.role.as_str(), c.data.to_string()])?;
+            crate::moderation::forget_unless_moderating(tx, m.community_id)?;
             if known == 0 {
                 out.joined.insert(m.community_id);
             }

@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/communities/{id}/slow-mode", put(moderation::slow_mode))
         .route("/communities/{id}/reports", get(moderation::reports))
         .route("/communities/{id}/modlog", get(moderation::modlog))
+        .route("/communities/{id}/pins", get(moderation::pins))
         .route("/reports/{id}/resolution", post(moderation::resolve))
         .route("/modlog/{id}/appeal", post(moderation::appeal))
         .route("/modlog/{id}/answer", post(moderation::answer))

@@ -92,6 +92,7 @@ impl From<ModRefusal> for Error {
                 StatusCode::CONFLICT,
                 "Этот client_key уже использован для другой жалобы. Создайте новый UUID.".to_owned(),
             ),
+            ModRefusal::NotMuted => (StatusCode::CONFLICT, "У этого участника нет ограничения.".to_owned()),
         };
         let mut error = Error::new(status, e.code(), text);
         error.params = e.params();
@@ -106,6 +107,22 @@ impl From<ModError> for Error {
             ModError::Store(s) => s.into(),
         }
     }
+}
+
+/// A chat's pinned messages, newest pin first (members).
+#[utoipa::path(get, path = "/v1/communities/{id}/pins", operation_id = "list_pins", tag = "moderation",
+    params(("id" = i64, Path, description = "The community.")),
+    responses(
+        (status = 200, body = [Message]),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn pins(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<CommunityId>,
+) -> Result<Json<Vec<Message>>> {
+    Ok(Json(state.run(move |s| s.pins(&viewer, id)).await?))
 }
 
 /// Pins a message above its chat (moderators). Pinning a pinned message changes nothing.

@@ -380,7 +380,9 @@ pub fn feed_is_ordered_and_resumes_from_any_cursor(store: &dyn Store) -> Outcome
     let (chat, _) = all_changes(store, &resident, 0, 1000, Some(Scope::Community(community)))?;
     ensure(!chat.is_empty(), "one audience's feed")?;
     ensure(
-        chat.iter().all(|c| matches!(c.kind, ChangeKind::Message | ChangeKind::Community | ChangeKind::ModEntry)),
+        chat.iter().all(|c| {
+            matches!(c.kind, ChangeKind::Message | ChangeKind::Community | ChangeKind::ModEntry | ChangeKind::Poll)
+        }),
         "one audience's feed holds only its entries",
     )
 }

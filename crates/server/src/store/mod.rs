@@ -629,6 +629,8 @@ pub trait RegistryStore {
 /// Moderation: pins, deletions with a reason, mutes, bans, slow mode, complaints, the log
 /// and its appeals. Every action is logged; the rules are `domkom_domain::moderation`'s.
 pub trait ModerationStore {
+    /// A chat's pinned messages, newest pin first (for a member who joined after they were pinned).
+    fn pins(&self, viewer: &Viewer, community: CommunityId) -> Result<Vec<Message>, ModError>;
     /// Pins a message above its chat, or takes it down; doing it twice changes nothing.
     fn pin(&self, viewer: &Viewer, message: MessageId, pinned: bool) -> Result<Message, ModError>;
     /// Deletes someone's message with a reason members read in its place; its words stay in

@@ -2,11 +2,13 @@
 // too), a search of the houses by address (cached: the Inspection has every house), a
 // transfer of a house to another organisation, and the city's figures. Staff and chairs
 // apply for a chat's rights from here too.
-import { ipc, type AdminApplication, type CityStats, type HouseHit, type Org, type Transferred } from '../ipc';
+import { ipc, type AdminApplication, type CityStats, type HouseHit, type ModEntry, type Org, type Transferred } from '../ipc';
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 class Governance {
   applications = $state.raw<AdminApplication[]>([]);
+  /** Appeals against moderators waiting for the Inspection's answer. */
+  appeals = $state.raw<ModEntry[]>([]);
   showDecided = $state(false);
   hits = $state.raw<HouseHit[]>([]);
   orgs = $state.raw<Org[]>([]);
@@ -20,6 +22,7 @@ class Governance {
   async load(): Promise<void> {
     try {
       this.applications = await ipc.applications(!this.showDecided);
+      this.appeals = await ipc.openAppeals();
     } catch (e) {
       this.error = toFailure(e);
     }
@@ -80,12 +83,19 @@ class Governance {
     return done !== null;
   }
 
+  async answer(entryId: number, text: string): Promise<boolean> {
+    const done = await this.run(() => ipc.answerAppeal(entryId, text));
+    if (done) this.appeals = await ipc.openAppeals();
+    return done !== null;
+  }
+
   async apply(communityId: number, details: string | null): Promise<boolean> {
     return (await this.run(() => ipc.applyForRights(communityId, details))) !== null;
   }
 
   reset(): void {
     this.applications = [];
+    this.appeals = [];
     this.hits = [];
     this.city = null;
     this.transferred = null;

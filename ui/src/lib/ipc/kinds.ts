@@ -106,6 +106,8 @@ export const ERROR_CODES = [
   'slow_mode',
   'banned',
   'not_applicant',
+  'message_deleted',
+  'not_muted',
   'poll_question_empty',
   'poll_question_too_long',
   'poll_option_count',

@@ -77,8 +77,8 @@ pub fn applications_are_decided_by_the_inspection(store: &dyn Store) -> Outcome 
 
 /// A transfer: the old organisation's staff lose the house, its chat and its tickets (their
 /// feed says so), the new one's gain them with the whole history; the message count is the
-/// same but for the Inspection's notice in the chat; rights go back to pending, so the
-/// chair no longer moderates; a repeat, a bad date or anyone but the Inspection is refused.
+/// same but for the Inspection's notice in the chat; rights go back to pending and the
+/// chair steps down, so only the Inspection moderates; a repeat, a bad date or anyone but the Inspection is refused.
 pub fn a_transfer_moves_the_house_between_organisations(store: &dyn Store) -> Outcome {
     let inspector = viewer(store, "inspector")?;
     let dispatcher = viewer(store, "dispatcher")?;
@@ -150,9 +150,13 @@ pub fn a_transfer_moves_the_house_between_organisations(store: &dyn Store) -> Ou
         "the tickets stay with the house",
     )?;
     ensure(store.mod_log(&resident, community, None, 10)?.len() >= 2, "and the moderation log")?;
-    match store.pin(&chair, notice.messages[0].id, true) {
-        Err(ModError::Refused(ModRefusal::RightsPending)) => {}
-        other => return Err(format!("a chair moderates with rights pending: {other:?}").into()),
+    // The chair appointed under the old management stepped down, and the rights are pending:
+    // only the Inspection moderates now.
+    let former_chair = viewer(store, "chair")?;
+    ensure(former_chair.communities.get(&community) == Some(&Role::Resident), "the chair stepped down")?;
+    match store.pin(&former_chair, notice.messages[0].id, true) {
+        Err(ModError::Refused(ModRefusal::NotModerator)) => {}
+        other => return Err(format!("a former chair moderates: {other:?}").into()),
     }
     store.pin(&inspector, notice.messages[0].id, true)?;
 
@@ -173,6 +177,6 @@ pub fn a_transfer_moves_the_house_between_organisations(store: &dyn Store) -> Ou
     let synced = feed.iter().filter(|c| c.kind == ChangeKind::Ticket && c.data["house_id"] == house.get()).count();
     ensure(synced == tickets, &format!("every ticket comes again ({synced} of {tickets})"))?;
     ensure(store.houses(&gained, Page { after: 0, limit: 1000 })?.iter().any(|h| h.id == house), "listed")?;
-    store.pin(&viewer(store, "chair")?, notice.messages[0].id, false)?;
+    store.pin(&inspector, notice.messages[0].id, false)?;
     Ok(())
 }

@@ -254,7 +254,7 @@ pub fn the_log_is_complete_and_appeals_work(store: &dyn Store) -> Outcome {
     ensure(queue.iter().any(|r| r.excerpt == "грубое сообщение"), "the queue shows the words reported")?;
 
     store.pin(&chair, rules, true)?;
-    let resolved = store.resolve_report(&chair, first.report.id, Resolution::Delete, None)?;
+    let resolved = store.resolve_report(&chair, first.report.id, Resolution::Delete, Some("грубость"))?;
     ensure(resolved.state == ReportState::Deleted, "resolved by deleting")?;
     refused(
         store.resolve_report(&chair, first.report.id, Resolution::Dismiss, None),

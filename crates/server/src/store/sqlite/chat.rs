@@ -53,7 +53,8 @@ pub(super) fn activate_membership(
     let id: MembershipId = tx.query_row(
         "INSERT INTO memberships (community_id, person_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (community_id, person_id) DO UPDATE SET left_at = NULL, joined_at = \
-         iif(memberships.left_at IS NULL, memberships.joined_at, excluded.joined_at) RETURNING id",
+         iif(memberships.left_at IS NULL, memberships.joined_at, excluded.joined_at), \
+         role = iif(memberships.left_at IS NULL, memberships.role, excluded.role) RETURNING id",
         params![community, person, role, at],
         |r| r.get(0),
     )?;
@@ -175,11 +176,21 @@ impl ChatStore for SqliteStore {
             }
             if message.deleted_at.is_none() {
                 // The text is erased, not hidden: a deleted message keeps no words.
+                let at = self.now_rfc3339();
                 tx.execute(
-                    "UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1",
-                    params![id, self.now_rfc3339()],
+                    "UPDATE messages SET body = '', deleted_at = ?2, pinned_at = NULL WHERE id = ?1",
+                    params![id, at],
                 )?;
                 changelog::record(tx, ChangeKind::Message, id)?;
+                // Complaints about it are settled: the words are gone.
+                let open = ids::<i64>(tx, "SELECT id FROM reports WHERE message_id = ?1 AND state = 'open'", id)?;
+                for report in open {
+                    tx.execute(
+                        "UPDATE reports SET state = 'deleted', resolved_at = ?2 WHERE id = ?1",
+                        params![report, at],
+                    )?;
+                    changelog::record(tx, ChangeKind::Report, report)?;
+                }
             }
             Ok(message_of(tx, id)?)
         })

@@ -77,12 +77,15 @@ impl GovernanceStore for SqliteStore {
         self.write(|tx| {
             let (kind, house) = community_kind(tx, community)?;
             let house = house.filter(|_| kind == CommunityKind::HouseChat).ok_or(GovRefusal::NotAHouseChat)?;
-            let (org, org_kind): (Option<OrgId>, Option<String>) = tx.query_row(
-                "SELECT mp.org_id, o.kind FROM management_periods mp LEFT JOIN orgs o ON o.id = mp.org_id \
-                 WHERE mp.house_id = ?1 AND mp.to_date IS NULL",
-                [house],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (org, org_kind): (Option<OrgId>, Option<String>) = tx
+                .query_row(
+                    "SELECT mp.org_id, o.kind FROM management_periods mp LEFT JOIN orgs o ON o.id = mp.org_id \
+                     WHERE mp.house_id = ?1 AND mp.to_date IS NULL",
+                    [house],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or(StoreError::NotFound(What::House))?;
             let staff = viewer.dispatches(house) && org.is_some() && viewer.org_id == org;
             let small_chair = viewer.communities.get(&community) == Some(&Role::Chair)
                 && matches!(org_kind.as_deref(), Some("tszh" | "zhsk") | None);
@@ -208,7 +211,10 @@ impl GovernanceStore for SqliteStore {
             }
             let since = NaiveDate::parse_from_str(since.get(..10).unwrap_or_default(), "%Y-%m-%d").unwrap_or_default();
             let now = self.clock.now();
-            let date = governance::check_transfer_date(from, since, now.date_naive())?;
+            // "Today" on the house's own clock (Kazan's day starts three hours before UTC's).
+            let zone: String = tx.query_row("SELECT timezone FROM houses WHERE id = ?1", [house], |r| r.get(0))?;
+            let today = domkom_domain::time::local_time(now, &zone).map_or(now.date_naive(), |t| t.date());
+            let date = governance::check_transfer_date(from, since, today)?;
             let at = self.now_rfc3339();
 
             // The period closes and another opens; the house's kind of management follows.
@@ -231,6 +237,30 @@ impl GovernanceStore for SqliteStore {
             if let Some(old) = old_org {
                 let staff: Vec<i64> = ids(tx, "SELECT id FROM persons WHERE org_id = ?1 AND staff_role IS NOT NULL", old)?;
                 for person in staff {
+                    let owns: bool = tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM ownerships o JOIN premises p ON p.id = o.premises_id \
+                         WHERE o.person_id = ?1 AND p.house_id = ?2 AND o.until IS NULL)",
+                        params![person, house],
+                        |r| r.get(0),
+                    )?;
+                    if owns {
+                        // Staff who live there stay as residents of their own house.
+                        if let Some(chat) = chat {
+                            let m: Option<i64> = tx
+                                .query_row(
+                                    "UPDATE memberships SET role = 'resident' WHERE community_id = ?1 AND person_id = ?2 \
+                                     AND left_at IS NULL RETURNING id",
+                                    params![chat, person],
+                                    |r| r.get(0),
+                                )
+                                .optional()?;
+                            if let Some(m) = m {
+                                changelog::record(tx, ChangeKind::Membership, m)?;
+                            }
+                        }
+                        removed += 1;
+                        continue;
+                    }
                     if let Some(chat) = chat {
                         let membership: Option<i64> = tx
                             .query_row(
@@ -286,7 +316,17 @@ impl GovernanceStore for SqliteStore {
                     activate_membership(tx, chat, person, Role::Dispatcher, &at)?;
                     added += 1;
                 }
-                refresh_chairs(tx, chat)?;
+                // Moderators appointed under the old management step down; the new
+                // organisation appoints its own when it holds the rights.
+                let chairs: Vec<i64> = ids(
+                    tx,
+                    "UPDATE memberships SET role = 'resident' WHERE community_id = ?1 AND role = 'chair' \
+                     AND left_at IS NULL RETURNING id",
+                    chat,
+                )?;
+                for m in chairs {
+                    changelog::record(tx, ChangeKind::Membership, m)?;
+                }
                 // The residents hear of it in their chat.
                 let body = format!(
                     "Госжилинспекция: с {} домом управляет {org_name}. История чата, заявки и журнал модерации остаются с домом.",

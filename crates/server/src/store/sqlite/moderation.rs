@@ -210,6 +210,22 @@ fn report_of(conn: &Connection, viewer: &Viewer, id: ReportId) -> Result<Report,
 }
 
 impl ModerationStore for SqliteStore {
+    fn pins(&self, viewer: &Viewer, community: CommunityId) -> Result<Vec<Message>, ModError> {
+        let c = self.reader()?;
+        admin_status(&c, community)?;
+        if viewer.role_in(community).is_none() {
+            return Err(ModRefusal::NotMember.into());
+        }
+        let found = rows::<Message>(
+            &c,
+            ChangeKind::Message,
+            "id IN (SELECT id FROM messages WHERE community_id = ?1 AND pinned_at IS NOT NULL) \
+             ORDER BY julianday(json_extract(payload, '$.pinned_at')) DESC",
+            [community],
+        )?;
+        Ok(found.into_iter().map(|(_, m)| m).collect())
+    }
+
     fn pin(&self, viewer: &Viewer, message: MessageId, pinned: bool) -> Result<Message, ModError> {
         self.write(|tx| {
             let community = message_community(tx, message)?;
@@ -258,6 +274,14 @@ impl ModerationStore for SqliteStore {
             moderation::may_target(target.map(|m| m.1), person == viewer.person.id)?;
             let Some((membership_id, ..)) = target else { return Err(ModRefusal::TargetNotMember.into()) };
             let at = self.now_rfc3339();
+            if seconds.is_none() {
+                let muted: Option<String> =
+                    tx.query_row("SELECT muted_until FROM memberships WHERE id = ?1", [membership_id], |r| r.get(0))?;
+                let now = parse_time(&at);
+                if muted.as_deref().and_then(parse_time).is_none_or(|u| Some(u) <= now) {
+                    return Err(ModRefusal::NotMuted.into());
+                }
+            }
             let until = seconds.map(|s| {
                 let now = parse_time(&at).unwrap_or_default();
                 (now + Duration::seconds(i64::from(s)))
@@ -293,11 +317,15 @@ impl ModerationStore for SqliteStore {
             let found = membership(tx, community, person)?;
             let at = self.now_rfc3339();
             if banned {
-                let target = found.filter(|m| !m.3);
-                moderation::may_target(target.map(|m| m.1), person == viewer.person.id)?;
-                let Some((membership_id, ..)) = target else { return Err(ModRefusal::TargetNotMember.into()) };
+                // One who left just before is banned too: they may not come back.
+                moderation::may_target(found.map(|m| m.1), person == viewer.person.id)?;
+                let Some((membership_id, _, _, ended)) = found else {
+                    return Err(ModRefusal::TargetNotMember.into());
+                };
                 tx.execute("UPDATE memberships SET banned = 1, muted_until = NULL WHERE id = ?1", [membership_id])?;
-                end_membership(tx, membership_id, &at)?;
+                if !ended {
+                    end_membership(tx, membership_id, &at)?;
+                }
             } else {
                 if role != Role::Inspector {
                     return Err(ModRefusal::InspectionOnly.into());
@@ -433,7 +461,23 @@ impl ModerationStore for SqliteStore {
             }
             match resolution {
                 Resolution::Delete => {
-                    self.remove_in(tx, viewer, message, reason.as_deref().unwrap_or(&reported_for))?;
+                    let gone: bool =
+                        tx.query_row("SELECT deleted_at IS NOT NULL FROM messages WHERE id = ?1", [message], |r| {
+                            r.get(0)
+                        })?;
+                    if gone {
+                        // Its author deleted it meanwhile: the complaint is settled.
+                        tx.execute(
+                            "UPDATE reports SET state = 'deleted', resolved_by = ?2, resolved_at = ?3 WHERE id = ?1",
+                            params![report, viewer.person.id, self.now_rfc3339()],
+                        )?;
+                        changelog::record(tx, ChangeKind::Report, report)?;
+                    } else {
+                        // The complainant's words are theirs: members read the moderator's.
+                        let _ = reported_for;
+                        let why = reason.as_deref().unwrap_or("Нарушение правил чата (по жалобе участника)");
+                        self.remove_in(tx, viewer, message, why)?;
+                    }
                 }
                 Resolution::Dismiss => {
                     let at = self.now_rfc3339();
@@ -488,13 +532,16 @@ impl ModerationStore for SqliteStore {
     fn appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError> {
         let text = moderation::check_reason(Some(text), true)?.unwrap_or_default();
         self.write(|tx| {
-            let found: Option<(CommunityId, bool)> = tx
-                .query_row("SELECT community_id, appeal_by IS NOT NULL FROM mod_log WHERE id = ?1", [entry], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+            let found: Option<(CommunityId, bool, Option<PersonId>)> = tx
+                .query_row(
+                    "SELECT community_id, appeal_by IS NOT NULL, person_id FROM mod_log WHERE id = ?1",
+                    [entry],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
                 .optional()?;
-            let (community, appealed) = found.ok_or(StoreError::NotFound(What::ModEntry))?;
-            if !viewer.communities.contains_key(&community) {
+            let (community, appealed, affected) = found.ok_or(StoreError::NotFound(What::ModEntry))?;
+            // Members appeal; so does the person acted on, even once banned from the chat.
+            if !viewer.communities.contains_key(&community) && affected != Some(viewer.person.id) {
                 return Err(ModRefusal::NotMember.into());
             }
             if appealed {

@@ -140,6 +140,10 @@ export const commands = {
   modLog: (communityId: CommunityId, before: ModEntryId | null, limit: number) => call<ModEntry[]>('mod_log', { communityId, before, limit }),
   /** Appeals a log entry to the State Housing Inspection. */
   appealEntry: (entryId: ModEntryId, text: string) => call<ModEntry>('appeal_entry', { entryId, text }),
+  /** Appeals waiting for the Inspection's answer. */
+  openAppeals: () => call<ModEntry[]>('open_appeals'),
+  /** Answers an appeal in the log (the Inspection). */
+  answerAppeal: (entryId: ModEntryId, text: string) => call<ModEntry>('answer_appeal', { entryId, text }),
   /** A house's notices from the cache: now, coming, then past; outages flagged past a limit. */
   notices: (houseId: HouseId) => call<NoticeView[]>('notices', { houseId }),
   /** Checks a dispatcher's outage notice by the rules, as the form is filled in. */
