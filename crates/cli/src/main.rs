@@ -56,10 +56,15 @@ enum Command {
     /// List your chats with unread counts.
     #[command(alias = "houses")]
     Chats,
-    /// Show a chat's messages, newest last.
+    /// Show a chat's messages, newest last (`chat open HOUSE` opens a small house's chat).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Chat {
+        /// Open the chat of a house under 16 flats, which has none (unofficial; you moderate it).
+        #[command(subcommand)]
+        action: Option<ChatAction>,
         /// The chat's id or its house's id.
-        house: i64,
+        #[arg(required = true)]
+        house: Option<i64>,
         /// How many messages.
         #[arg(long, default_value_t = 20)]
         limit: usize,
@@ -207,6 +212,16 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum ChatAction {
+    /// Open the chat of a house under 16 flats that has none: you, a verified owner there or
+    /// its organisation's staff, moderate it; it is marked unofficial.
+    Open {
+        /// The house's id.
+        house: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum OutageCommand {
     /// Post an outage notice for houses your organisation manages: it reaches their notices
     /// and chats (checked by the rules first; queued when offline).
@@ -255,7 +270,7 @@ impl Command {
     fn access(&self) -> Access {
         match self {
             Command::Chats
-            | Command::Chat { .. }
+            | Command::Chat { action: None, .. }
             | Command::Search { .. }
             | Command::Meters
             | Command::Notices { .. }
@@ -274,6 +289,7 @@ impl Command {
             | Command::Ticket(_)
             | Command::Staff { .. }
             | Command::Moderation(_)
+            | Command::Chat { action: Some(_), .. }
             | Command::Admin(_)
             | Command::Poll(_)
             | Command::Vote { .. }
@@ -420,7 +436,12 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                     .join("\n")
             })?;
         }
-        Command::Chat { house, limit, before } => {
+        Command::Chat { action: Some(ChatAction::Open { house }), .. } => {
+            let opened = client.chats().open_for_house(domkom_domain::id::HouseId(house)).await?;
+            print(json, &opened, |c| format!("Opened «{}» (unofficial): chat {}; you moderate it.", c.title, c.id))?;
+        }
+        Command::Chat { house, limit, before, .. } => {
+            let house = house.unwrap_or_default();
             let community = client.chats().resolve(house).await?;
             let mut messages = client.chats().messages(community, before.map(MessageId), limit).await?;
             messages.reverse();

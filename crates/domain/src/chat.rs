@@ -58,6 +58,30 @@ pub enum Refusal {
     /// Joining needs a premises held in the house, as the registry says.
     #[error("no confirmed premises in this house")]
     NotOwner,
+    /// A house of 16 or more flats has its official chat; nobody opens another.
+    #[error("a house of 16 or more flats has its official chat")]
+    OfficialHouse,
+    /// The house has a chat already.
+    #[error("the house has a chat already")]
+    ChatExists,
+}
+
+/// Houses with at least this many flats get an official chat; smaller ones may open one.
+pub const OFFICIAL_CHAT_FLATS: i64 = 16;
+
+/// Whether a person may open a chat for a house: only a house under 16 flats without one,
+/// and only a verified owner or tenant there, or its managing organisation's staff.
+pub fn may_open_chat(flats: i64, has_chat: bool, holds_premises: bool, manages: bool) -> Result<(), Refusal> {
+    if flats >= OFFICIAL_CHAT_FLATS {
+        return Err(Refusal::OfficialHouse);
+    }
+    if has_chat {
+        return Err(Refusal::ChatExists);
+    }
+    if !holds_premises && !manages {
+        return Err(Refusal::NotOwner);
+    }
+    Ok(())
 }
 
 /// A person's role in a community: their membership's role, or the Inspection's, which owns
@@ -156,6 +180,17 @@ pub struct Community {
     /// Slow mode: one message per this many seconds per member (0: off).
     #[serde(default)]
     pub slow_mode_s: u32,
+    /// An official chat (a house of 16 or more flats, or a channel); false for a small
+    /// house's chat that an owner or its organisation opened («неофициальный»).
+    #[serde(default = "official_by_default")]
+    pub official: bool,
+    /// Who opened an unofficial chat.
+    #[serde(default)]
+    pub opened_by: Option<String>,
+}
+
+fn official_by_default() -> bool {
+    true
 }
 
 /// A person's membership of a community.
@@ -352,6 +387,15 @@ mod tests {
         );
         assert_eq!(resend(CommunityId(1), "привет", false, CommunityId(1), "пока"), Err(Refusal::KeyReused));
         assert_eq!(resend(CommunityId(1), "привет", false, CommunityId(2), "привет"), Err(Refusal::KeyReused));
+    }
+
+    #[test]
+    fn only_small_houses_without_a_chat_open_one_by_their_owners_or_organisation() {
+        assert_eq!(may_open_chat(8, false, true, false), Ok(()));
+        assert_eq!(may_open_chat(8, false, false, true), Ok(()));
+        assert_eq!(may_open_chat(8, false, false, false), Err(Refusal::NotOwner));
+        assert_eq!(may_open_chat(8, true, true, false), Err(Refusal::ChatExists));
+        assert_eq!(may_open_chat(16, false, true, true), Err(Refusal::OfficialHouse));
     }
 
     #[test]

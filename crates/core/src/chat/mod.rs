@@ -13,7 +13,7 @@ pub use search::{SearchHit, fts_query};
 use domkom_domain::chat::CommunityKind;
 use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
-use domkom_domain::wire::ChatOffer;
+use domkom_domain::wire::{self, ChatOffer};
 
 use crate::client::{Client, Written};
 use crate::error::{CoreError, Result};
@@ -138,6 +138,25 @@ impl Chats<'_> {
     /// House chats the person may join (needs the server).
     pub async fn offers(&self) -> Result<Vec<ChatOffer>> {
         Ok(self.client.api.me().await?.offers)
+    }
+
+    /// The person's houses under 16 flats that have no chat yet: they may open one.
+    pub async fn openable(&self) -> Result<Vec<wire::House>> {
+        let houses = self.client.houses().list().await?;
+        let chats = self.list().await?;
+        Ok(houses
+            .into_iter()
+            .filter(|h| h.flats < domkom_domain::chat::OFFICIAL_CHAT_FLATS)
+            .filter(|h| h.community_id.is_none() && !chats.iter().any(|c| c.house_id == Some(h.id)))
+            .collect())
+    }
+
+    /// Opens the chat of a small house (unofficial; the opener moderates it) and syncs.
+    pub async fn open_for_house(&self, house: HouseId) -> Result<wire::Community> {
+        let community: wire::Community =
+            self.client.api.call::<(), _>(reqwest::Method::POST, &format!("v1/houses/{house}/chat"), None).await?;
+        self.client.engine.sync(&|_, _| {}).await?;
+        Ok(community)
     }
 
     /// Joins an offered house chat and syncs, so it shows at once.

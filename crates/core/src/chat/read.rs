@@ -38,6 +38,10 @@ pub struct ChatSummary {
     pub muted_until: Option<String>,
     /// Slow mode: one message per this many seconds (0: off).
     pub slow_mode_s: u32,
+    /// An official chat; false for a small house's chat an owner or its organisation opened.
+    pub official: bool,
+    /// Who opened an unofficial chat.
+    pub opened_by: Option<String>,
     /// Whether the Inspection has granted the organisation admin rights (else only the
     /// Inspection moderates; the organisation or a ТСЖ's chair may apply).
     pub admin_status: AdminStatus,
@@ -124,7 +128,8 @@ impl Cache {
                    last.created_at, substr(last.body, 1, 120), \
                    coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0), \
                    json_extract(cm.payload, '$.admin_status'), json_extract(m.payload, '$.muted_until'), \
-                   coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0) \
+                   coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0), \
+                   coalesce(json_extract(cm.payload, '$.official'), 1), json_extract(cm.payload, '$.opened_by') \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -145,6 +150,8 @@ impl Cache {
                         .is_some_and(|admin| moderation::may_moderate(Some(role), admin).is_ok()),
                     muted_until: r.get(11)?,
                     slow_mode_s: r.get(12)?,
+                    official: r.get::<_, i64>(13)? != 0,
+                    opened_by: r.get(14)?,
                     unread: r.get(6)?,
                     last_at: r.get(7)?,
                     last_text: r.get(8)?,

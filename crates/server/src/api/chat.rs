@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use domkom_domain::id::{CommunityId, MessageId};
+use domkom_domain::id::{CommunityId, HouseId, MessageId};
 use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, SendMessage};
 
 use super::error::{Error, Result, doc};
@@ -162,4 +162,24 @@ pub async fn leave(
 ) -> Result<StatusCode> {
     state.run(move |s| s.leave(&viewer, id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Opens the chat of a house under 16 flats, which has no official one: a verified owner or
+/// tenant there, or its managing organisation's staff. It is marked unofficial with who
+/// opened it; the opener moderates it; only verified residents of the house join.
+#[utoipa::path(post, path = "/v1/houses/{id}/chat", operation_id = "open_house_chat", tag = "chat",
+    params(("id" = i64, Path, description = "The house.")),
+    responses(
+        (status = 201, body = Community, links(
+            ("community" = (operation_id = "get_community", parameters(("id" = "$response.body#/id")))),
+        )),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting,
+    ),
+    security(("bearer" = [])))]
+pub async fn open_house_chat(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<HouseId>,
+) -> Result<(StatusCode, Json<Community>)> {
+    Ok((StatusCode::CREATED, Json(state.run(move |s| s.open_house_chat(&viewer, id)).await?)))
 }

@@ -25,7 +25,7 @@ use super::{auth, chat, feed, governance, house, moderation, photos, polls, regi
         tickets::confirm, tickets::assign, tickets::comment, tickets::cosign, tickets::uncosign, tickets::staff,
         photos::upload, photos::append, photos::ticket_photo,
         services::accounts, services::bills, services::premises_devices, services::readings, services::submit_reading,
-        chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave,
+        chat::community, chat::history, chat::send, chat::edit, chat::delete, chat::join, chat::leave, chat::open_house_chat,
         moderation::pins, moderation::pin, moderation::unpin, moderation::remove, moderation::mute, moderation::unmute, moderation::ban,
         moderation::unban, moderation::slow_mode, moderation::report, moderation::reports, moderation::resolve,
         moderation::modlog, moderation::appeal, moderation::answer,

@@ -168,6 +168,10 @@ impl From<Refusal> for Error {
                 "not_owner",
                 "Собственность или регистрация в этом доме не подтверждена в реестре, поэтому вступить в чат нельзя.",
             ),
+            Refusal::OfficialHouse => {
+                Error::conflict("official_house", "У дома от 16 квартир есть официальный чат: вступите в него.")
+            }
+            Refusal::ChatExists => Error::conflict("chat_exists", "У дома уже есть чат: вступите в него."),
         }
     }
 }

@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/applications", get(governance::applications).post(governance::apply))
         .route("/admin/applications/{id}/decision", post(governance::decide))
         .route("/houses/{id}/transfer", post(governance::transfer))
+        .route("/houses/{id}/chat", post(chat::open_house_chat))
         .route("/orgs", get(governance::orgs))
         .route("/communities/{id}/polls", get(polls::list).post(polls::open))
         .route("/polls/{id}/votes", post(polls::vote))

@@ -19,7 +19,10 @@ mod governance;
 mod moderation;
 mod polls;
 
-pub use governance::{a_transfer_moves_the_house_between_organisations, applications_are_decided_by_the_inspection};
+pub use governance::{
+    a_transfer_moves_the_house_between_organisations, applications_are_decided_by_the_inspection,
+    small_houses_open_an_unofficial_chat,
+};
 pub use moderation::{moderation_matrix, mutes_bans_and_slow_mode_hold, the_log_is_complete_and_appeals_work};
 pub use polls::polls_count_premises_and_close;
 
@@ -100,6 +103,10 @@ macro_rules! store_conformance {
         #[test]
         fn conformance_polls_count_premises_and_close() -> $crate::store::conformance::Outcome {
             $crate::store::conformance::polls_count_premises_and_close(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_small_houses_open_an_unofficial_chat() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::small_houses_open_an_unofficial_chat(&*$make()?.store)
         }
         #[test]
         fn conformance_a_sale_purges_the_house() -> $crate::store::conformance::Outcome {

@@ -515,6 +515,9 @@ pub trait ChatStore {
         before: Option<MessageId>,
         limit: usize,
     ) -> Result<MessagesPage, ChatError>;
+    /// Opens the chat of a house under 16 flats (a verified owner there, or its managing
+    /// organisation's staff), unofficial, with the opener as its moderator.
+    fn open_house_chat(&self, viewer: &Viewer, house: HouseId) -> Result<Community, ChatError>;
     /// Sends a message; the same (author, key) twice stores it once.
     fn send_message(
         &self,

@@ -180,3 +180,62 @@ pub fn a_transfer_moves_the_house_between_organisations(store: &dyn Store) -> Ou
     store.pin(&inspector, notice.messages[0].id, false)?;
     Ok(())
 }
+
+/// A house under 16 flats has no official chat: its managing organisation (or a verified
+/// owner there) opens one, unofficial, naming who opened it, who moderates it; a big house
+/// or a second chat is refused, and nobody but the house's residents may join.
+pub fn small_houses_open_an_unofficial_chat(store: &dyn Store) -> Outcome {
+    use crate::store::ChatError;
+    use domkom_domain::chat::Refusal;
+    let inspector = viewer(store, "inspector")?;
+    let resident = viewer(store, "resident")?;
+    let own_house = first_house(&resident)?;
+    match store.open_house_chat(&resident, own_house) {
+        Err(ChatError::Refused(Refusal::OfficialHouse)) => {}
+        other => return Err(format!("a chat for a big house: {other:?}").into()),
+    }
+    let houses = store.houses(&inspector, Page { after: 0, limit: 1000 })?;
+    let small = houses.iter().find(|h| h.flats < 16 && h.community_id.is_none()).ok_or("the seed has a small house")?;
+    let dispatcher = viewer(store, "dispatcher")?;
+    match store.open_house_chat(&dispatcher, small.id) {
+        Err(ChatError::Refused(Refusal::NotOwner)) => {}
+        other => return Err(format!("a stranger opens a small house's chat: {other:?}").into()),
+    }
+    // The demo organisation takes the house over, and opens its chat.
+    let chair = viewer(store, "chair")?;
+    let demo_chat = *chair.communities.keys().next().ok_or("no chat")?;
+    store.send_message(&chair, demo_chat, "01900000-0000-7000-8000-000000000701", "сегодня", None)?;
+    let day = today(store, &chair, demo_chat)?;
+    let org = dispatcher.org_id.ok_or("no organisation")?;
+    store.transfer(&inspector, small.id, org, &day, false)?;
+    let dispatcher = viewer(store, "dispatcher")?;
+    let opened = store.open_house_chat(&dispatcher, small.id)?;
+    ensure(
+        !opened.official && opened.opened_by.as_deref() == Some(dispatcher.person.name.as_str()),
+        "unofficial, by whom",
+    )?;
+    ensure(
+        opened.admin_status == AdminStatus::Granted && opened.house_id == Some(small.id),
+        "its opener moderates it",
+    )?;
+    match store.open_house_chat(&dispatcher, small.id) {
+        Err(ChatError::Refused(Refusal::ChatExists)) => {}
+        other => return Err(format!("a second chat: {other:?}").into()),
+    }
+    let opener = viewer(store, "dispatcher")?;
+    ensure(opener.communities.get(&opened.id) == Some(&Role::Chair), "the opener is its moderator")?;
+    let hello =
+        store.send_message(&opener, opened.id, "01900000-0000-7000-8000-000000000702", "Добро пожаловать", None)?;
+    store.pin(&opener, hello.message.id, true)?;
+    for key in ["resident", "neighbour", "unverified"] {
+        match store.join(&viewer(store, key)?, opened.id) {
+            Err(ChatError::Refused(Refusal::NotOwner)) => {}
+            other => return Err(format!("{key} joins a house they do not live in: {other:?}").into()),
+        }
+    }
+    Ok(())
+}
+
+fn first_house(v: &crate::store::Viewer) -> Result<HouseId, Failure> {
+    Ok(*v.own_houses.iter().next().ok_or("no house")?)
+}

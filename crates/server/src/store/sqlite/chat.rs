@@ -196,6 +196,37 @@ impl ChatStore for SqliteStore {
         })
     }
 
+    fn open_house_chat(&self, viewer: &Viewer, house: HouseId) -> Result<Community, ChatError> {
+        self.write(|tx| {
+            let found: Option<(i64, String, bool)> = tx
+                .query_row(
+                    "SELECT h.flats, h.address, EXISTS (SELECT 1 FROM communities c WHERE c.house_id = h.id) \
+                     FROM houses h WHERE h.id = ?1",
+                    [house],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (flats, address, has_chat) = found.ok_or(StoreError::NotFound(What::House))?;
+            let holds = viewer.own_houses.contains(&house);
+            chat::may_open_chat(flats, has_chat, holds, viewer.dispatches(house))?;
+            let at = self.now_rfc3339();
+            // "г. Казань, ул. X, д. N" is titled as the official chats are: "Дом: ул. X, д. N".
+            let street = address.split_once(", ").map_or(address.as_str(), |(_, rest)| rest);
+            let id: CommunityId = tx.query_row(
+                "INSERT INTO communities (kind, house_id, title, admin_org_id, admin_status, created_at, official, opened_by) \
+                 VALUES ('house_chat', ?1, ?2, ?3, 'granted', ?4, 0, ?5) RETURNING id",
+                params![house, format!("Дом: {street}"), if holds { None } else { viewer.org_id }, at, viewer.person.id],
+                |r| r.get(0),
+            )?;
+            tx.execute("INSERT INTO community_houses (community_id, house_id) VALUES (?1, ?2)", params![id, house])?;
+            activate_membership(tx, id, viewer.person.id, Role::Chair, &at)?;
+            // The passport names its chat now; its owners are offered it.
+            changelog::record(tx, ChangeKind::House, house.get())?;
+            let payload: String = tx.query_row("SELECT payload FROM feed_community WHERE id = ?1", [id], |r| r.get(0))?;
+            Ok(decode(ChangeKind::Community, &payload)?)
+        })
+    }
+
     fn join(&self, viewer: &Viewer, community: CommunityId) -> Result<Membership, ChatError> {
         self.write(|tx| {
             let (kind, house) = community_kind(tx, community)?;

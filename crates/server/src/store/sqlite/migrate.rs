@@ -22,6 +22,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("014_moderation", include_str!("../../../migrations/014_moderation.sql")),
     ("015_governance", include_str!("../../../migrations/015_governance.sql")),
     ("016_polls", include_str!("../../../migrations/016_polls.sql")),
+    ("017_small_house_chats", include_str!("../../../migrations/017_small_house_chats.sql")),
 ];
 
 /// The schema version this build writes.
