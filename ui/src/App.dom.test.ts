@@ -68,8 +68,9 @@ vi.mock('./lib/ipc', () => ({
     },
     syncNow: async () => null,
     chatList: async () => [
-      { community_id: 11, kind: 'house_chat', title: 'ул. Баумана, 1', house_id: 5, address: 'Казань, ул. Баумана, 1', role: 'resident', unread: 2, last_at: new Date().toISOString(), last_text: 'Сообщение 9', muted: false },
+      { community_id: 11, kind: 'house_chat', title: 'ул. Баумана, 1', house_id: 5, address: 'Казань, ул. Баумана, 1', role: 'resident', official: true, opened_by: null, unread: 2, last_at: new Date().toISOString(), last_text: 'Сообщение 9', muted: false },
     ],
+    openableHouses: async () => [],
     offers: async () => [{ community_id: 12, title: 'пр. Победы, 7', house_id: 6, address: 'Казань, пр. Победы, 7' }],
     join: async (id: number) => {
       joined.push(id);

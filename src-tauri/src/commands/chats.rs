@@ -113,3 +113,20 @@ pub fn set_chat_in_view(state: State<'_, AppState>, community_id: Option<Communi
         *in_view = community_id;
     }
 }
+
+/// The person's houses under 16 flats without a chat: they may open one.
+#[tauri::command]
+pub async fn openable_houses(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<domkom_domain::wire::House>> {
+    state.signed_in(&app).await?.chats().openable().await.map_err(tagged)
+}
+
+/// Opens the chat of a small house (unofficial; the opener moderates it).
+#[tauri::command]
+pub async fn open_house_chat(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    house_id: domkom_domain::id::HouseId,
+) -> CmdResult<domkom_domain::id::CommunityId> {
+    let client = state.signed_in(&app).await?;
+    client.chats().open_for_house(house_id).await.map(|c| c.id).map_err(tagged)
+}

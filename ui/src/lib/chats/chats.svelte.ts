@@ -1,11 +1,14 @@
 // The person's chats (one entry per house chat; a house may show more than once for
 // several flats), the offers to join, and which chat is open.
-import { ipc, type ChatOffer, type ChatSummary } from '../ipc';
+import { ipc, type ChatOffer, type ChatSummary, type House } from '../ipc';
 import { toFailure, type Failure } from '../signin/session.svelte';
 
 class Chats {
   list = $state<ChatSummary[]>([]);
   offers = $state<ChatOffer[]>([]);
+  /** The person's small houses without a chat, which they may open. */
+  openable = $state<House[]>([]);
+  opening = $state<number | null>(null);
   selectedId = $state<number | null>(null);
   loaded = $state(false);
   joining = $state<number | null>(null);
@@ -37,9 +40,25 @@ class Chats {
   /** Asks the server for chats the person may join; quietly none when offline. */
   async loadOffers(): Promise<void> {
     try {
+      this.openable = await ipc.openableHouses();
       this.offers = await ipc.offers();
     } catch {
       // offline or refused: keep what we had
+    }
+  }
+
+  /** Opens the unofficial chat of a small house; it opens once in the list. */
+  async openChat(houseId: number): Promise<void> {
+    this.opening = houseId;
+    try {
+      const id = await ipc.openHouseChat(houseId);
+      this.openable = this.openable.filter((h) => Number(h.id) !== houseId);
+      this.wanted = Number(id);
+      await this.load();
+    } catch (e) {
+      this.error = toFailure(e);
+    } finally {
+      this.opening = null;
     }
   }
 
@@ -83,6 +102,7 @@ class Chats {
   reset(): void {
     this.list = [];
     this.offers = [];
+    this.openable = [];
     this.selectedId = null;
     this.loaded = false;
   }

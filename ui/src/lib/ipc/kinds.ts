@@ -106,6 +106,8 @@ export const ERROR_CODES = [
   'slow_mode',
   'banned',
   'not_applicant',
+  'chat_exists',
+  'official_house',
   'message_deleted',
   'not_muted',
   'poll_question_empty',

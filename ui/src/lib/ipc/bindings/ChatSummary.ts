@@ -48,6 +48,14 @@ muted_until: string | null,
  */
 slow_mode_s: number, 
 /**
+ * An official chat; false for a small house's chat an owner or its organisation opened.
+ */
+official: boolean, 
+/**
+ * Who opened an unofficial chat.
+ */
+opened_by: string | null, 
+/**
  * Whether the Inspection has granted the organisation admin rights (else only the
  * Inspection moderates; the organisation or a ТСЖ's chair may apply).
  */

@@ -90,6 +90,10 @@ export const commands = {
   setMuted: (communityId: CommunityId, muted: boolean) => call<null>('set_muted', { communityId, muted }),
   /** Which chat the person has open (none: null), so it is not notified of. */
   setChatInView: (communityId: CommunityId | null) => call<null>('set_chat_in_view', { communityId }),
+  /** The person's houses under 16 flats without a chat: they may open one. */
+  openableHouses: () => call<House[]>('openable_houses'),
+  /** Opens the chat of a small house (unofficial; the opener moderates it). */
+  openHouseChat: (houseId: HouseId) => call<CommunityId>('open_house_chat', { houseId }),
   /** Applications for admin rights the person sees, open ones first. */
   applications: (openOnly: boolean) => call<AdminApplication[]>('applications', { openOnly }),
   /** Applies for a house chat's admin rights. */
