@@ -897,6 +897,19 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.wait_until("the resident reads the reason", MODERATED, json!([offtopic, "Удалено модератором: Реклама"]), LONG)
         .await?;
     app.screenshot("32-resident-sees-moderation").await?;
+    // The running poll above the chat: the resident votes for her flat with one click.
+    let toggle = app.wait_for("[data-testid=polls-toggle]", SHORT).await?;
+    app.click(&toggle).await?;
+    let option =
+        app.wait_for("[data-testid=poll][data-closed=false] [data-testid=poll-option][data-option='0']", SHORT).await?;
+    app.click(&option).await?;
+    app.wait_for(
+        "[data-testid=poll][data-closed=false] [data-testid=poll-option][data-option='0'][aria-pressed=true]",
+        LONG,
+    )
+    .await?;
+    app.screenshot("32b-poll-voted").await?;
+    app.click(&toggle).await?;
     let nav = app.wait_for("[data-testid=nav-modlog]", SHORT).await?;
     app.click(&nav).await?;
     app.wait_for("[data-testid=modlog-entry][data-action=pin]", LONG).await?;

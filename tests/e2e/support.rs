@@ -267,7 +267,17 @@ impl App {
 
     /// Clicks an element.
     pub async fn click(&self, id: &str) -> TestResult {
-        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await.map(|_| ())
+        // A person clicks again when the page was still settling (a row re-laid out in a
+        // new language): WebKit calls the element "not interactable" for that instant.
+        for attempt in 0..3 {
+            match self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await {
+                Err(e) if attempt < 2 && e.to_string().contains("not interactable") => {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                other => return other.map(|_| ()),
+            }
+        }
+        Ok(())
     }
 
     /// Types into an element.
