@@ -137,3 +137,48 @@ async fn only_the_managing_dispatcher_posts_and_only_what_the_rules_allow() -> T
     assert_eq!(ids(&resident, DEMO_HOUSE).await?, before, "nothing refused was stored");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_outage_in_a_complex_is_told_in_its_channel_once_naming_the_houses() -> TestResult {
+    let server = TestServer::start_at("2026-11-24T12:00:00+03:00").await?;
+    let dispatcher = server.api(Persona::Dispatcher).await?;
+    let inspector = server.api(Persona::Inspector).await?;
+    let houses = inspector.get("/v1/houses").await?.body;
+    let complex: Vec<(i64, String)> = houses
+        .as_array()
+        .ok_or("houses")?
+        .iter()
+        .filter(|h| h["complex"].as_str().is_some())
+        .filter_map(|h| Some((h["id"].as_i64()?, h["address"].as_str()?.to_owned())))
+        .collect();
+    assert!(complex.len() >= 2, "the small seed has a complex of two houses");
+    let ids: Vec<i64> = complex.iter().map(|(id, _)| *id).collect();
+    let a = post(&dispatcher, 40, outage(&ids, "2026-11-26T09:00:00+03:00", "2026-11-26T12:00:00+03:00")).await?;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let notice = a.body["id"].clone();
+    // The channel's members (every resident of the complex) read it once, with both houses named.
+    let channel = dispatcher.get("/v1/me").await?.body["community_ids"]
+        .as_array()
+        .ok_or("communities")?
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect::<Vec<_>>();
+    let mut told = Vec::new();
+    for c in channel {
+        let community = inspector.get(&format!("/v1/communities/{c}")).await?.body;
+        if community["kind"] != "microdistrict" {
+            continue;
+        }
+        let page = inspector.get(&format!("/v1/communities/{c}/messages?limit=5")).await?.body;
+        told.extend(
+            page["messages"].as_array().ok_or("messages")?.iter().filter(|m| m["notice_id"] == notice).cloned(),
+        );
+    }
+    assert_eq!(told.len(), 1, "told once in the complex's channel");
+    let text = told[0]["body"].as_str().unwrap_or_default();
+    for (_, address) in &complex {
+        assert!(text.contains(address.as_str()), "{text} names {address}");
+    }
+    assert!(text.contains("с 26.11.2026 09:00 до 26.11.2026 12:00"), "{text}");
+    Ok(())
+}

@@ -72,6 +72,7 @@ pub(super) fn post_outage(store: &SqliteStore, viewer: &Viewer, req: &PostOutage
         for &house in &req.houses {
             tell_the_chat(tx, viewer.person.id, id, house, &outage, &created_at)?;
         }
+        tell_the_channels(tx, viewer.person.id, id, &req.houses, &outage, &created_at)?;
         Ok(Posted { notice: first_copy(tx, id)?, created: true })
     })
 }
@@ -80,6 +81,55 @@ pub(super) fn post_outage(store: &SqliteStore, viewer: &Viewer, req: &PostOutage
 fn first_copy(tx: &Transaction<'_>, id: NoticeId) -> Result<Notice, OutageRefusal> {
     let found = rows::<Notice>(tx, ChangeKind::Notice, "id = ?1 ORDER BY scope_id LIMIT 1", [id])?;
     found.into_iter().next().map(|(_, n)| n).ok_or(OutageRefusal::Store(StoreError::NotFound(What::Notice)))
+}
+
+/// Posts the notice once in each microdistrict channel covering some of its houses, naming
+/// them, so the whole complex hears of it.
+fn tell_the_channels(
+    tx: &Transaction<'_>,
+    author: PersonId,
+    notice: NoticeId,
+    houses: &[HouseId],
+    outage: &CheckedOutage,
+    created_at: &str,
+) -> Result<(), OutageRefusal> {
+    let list = serde_json::to_string(&houses.iter().map(|h| h.get()).collect::<Vec<_>>()).unwrap_or_default();
+    let channels: Vec<CommunityId> = tx
+        .prepare(
+            "SELECT DISTINCT c.id FROM communities c JOIN community_houses ch ON ch.community_id = c.id \
+             WHERE c.kind = 'microdistrict' AND ch.house_id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
+        )?
+        .query_map([&list], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for channel in channels {
+        let affected: Vec<(String, String)> = tx
+            .prepare(
+                "SELECT h.address, h.timezone FROM houses h JOIN community_houses ch ON ch.house_id = h.id \
+                 WHERE ch.community_id = ?1 AND h.id IN (SELECT value FROM json_each(?2)) ORDER BY h.address",
+            )?
+            .query_map(params![channel, &list], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some((_, timezone)) = affected.first() else { continue };
+        let local = |t| local_time(t, timezone).map(|t| t.format("%d.%m.%Y %H:%M").to_string()).unwrap_or_default();
+        let addresses: Vec<&str> = affected.iter().map(|(a, _)| a.as_str()).collect();
+        let stop = if outage.reason.ends_with(['.', '!', '?', '…']) { "" } else { "." };
+        let body = format!(
+            "{}: с {} до {}. Дома: {}. {}{stop} Подробности — в разделе «Объявления» вашего дома.",
+            outage.title,
+            local(outage.start),
+            local(outage.end),
+            addresses.join("; "),
+            outage.reason
+        );
+        let id: MessageId = tx.query_row(
+            "INSERT INTO messages (community_id, author_id, client_key, body, created_at, notice_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            params![channel, author, format!("notice-{notice}-c{channel}"), body, created_at, notice],
+            |r| r.get(0),
+        )?;
+        changelog::record(tx, ChangeKind::Message, id)?;
+    }
+    Ok(())
 }
 
 /// Posts the notice in the house's chat, in the house's time, as the dispatcher's message.
