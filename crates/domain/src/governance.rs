@@ -175,6 +175,7 @@ pub struct AdminApplication {
 #[serde(deny_unknown_fields)]
 pub struct ApplyForRights {
     /// The house chat.
+    #[serde(deserialize_with = "crate::json::integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub community_id: CommunityId,
     /// The moderators and contacts, in words.
@@ -202,6 +203,7 @@ pub struct DecideApplication {
 #[serde(deny_unknown_fields)]
 pub struct TransferHouse {
     /// The new managing organisation.
+    #[serde(deserialize_with = "crate::json::integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub org_id: OrgId,
     /// From this day (`YYYY-MM-DD`), not after today.

@@ -42,6 +42,15 @@ pub fn optional_small<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::
     }
 }
 
+/// Reads a whole number that fits 32 bits unsigned (a count of seconds, an option's index),
+/// written with or without a zero fraction.
+pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = Number::deserialize(d)?;
+    whole(&n)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| D::Error::custom(format!("expected a whole number from 0 to 4294967295, found {n}")))
+}
+
 /// Reads a list of whole numbers, each written with or without a zero fraction, as ids.
 pub fn integers<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<Vec<T>, D::Error> {
     Vec::<Number>::deserialize(d)?
@@ -76,6 +85,22 @@ mod tests {
         assert_eq!(read(r#"{"id": 5.0, "reply_to": 6139.0}"#)?, Body { id: 5, reply_to: Some(6139) });
         assert_eq!(read(r#"{"id": -3, "reply_to": null}"#)?, Body { id: -3, reply_to: None });
         Ok(())
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Counted {
+        #[serde(deserialize_with = "super::count")]
+        seconds: u32,
+    }
+
+    #[test]
+    fn counts_are_whole_and_unsigned() {
+        let read = |t: &str| serde_json::from_str::<Counted>(t).map(|c| c.seconds).ok();
+        assert_eq!(read(r#"{"seconds": 345.0}"#), Some(345));
+        assert_eq!(read(r#"{"seconds": 60}"#), Some(60));
+        for bad in [r#"{"seconds": -1}"#, r#"{"seconds": 1.5}"#, r#"{"seconds": 4294967296}"#, r#"{"seconds": "60"}"#] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
     }
 
     #[test]

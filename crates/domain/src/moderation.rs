@@ -381,9 +381,11 @@ pub struct RemoveMessage {
 #[serde(deny_unknown_fields)]
 pub struct MuteMember {
     /// The member.
+    #[serde(deserialize_with = "crate::json::integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub person_id: PersonId,
     /// For how long, in seconds: a minute to 30 days.
+    #[serde(deserialize_with = "crate::json::count")]
     #[cfg_attr(feature = "openapi", schema(minimum = 60, maximum = 2592000))]
     pub seconds: u32,
     /// Why.
@@ -398,6 +400,7 @@ pub struct MuteMember {
 #[serde(deny_unknown_fields)]
 pub struct BanMember {
     /// The member.
+    #[serde(deserialize_with = "crate::json::integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub person_id: PersonId,
     /// Why: a ban always says why.
@@ -411,6 +414,7 @@ pub struct BanMember {
 #[serde(deny_unknown_fields)]
 pub struct SetSlowMode {
     /// One message per this many seconds per member; 0 turns it off.
+    #[serde(deserialize_with = "crate::json::count")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3600))]
     pub seconds: u32,
 }

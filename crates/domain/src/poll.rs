@@ -235,6 +235,7 @@ pub struct CastVote {
     )]
     pub client_key: String,
     /// The option's index, from 0.
+    #[serde(deserialize_with = "crate::json::count")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 9))]
     pub option: u32,
 }
