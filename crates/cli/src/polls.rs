@@ -88,7 +88,10 @@ pub async fn vote(client: &Client, poll: i64, option: &str, json: bool) -> Resul
     let id = PollId(poll);
     let views = client.polls().all().await?;
     let view = views.iter().find(|v| v.poll.id == id);
+    let by_text =
+        view.and_then(|v| v.poll.options.iter().position(|o| o.text.to_lowercase() == option.trim().to_lowercase()));
     let index = match (option.trim().parse::<u32>(), view) {
+        _ if by_text.is_some() => by_text.map_or(u32::MAX, |i| i as u32),
         (Ok(n), _) if n >= 1 => n - 1,
         (_, Some(v)) => v
             .poll

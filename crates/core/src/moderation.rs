@@ -100,9 +100,14 @@ pub(crate) async fn catch_up(
             Err(CoreError::Refused { .. }) => Vec::new(),
             Err(e) => return Err(e),
         };
+    let polls: Vec<wire::Poll> =
+        api.call::<(), _>(Method::GET, &format!("v1/communities/{community}/polls"), None).await.unwrap_or_default();
     let as_change =
         |kind: ChangeKind, id: i64, data: serde_json::Value| Change { seq: 0, kind, op: ChangeOp::Upsert, id, data };
-    let mut changes = Vec::with_capacity(pins.len() + log.len() + reports.len());
+    let mut changes = Vec::with_capacity(pins.len() + log.len() + reports.len() + polls.len());
+    for p in polls {
+        changes.push(as_change(ChangeKind::Poll, p.id.get(), serde_json::to_value(&p).unwrap_or_default()));
+    }
     for m in pins {
         changes.push(as_change(ChangeKind::Message, m.id.get(), serde_json::to_value(&m).unwrap_or_default()));
     }

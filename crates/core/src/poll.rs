@@ -30,6 +30,19 @@ pub struct PollView {
     pub my_vote: Option<u32>,
     /// Whether the person's vote still waits in the outbox.
     pub pending: bool,
+    /// A vote the server refused (the poll closed meanwhile, a co-owner voted first): its
+    /// code, and the outbox key to discard it by.
+    pub refused: Option<RefusedVote>,
+}
+
+/// A vote the server refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefusedVote {
+    /// The refusal's code, e.g. `poll_closed`.
+    pub code: Option<String>,
+    /// The outbox item's key.
+    pub client_key: String,
 }
 
 /// Stores a poll from the feed.
@@ -74,25 +87,46 @@ pub(crate) fn store_vote(tx: &Transaction<'_>, voted: &wire::Voted) -> Result<()
 }
 
 impl Cache {
+    /// Drops a poll's votes waiting or refused in the outbox.
+    pub fn drop_votes(&self, poll: PollId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM outbox.requests WHERE kind = 'vote' AND json_extract(payload, '$.poll_id') = ?1",
+                [poll],
+            )?;
+            Ok(())
+        })
+    }
+
     /// A chat's polls, newest first, with the person's choice (a vote in the outbox counts).
     pub fn polls(&self, community: CommunityId, now: DateTime<Utc>) -> Result<Vec<PollView>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT p.payload, v.option, \
                    (SELECT json_extract(r.payload, '$.option') FROM outbox.requests r WHERE r.kind = 'vote' \
-                    AND json_extract(r.payload, '$.poll_id') = p.id ORDER BY r.id DESC LIMIT 1) \
+                    AND r.state = 'pending' AND json_extract(r.payload, '$.poll_id') = p.id ORDER BY r.id DESC LIMIT 1), \
+                   (SELECT json_array(r.client_key, r.error_code) FROM outbox.requests r WHERE r.kind = 'vote' \
+                    AND r.state = 'failed' AND json_extract(r.payload, '$.poll_id') = p.id ORDER BY r.id DESC LIMIT 1) \
                  FROM polls p LEFT JOIN my_votes v ON v.poll_id = p.id WHERE p.community_id = ?1 ORDER BY p.id DESC",
             )?;
             let rows = stmt.query_map([community], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<u32>>(1)?, r.get::<_, Option<u32>>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<u32>>(1)?,
+                    r.get::<_, Option<u32>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
             })?;
             let mut out = Vec::new();
             for row in rows {
-                let (payload, mine, waiting) = row?;
+                let (payload, mine, waiting, failed) = row?;
                 let poll: Poll =
                     serde_json::from_str(&payload).map_err(|e| CoreError::cache(format!("a cached poll: {e}")))?;
                 let closed = DateTime::parse_from_rfc3339(&poll.closes_at).is_ok_and(|t| t <= now);
-                out.push(PollView { poll, closed, my_vote: waiting.or(mine), pending: waiting.is_some() });
+                let refused = failed
+                    .and_then(|f| serde_json::from_str::<(String, Option<String>)>(&f).ok())
+                    .map(|(client_key, code)| RefusedVote { code, client_key });
+                out.push(PollView { poll, closed, my_vote: waiting.or(mine), pending: waiting.is_some(), refused });
             }
             Ok(out)
         })
@@ -114,7 +148,8 @@ impl Client {
 impl Polls<'_> {
     /// A chat's polls with their tallies and the person's vote (from the cache; offline too).
     pub async fn list(&self, community: CommunityId) -> Result<Vec<PollView>> {
-        let now = Utc::now();
+        // The server's clock, as the rules reckon closing (a skewed machine is not trusted).
+        let now = self.client.api.http().clock().now();
         blocking(&self.client.cache, move |c| c.polls(community, now)).await
     }
 
@@ -137,7 +172,7 @@ impl Polls<'_> {
         basis: PollBasis,
         closes_at: &str,
     ) -> Result<Poll> {
-        let now = Utc::now().fixed_offset();
+        let now = self.client.api.http().clock().now().fixed_offset();
         let (question, options, closes) =
             poll::check_poll(question, options, closes_at, now).map_err(|e| CoreError::refused(&e))?;
         let body = wire::OpenPoll {
@@ -159,7 +194,7 @@ impl Polls<'_> {
     /// Votes (queued in the outbox, sent at once when online): checked against the cached
     /// poll first, so a closed poll or a missing option is said offline too.
     pub async fn vote(&self, poll_id: PollId, option: u32) -> Result<Written> {
-        let now = Utc::now();
+        let now = self.client.api.http().clock().now();
         let poll = blocking(&self.client.cache, move |c| {
             let found: Option<String> = c.read(|conn| {
                 Ok(conn.query_row("SELECT payload FROM polls WHERE id = ?1", [poll_id], |r| r.get(0)).optional()?)
@@ -179,6 +214,9 @@ impl Polls<'_> {
         };
         let closes = DateTime::parse_from_rfc3339(&poll.closes_at).map_err(|e| CoreError::cache(e.to_string()))?;
         poll::check_vote(option, poll.options.len(), closes, now.fixed_offset()).map_err(|e| CoreError::refused(&e))?;
+        // A newer choice replaces one still waiting or refused: an older one sent later must
+        // not win.
+        blocking(&self.client.cache, move |c| c.drop_votes(poll_id)).await?;
         self.client.enqueue(Request::Vote { poll_id, community_id: poll.community_id, option }).await
     }
 }

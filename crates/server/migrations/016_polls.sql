@@ -29,6 +29,8 @@ CREATE TABLE poll_votes (
     PRIMARY KEY (poll_id, premises_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX poll_votes_person ON poll_votes (person_id, client_key);
+-- The tally counts and sums each option's votes.
+CREATE INDEX poll_votes_option ON poll_votes (poll_id, option, area);
 
 CREATE VIEW feed_poll AS
 SELECT p.id, 'c' AS scope, p.community_id AS scope_id,

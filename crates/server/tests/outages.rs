@@ -171,7 +171,12 @@ async fn an_outage_in_a_complex_is_told_in_its_channel_once_naming_the_houses() 
         }
         let page = inspector.get(&format!("/v1/communities/{c}/messages?limit=5")).await?.body;
         told.extend(
-            page["messages"].as_array().ok_or("messages")?.iter().filter(|m| m["notice_id"] == notice).cloned(),
+            page["messages"]
+                .as_array()
+                .ok_or("messages")?
+                .iter()
+                .filter(|m| m["client_key"].as_str().is_some_and(|k| k.starts_with(&format!("notice-{notice}-c"))))
+                .cloned(),
         );
     }
     assert_eq!(told.len(), 1, "told once in the complex's channel");

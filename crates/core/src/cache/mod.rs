@@ -303,6 +303,8 @@ impl Cache {
                  DELETE FROM messages; DELETE FROM history_gaps; DELETE FROM read_state; DELETE FROM tickets; DELETE FROM ticket_photos;
                  DELETE FROM notices; DELETE FROM repair_plans; DELETE FROM accounts; DELETE FROM devices;
                  DELETE FROM readings; DELETE FROM bills; DELETE FROM chat_settings;
+                 DELETE FROM mod_log; DELETE FROM reports; DELETE FROM admin_applications;
+                 DELETE FROM polls; DELETE FROM my_votes;
                  UPDATE sync_state SET cursor = 0, person_id = NULL, person = NULL, synced_at = NULL;",
             )?;
             Ok(())

@@ -32,7 +32,26 @@ class Polls {
   async vote(pollId: number, option: number): Promise<void> {
     this.error = null;
     try {
-      await ipc.vote(pollId, option);
+      const written = await ipc.vote(pollId, option);
+      const waiting = written.waiting;
+      if (waiting?.state === 'failed') {
+        this.error = {
+          kind: 'refused',
+          code: waiting.error_code ?? null,
+          params: waiting.error_params ?? {},
+          message: waiting.error_message ?? '',
+        };
+      }
+      await this.refresh();
+    } catch (e) {
+      this.error = toFailure(e);
+    }
+  }
+
+  /** Drops a refused vote, so the person may vote again. */
+  async discard(clientKey: string): Promise<void> {
+    try {
+      await ipc.discard(clientKey);
       await this.refresh();
     } catch (e) {
       this.error = toFailure(e);

@@ -290,13 +290,24 @@ impl GovernanceStore for SqliteStore {
 
             // Admin rights go back to pending unless granted to the new organisation now; an
             // application waiting from the old one is moot.
-            let admin = if grant_rights { AdminStatus::Granted } else { AdminStatus::Pending };
+            let mut admin = if grant_rights { AdminStatus::Granted } else { AdminStatus::Pending };
             let mut added = 0;
+            // A small house's unofficial chat stays with its opener, who moderates it until the
+            // Inspection grants the rights to someone else.
+            let unofficial: bool = match chat {
+                Some(c) => tx.query_row("SELECT official = 0 FROM communities WHERE id = ?1", [c], |r| r.get(0))?,
+                None => false,
+            };
+            if unofficial {
+                admin = AdminStatus::Granted;
+            }
             if let Some(chat) = chat {
-                tx.execute(
-                    "UPDATE communities SET admin_status = ?2, admin_org_id = ?3 WHERE id = ?1",
-                    params![chat, admin, grant_rights.then_some(org)],
-                )?;
+                if !unofficial {
+                    tx.execute(
+                        "UPDATE communities SET admin_status = ?2, admin_org_id = ?3 WHERE id = ?1",
+                        params![chat, admin, grant_rights.then_some(org)],
+                    )?;
+                }
                 let moot: Vec<i64> = ids(
                     tx,
                     "SELECT id FROM admin_applications WHERE community_id = ?1 AND state = 'open'",
@@ -318,12 +329,16 @@ impl GovernanceStore for SqliteStore {
                 }
                 // Moderators appointed under the old management step down; the new
                 // organisation appoints its own when it holds the rights.
-                let chairs: Vec<i64> = ids(
-                    tx,
-                    "UPDATE memberships SET role = 'resident' WHERE community_id = ?1 AND role = 'chair' \
-                     AND left_at IS NULL RETURNING id",
-                    chat,
-                )?;
+                let chairs: Vec<i64> = if unofficial {
+                    Vec::new()
+                } else {
+                    ids(
+                        tx,
+                        "UPDATE memberships SET role = 'resident' WHERE community_id = ?1 AND role = 'chair' \
+                         AND left_at IS NULL RETURNING id",
+                        chat,
+                    )?
+                };
                 for m in chairs {
                     changelog::record(tx, ChangeKind::Membership, m)?;
                 }

@@ -114,17 +114,19 @@ fn tell_the_channels(
         let addresses: Vec<&str> = affected.iter().map(|(a, _)| a.as_str()).collect();
         let stop = if outage.reason.ends_with(['.', '!', '?', '…']) { "" } else { "." };
         let body = format!(
-            "{}: с {} до {}. Дома: {}. {}{stop} Подробности — в разделе «Объявления» вашего дома.",
+            "{}: с {} до {}. Дома: {}. {}{stop} Жители этих домов найдут подробности в разделе «Объявления».",
             outage.title,
             local(outage.start),
             local(outage.end),
             addresses.join("; "),
             outage.reason
         );
+        // Without the notice's id: most of the complex has no copy of the notice, so this
+        // message is what notifies them.
         let id: MessageId = tx.query_row(
-            "INSERT INTO messages (community_id, author_id, client_key, body, created_at, notice_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-            params![channel, author, format!("notice-{notice}-c{channel}"), body, created_at, notice],
+            "INSERT INTO messages (community_id, author_id, client_key, body, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            params![channel, author, format!("notice-{notice}-c{channel}"), body, created_at],
             |r| r.get(0),
         )?;
         changelog::record(tx, ChangeKind::Message, id)?;

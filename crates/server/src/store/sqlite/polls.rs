@@ -156,9 +156,13 @@ impl PollStore for SqliteStore {
             }
             let mut cast = 0;
             for (premises, area) in held {
+                // A vote cast by a holder who still holds the premises stands; one by a former
+                // holder (the flat was sold) gives way to the new one.
                 let by: Option<PersonId> = tx
                     .query_row(
-                        "SELECT person_id FROM poll_votes WHERE poll_id = ?1 AND premises_id = ?2",
+                        "SELECT v.person_id FROM poll_votes v WHERE v.poll_id = ?1 AND v.premises_id = ?2 \
+                         AND EXISTS (SELECT 1 FROM ownerships o WHERE o.person_id = v.person_id \
+                                     AND o.premises_id = v.premises_id AND o.until IS NULL)",
                         params![poll_id, premises],
                         |r| r.get(0),
                     )

@@ -89,6 +89,7 @@ export type * from "./ReadingId";
 export type * from "./ReadingSource";
 export type * from "./Recalculation";
 export type * from "./Reference";
+export type * from "./RefusedVote";
 export type * from "./RepairFund";
 export type * from "./RepairPlan";
 export type * from "./RepairPlanId";
