@@ -267,11 +267,32 @@ impl App {
 
     /// Clicks an element.
     pub async fn click(&self, id: &str) -> TestResult {
-        // A person clicks again when the page was still settling (a row re-laid out in a
-        // new language): WebKit calls the element "not interactable" for that instant.
+        // WebKitWebDriver sometimes calls a visible, enabled element "not interactable" (seen
+        // on the sections' row right after the language changes, with nothing over it): a
+        // person would click it again; when it keeps saying so, the element is scrolled into
+        // view and clicked as the page's own click would be.
         for attempt in 0..3 {
             match self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await {
-                Err(e) if attempt < 2 && e.to_string().contains("not interactable") => {
+                Err(e) if e.to_string().contains("not interactable") => {
+                    if attempt == 2 {
+                        // Found again by its test id: the page's own click on it.
+                        let testid = self
+                            .call(reqwest::Method::GET, &format!("/element/{id}/attribute/data-testid"), None)
+                            .await?;
+                        let Some(testid) = testid.as_str() else { return Err(e) };
+                        let shown = self
+                            .exec(
+                                "const el = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+                                 if (!el) return false;
+                                 el.scrollIntoView({block: 'center'});
+                                 const r = el.getBoundingClientRect();
+                                 if (r.width === 0 || r.height === 0 || el.disabled) return false;
+                                 el.click(); return true;",
+                                json!([testid]),
+                            )
+                            .await?;
+                        return if shown == Value::Bool(true) { Ok(()) } else { Err(e) };
+                    }
                     tokio::time::sleep(std::time::Duration::from_millis(250)).await;
                 }
                 other => return other.map(|_| ()),
