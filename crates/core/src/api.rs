@@ -12,7 +12,8 @@ use domkom_domain::meter::SubmitReading;
 use domkom_domain::notice::PostOutage;
 use domkom_domain::ticket::{AssignTicket, CommentTicket, ConfirmTicket, FileTicket, MoveTicket, Staff, Upload};
 use domkom_domain::wire::{
-    ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, Reading, SendMessage, Ticket, TicketComment,
+    ChangesPage, Community, Me, Membership, Message, MessagesPage, Notice, React, Reaction, Reading, SendMessage,
+    Ticket, TicketComment,
 };
 
 use crate::error::{CoreError, Result};
@@ -105,9 +106,23 @@ impl Api {
         client_key: &str,
         body: &str,
         reply_to: Option<MessageId>,
+        houses: &[HouseId],
     ) -> Result<Message> {
-        let req = SendMessage { client_key: client_key.to_owned(), body: body.to_owned(), reply_to };
+        let req =
+            SendMessage { client_key: client_key.to_owned(), body: body.to_owned(), reply_to, houses: houses.to_vec() };
         self.call(Method::POST, &format!("v1/communities/{community}/messages"), Some(&req)).await
+    }
+
+    /// Sets the person's reaction to a message.
+    pub async fn react(&self, message: MessageId, emoji: &str) -> Result<Reaction> {
+        let req = React { emoji: emoji.to_owned() };
+        self.call(Method::PUT, &format!("v1/messages/{message}/reaction"), Some(&req)).await
+    }
+
+    /// Takes the person's reaction to a message back.
+    pub async fn unreact(&self, message: MessageId) -> Result<()> {
+        let resp = self.raw(Method::DELETE, &format!("v1/messages/{message}/reaction"), |req| req).await?;
+        if resp.status().is_success() { Ok(()) } else { Err(error_from(resp).await) }
     }
 
     /// Submits a meter reading with its idempotency key.

@@ -56,7 +56,9 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(c: &Change) -> Result<T> {
 /// Stores one change through the feature that owns its kind.
 fn apply_one(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> {
     match c.kind {
-        ChangeKind::Message | ChangeKind::Community | ChangeKind::Membership => crate::chat::apply(tx, c, out)?,
+        ChangeKind::Message | ChangeKind::Community | ChangeKind::Membership | ChangeKind::Reaction => {
+            crate::chat::apply(tx, c, out)?
+        }
         ChangeKind::House | ChangeKind::Ownership => crate::house::apply(tx, c, out)?,
         ChangeKind::Ticket | ChangeKind::TicketComment => crate::ticket::apply(tx, c, out)?,
         ChangeKind::Notice | ChangeKind::RepairPlan => crate::notice::apply(tx, c, out)?,

@@ -138,6 +138,7 @@ async fn a_directory_from_before_profiles_is_not_set_aside_for_a_wrong_address()
         community_id: domkom_domain::id::CommunityId(1),
         body: "Написано до обновления".into(),
         reply_to: None,
+        houses: vec![],
     })?;
     drop(cache);
 

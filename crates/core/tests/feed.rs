@@ -28,6 +28,7 @@ fn table(kind: ChangeKind) -> &'static str {
         ChangeKind::Report => "reports",
         ChangeKind::AdminApplication => "admin_applications",
         ChangeKind::Poll => "polls",
+        ChangeKind::Reaction => "reactions",
     }
 }
 
@@ -73,6 +74,7 @@ async fn every_kind_is_stored_and_deleted_with_an_event_of_its_own() -> TestResu
             ChangeKind::Message | ChangeKind::Community | ChangeKind::Membership => {
                 applied.events.contains(&Event::Chats)
             }
+            ChangeKind::Reaction => applied.events.iter().any(|e| matches!(e, Event::Chat { .. })),
             ChangeKind::House | ChangeKind::Ownership => applied.events.contains(&Event::Houses),
             ChangeKind::Ticket | ChangeKind::TicketComment => {
                 applied.events.iter().any(|e| matches!(e, Event::Tickets { .. }))

@@ -43,7 +43,10 @@ fn messages_queued_before_the_typed_outbox_are_kept() -> TestResult {
     assert_eq!(
         items[0].request,
         Request::SendMessage {
-            community_id: CommunityId(7), body: "Лифт опять стоит".into(), reply_to: None
+            community_id: CommunityId(7),
+            body: "Лифт опять стоит".into(),
+            reply_to: None,
+            houses: vec![]
         }
     );
     assert_eq!((items[0].state, items[0].attempts), (OutboxState::Pending, 2));
@@ -52,7 +55,8 @@ fn messages_queued_before_the_typed_outbox_are_kept() -> TestResult {
         Request::SendMessage {
             community_id: CommunityId(7),
             body: "Ответ соседу".into(),
-            reply_to: Some(MessageId(41))
+            reply_to: Some(MessageId(41)),
+            houses: vec![]
         }
     );
     assert_eq!(items[1].state, OutboxState::Failed);

@@ -64,6 +64,18 @@ pub enum Refusal {
     /// The house has a chat already.
     #[error("the house has a chat already")]
     ChatExists,
+    /// Only a microdistrict channel's post names houses.
+    #[error("only a post in a microdistrict channel is addressed to some of its houses")]
+    TargetsOutsideChannel,
+    /// A named house is not one of the channel's.
+    #[error("house {0} is not one of the channel's houses")]
+    HouseNotInChannel(HouseId),
+    /// A dispatcher addresses only houses their organisation manages.
+    #[error("house {0} is not managed by your organisation")]
+    HouseNotManaged(HouseId),
+    /// A reaction outside the offered set.
+    #[error("not one of the offered reactions")]
+    UnknownReaction,
 }
 
 /// Houses with at least this many flats get an official chat; smaller ones may open one.
@@ -135,6 +147,50 @@ pub fn may_join(kind: CommunityKind, holds_premises_in_house: bool) -> Result<()
         return Err(Refusal::NotOwner);
     }
     Ok(())
+}
+
+/// Whether a channel post may be addressed to these houses (none: the whole channel).
+/// Only a microdistrict channel's post names houses, each one of the channel's; a poster who
+/// is not the Inspection names only houses their organisation manages (`managed`).
+pub fn check_targets(
+    kind: CommunityKind,
+    targets: &[HouseId],
+    channel_houses: &[HouseId],
+    managed: Option<&std::collections::BTreeSet<HouseId>>,
+) -> Result<(), Refusal> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    if kind != CommunityKind::Microdistrict {
+        return Err(Refusal::TargetsOutsideChannel);
+    }
+    for &house in targets {
+        if !channel_houses.contains(&house) {
+            return Err(Refusal::HouseNotInChannel(house));
+        }
+        if let Some(managed) = managed
+            && !managed.contains(&house)
+        {
+            return Err(Refusal::HouseNotManaged(house));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a person sees a post addressed to some houses (none: everyone in the community
+/// does): its author, the Inspection, and whoever lives in or manages one of them.
+pub fn sees_post(targets: &[HouseId], is_author: bool, is_inspector: bool, houses: &impl Fn(HouseId) -> bool) -> bool {
+    targets.is_empty() || is_author || is_inspector || targets.iter().any(|&h| houses(h))
+}
+
+/// The reactions a message can get: one per person, replaced by the next.
+pub const REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+/// The offered reaction this is, with or without the emoji presentation selector (a
+/// keyboard may type ❤ for ❤️).
+pub fn reaction(emoji: &str) -> Result<&'static str, Refusal> {
+    let bare = |s: &str| s.replace('\u{fe0f}', "");
+    REACTIONS.into_iter().find(|r| bare(r) == bare(emoji)).ok_or(Refusal::UnknownReaction)
 }
 
 /// A send under an idempotency key that already stored a message: the same send again
@@ -262,6 +318,38 @@ pub struct Message {
     /// Deleted by a moderator for this reason (members see «удалено модератором: …»).
     #[serde(default)]
     pub deleted_reason: Option<String>,
+    /// A channel post for some of its houses: only their residents and staff read it
+    /// (empty: the whole community).
+    #[serde(default)]
+    pub houses: Vec<HouseId>,
+}
+
+/// A person's reaction to a message: one per person and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Reaction {
+    /// Id.
+    pub id: ReactionId,
+    /// The message.
+    pub message_id: MessageId,
+    /// Its community.
+    pub community_id: CommunityId,
+    /// Who reacted.
+    pub person_id: PersonId,
+    /// One of the offered reactions.
+    pub emoji: String,
+    /// When it was set.
+    pub at: String,
+}
+
+/// A reaction to set on a message, replacing the person's earlier one. Unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct React {
+    /// One of 👍 ❤️ 😂 😮 😢 🙏.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(👍|❤️?|😂|😮|😢|🙏)$"))]
+    pub emoji: String,
 }
 
 /// A page of chat history, newest first.
@@ -293,6 +381,10 @@ pub struct SendMessage {
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub reply_to: Option<MessageId>,
+    /// In a microdistrict channel: the houses the post is for (absent or empty: all of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    pub houses: Vec<HouseId>,
 }
 
 /// A new text for one's own message. Unknown fields are refused.
@@ -396,6 +488,46 @@ mod tests {
         assert_eq!(may_open_chat(8, false, false, false), Err(Refusal::NotOwner));
         assert_eq!(may_open_chat(8, true, true, false), Err(Refusal::ChatExists));
         assert_eq!(may_open_chat(16, false, true, true), Err(Refusal::OfficialHouse));
+    }
+
+    #[test]
+    fn a_channel_post_names_only_its_houses_and_only_managed_ones() {
+        let channel = [HouseId(1), HouseId(2), HouseId(3)];
+        let managed: std::collections::BTreeSet<HouseId> = [HouseId(1), HouseId(2)].into();
+        let micro = CommunityKind::Microdistrict;
+        assert_eq!(check_targets(micro, &[], &channel, Some(&managed)), Ok(()));
+        assert_eq!(check_targets(micro, &[HouseId(2)], &channel, Some(&managed)), Ok(()));
+        assert_eq!(
+            check_targets(micro, &[HouseId(3)], &channel, Some(&managed)),
+            Err(Refusal::HouseNotManaged(HouseId(3)))
+        );
+        assert_eq!(check_targets(micro, &[HouseId(3)], &channel, None), Ok(()), "the Inspection names any");
+        assert_eq!(check_targets(micro, &[HouseId(9)], &channel, None), Err(Refusal::HouseNotInChannel(HouseId(9))));
+        assert_eq!(
+            check_targets(CommunityKind::HouseChat, &[HouseId(1)], &channel, None),
+            Err(Refusal::TargetsOutsideChannel)
+        );
+    }
+
+    #[test]
+    fn a_post_for_some_houses_is_read_there_only() {
+        let lives_in_2 = |h: HouseId| h == HouseId(2);
+        assert!(sees_post(&[], false, false, &lives_in_2));
+        assert!(sees_post(&[HouseId(1), HouseId(2)], false, false, &lives_in_2));
+        assert!(!sees_post(&[HouseId(1)], false, false, &lives_in_2));
+        assert!(sees_post(&[HouseId(1)], true, false, &lives_in_2), "its author");
+        assert!(sees_post(&[HouseId(1)], false, true, &lives_in_2), "the Inspection");
+    }
+
+    #[test]
+    fn reactions_are_a_closed_set() {
+        for emoji in REACTIONS {
+            assert_eq!(reaction(emoji), Ok(emoji));
+        }
+        assert_eq!(reaction("\u{2764}"), Ok("❤️"), "a heart typed without the selector");
+        for bad in ["", "👍👍", "<b>", "🤡", "👍 ", "\u{fe0f}"] {
+            assert_eq!(reaction(bad), Err(Refusal::UnknownReaction), "{bad}");
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ vocabulary! {
         TicketComment = "ticket_comment",
         /// A chat message.
         Message = "message",
+        /// A person's reaction to a message, read by whoever reads the message.
+        Reaction = "reaction",
         /// An entry of a community's moderation log (the text of a deleted message only
         /// for its moderators).
         ModEntry = "mod_entry",

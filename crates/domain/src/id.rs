@@ -21,6 +21,8 @@ ids! {
     OwnershipId;
     /// A chat message.
     MessageId;
+    /// A person's reaction to a message.
+    ReactionId;
     /// A ticket.
     TicketId;
     /// A comment on a ticket.

@@ -13,8 +13,8 @@ pub use crate::bill::{
     Account, Bill, BillReading, ChargeLine, Instalment, Norm, Payer, Recalculation, Reference, Tariff, VolumeMethod,
 };
 pub use crate::chat::{
-    AdminStatus, Author, ChatOffer, Community, CommunityKind, EditMessage, Membership, Message, MessagesPage,
-    SendMessage,
+    AdminStatus, Author, ChatOffer, Community, CommunityKind, EditMessage, Membership, Message, MessagesPage, React,
+    Reaction, SendMessage,
 };
 pub use crate::feed::{Change, ChangeKind, ChangeOp, ChangesPage, PushEvent, STREAM_CLOSE_REAUTHENTICATE};
 pub use crate::governance::{

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("011_moderation", include_str!("../../migrations/011_moderation.sql")),
     ("012_governance", include_str!("../../migrations/012_governance.sql")),
     ("013_polls", include_str!("../../migrations/013_polls.sql")),
+    ("014_channel_posts_and_reactions", include_str!("../../migrations/014_channel_posts_and_reactions.sql")),
 ];
 
 /// The name of the cache key in the secret store.

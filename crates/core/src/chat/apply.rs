@@ -50,12 +50,12 @@ pub struct NewPin {
 pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<bool> {
     tx.prepare_cached(
         "INSERT INTO messages (id, community_id, author_id, author_name, author_flat, author_role, client_key, body, \
-         reply_to, created_at, edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         reply_to, created_at, edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason, houses) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
          ON CONFLICT (id) DO UPDATE SET author_name = excluded.author_name, author_flat = excluded.author_flat, \
          author_role = excluded.author_role, body = excluded.body, edited_at = excluded.edited_at, \
          deleted_at = excluded.deleted_at, ticket_id = excluded.ticket_id, pinned_at = excluded.pinned_at, \
-         deleted_reason = excluded.deleted_reason",
+         deleted_reason = excluded.deleted_reason, houses = excluded.houses",
     )?
     .execute(params![
         m.id,
@@ -73,7 +73,8 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
         m.notice_id,
         m.ticket_id,
         m.pinned_at,
-        m.deleted_reason
+        m.deleted_reason,
+        (!m.houses.is_empty()).then(|| serde_json::to_string(&m.houses).unwrap_or_default())
     ])?;
     crate::outbox::delivered(tx, &m.client_key)
 }
@@ -82,6 +83,7 @@ pub(crate) fn store_message(tx: &Transaction<'_>, m: &wire::Message) -> Result<b
 fn purge_community(tx: &Transaction<'_>, community: CommunityId) -> Result<()> {
     for sql in [
         "DELETE FROM messages WHERE community_id = ?1",
+        "DELETE FROM reactions WHERE community_id = ?1",
         "DELETE FROM history_gaps WHERE community_id = ?1",
         "DELETE FROM read_state WHERE community_id = ?1",
         "DELETE FROM communities WHERE id = ?1",
@@ -110,7 +112,20 @@ pub(crate) fn purge_house(tx: &Transaction<'_>, house: HouseId, out: &mut Applie
     Ok(())
 }
 
-/// Stores a message, community or membership change.
+/// Stores a reaction (from the feed or a reaction's answer): the person's one reaction to
+/// the message.
+pub(crate) fn store_reaction(tx: &Transaction<'_>, r: &wire::Reaction) -> Result<()> {
+    tx.prepare_cached("DELETE FROM reactions WHERE message_id = ?1 AND person_id = ?2 AND id != ?3")?
+        .execute(params![r.message_id, r.person_id, r.id])?;
+    tx.prepare_cached(
+        "INSERT INTO reactions (id, message_id, community_id, person_id, emoji) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (id) DO UPDATE SET emoji = excluded.emoji",
+    )?
+    .execute(params![r.id, r.message_id, r.community_id, r.person_id, r.emoji])?;
+    Ok(())
+}
+
+/// Stores a message, community, membership or reaction change.
 pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Result<()> {
     match (c.kind, c.op) {
         (ChangeKind::Message, ChangeOp::Upsert) => {
@@ -160,6 +175,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             let community: Option<CommunityId> =
                 tx.query_row("SELECT community_id FROM messages WHERE id = ?1", [c.id], |r| r.get(0)).optional()?;
             tx.execute("DELETE FROM messages WHERE id = ?1", [c.id])?;
+            tx.execute("DELETE FROM reactions WHERE message_id = ?1", [c.id])?;
             if let Some(community_id) = community {
                 out.changed(Event::Chat { community_id });
                 out.changed(Event::Chats);
@@ -205,6 +221,19 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
             }
             tx.execute("DELETE FROM memberships WHERE id = ?1", [c.id])?;
             out.changed(Event::Chats);
+        }
+        (ChangeKind::Reaction, ChangeOp::Upsert) => {
+            let r: wire::Reaction = decode(c)?;
+            store_reaction(tx, &r)?;
+            out.changed(Event::Chat { community_id: r.community_id });
+        }
+        (ChangeKind::Reaction, ChangeOp::Delete) => {
+            let community: Option<CommunityId> = tx
+                .query_row("DELETE FROM reactions WHERE id = ?1 RETURNING community_id", [c.id], |r| r.get(0))
+                .optional()?;
+            if let Some(community_id) = community {
+                out.changed(Event::Chat { community_id });
+            }
         }
         (other, _) => return Err(crate::feed::misrouted(other)),
     }

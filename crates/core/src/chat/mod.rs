@@ -6,11 +6,11 @@ mod read;
 mod search;
 
 pub use apply::{NewMessage, NewPin};
-pub(crate) use apply::{apply, purge_house, store_message};
-pub use read::{ChatMessage, ChatSummary, MessageState};
+pub(crate) use apply::{apply, purge_house, store_message, store_reaction};
+pub use read::{ChatMessage, ChatSummary, MessageState, ReactionCount};
 pub use search::{SearchHit, fts_query};
 
-use domkom_domain::chat::CommunityKind;
+use domkom_domain::chat::{self, CommunityKind};
 use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
 use domkom_domain::wire::{self, ChatOffer};
@@ -24,6 +24,25 @@ use crate::sync::blocking;
 /// The chats of a signed-in person.
 pub struct Chats<'a> {
     client: &'a Client,
+}
+
+/// A chat id that is none of the person's.
+fn no_such_chat(id: i64) -> CoreError {
+    CoreError::invalid(
+        "no_such_chat",
+        &[("id", id.to_string())],
+        format!("no chat {id} among yours; `domkom chats` lists them"),
+    )
+}
+
+/// A channel post's houses refused by the domain's rule, with a code for the UI's words.
+fn target_error(e: &chat::Refusal) -> CoreError {
+    let (code, params) = match e {
+        chat::Refusal::HouseNotInChannel(h) => ("house_not_in_channel", vec![("house", h.to_string())]),
+        chat::Refusal::HouseNotManaged(h) => ("house_not_managed", vec![("house", h.to_string())]),
+        _ => ("targets_outside_channel", vec![]),
+    };
+    CoreError::invalid(code, &params, e.to_string())
 }
 
 /// Checks a message's text by the domain's rule, with the rule's code for the UI's words.
@@ -52,13 +71,7 @@ impl Chats<'_> {
             .find(|c| c.community_id.get() == id)
             .or_else(|| chats.iter().find(|c| c.house_id == Some(HouseId(id)) && c.kind == CommunityKind::HouseChat))
             .map(|c| c.community_id)
-            .ok_or_else(|| {
-                CoreError::invalid(
-                    "no_such_chat",
-                    &[("id", id.to_string())],
-                    format!("no chat {id} among yours; `domkom chats` lists them"),
-                )
-            })
+            .ok_or_else(|| no_such_chat(id))
     }
 
     /// A page of a chat, newest first (local echoes first), scrolling back on demand.
@@ -95,7 +108,53 @@ impl Chats<'_> {
     /// Queues a message (shown at once) and tries to send it.
     pub async fn send(&self, community: CommunityId, body: &str, reply_to: Option<MessageId>) -> Result<Written> {
         let body = checked_body(body)?.to_owned();
-        self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to }).await
+        self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to, houses: Vec::new() }).await
+    }
+
+    /// Queues a microdistrict channel's post for some of its houses (shown at once) and
+    /// tries to send it. The houses must be the channel's own (the server also checks that
+    /// the person's organisation manages them).
+    pub async fn post_to_houses(&self, community: CommunityId, body: &str, houses: &[HouseId]) -> Result<Written> {
+        let body = checked_body(body)?.to_owned();
+        let mut houses = houses.to_vec();
+        houses.sort_unstable();
+        houses.dedup();
+        let cached = blocking(&self.client.cache, move |c| c.community(community)).await?;
+        let Some(channel) = cached else {
+            return Err(no_such_chat(community.get()));
+        };
+        chat::check_targets(channel.kind, &houses, &channel.house_ids, None).map_err(|e| target_error(&e))?;
+        self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to: None, houses }).await
+    }
+
+    /// Sets the person's reaction to a message (one of [`chat::REACTIONS`]; a keyboard's ❤
+    /// is taken for ❤️), or takes it back (`None`). Shown at once; sent through the outbox,
+    /// where a newer reaction replaces one still waiting.
+    pub async fn react(&self, message: MessageId, emoji: Option<&str>) -> Result<Written> {
+        let emoji = match emoji {
+            Some(e) => Some(
+                chat::reaction(e)
+                    .map_err(|_| {
+                        CoreError::invalid(
+                            "unknown_reaction",
+                            &[("emoji", e.to_owned())],
+                            format!("«{e}» is not one of the reactions: {}", chat::REACTIONS.join(" ")),
+                        )
+                    })?
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let community =
+            blocking(&self.client.cache, move |c| c.message_community(message)).await?.ok_or_else(|| {
+                CoreError::invalid(
+                    "no_such_message",
+                    &[("message", message.to_string())],
+                    format!("no message {message} among your chats' cached messages; `domkom sync` first"),
+                )
+            })?;
+        blocking(&self.client.cache, move |c| c.drop_reactions(message)).await?;
+        self.client.enqueue(Request::React { message_id: message, community_id: community, emoji }).await
     }
 
     /// Retries a failed message, optionally with new text (a new message to the server).

@@ -109,10 +109,80 @@ pub struct ChatMessage {
     pub pinned_at: Option<String>,
     /// Deleted by a moderator for this reason.
     pub deleted_reason: Option<String>,
+    /// A channel post for some of its houses: their addresses (empty: for everyone).
+    pub for_houses: Vec<String>,
+    /// Reactions, in the offered order, with how many and whether one is the person's.
+    pub reactions: Vec<ReactionCount>,
     /// Sent, or still in the outbox.
     pub state: MessageState,
     /// Why it failed, from the server.
     pub error: Option<String>,
+}
+
+/// How many people reacted to a message with one emoji.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReactionCount {
+    /// One of the offered reactions.
+    pub emoji: String,
+    /// How many people.
+    pub count: u32,
+    /// Whether the person is one of them (a reaction waiting in the outbox counts).
+    pub mine: bool,
+}
+
+/// The addresses of the houses a post is for, from their ids as cached (`#id` when a house
+/// is not cached).
+fn house_addresses(c: &rusqlite::Connection, ids: Option<String>) -> rusqlite::Result<Vec<String>> {
+    let Some(ids) = ids else { return Ok(Vec::new()) };
+    let mut stmt = c.prepare_cached(
+        "SELECT coalesce(h.address, '#' || j.value) FROM json_each(?1) j LEFT JOIN houses h ON h.id = j.value \
+         ORDER BY j.key",
+    )?;
+    stmt.query_map([ids], |r| r.get(0))?.collect()
+}
+
+/// The reactions to these messages, the person's own as the outbox last has it.
+fn reactions_of(c: &rusqlite::Connection, me: PersonId, messages: &mut [ChatMessage]) -> rusqlite::Result<()> {
+    let ids: Vec<i64> = messages.iter().filter_map(|m| m.id.map(|id| id.get())).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(&ids).unwrap_or_default();
+    // Each message's reactions by others, and the person's own: the newest waiting in the
+    // outbox (null: taken back), else the cached one.
+    let mut stmt = c.prepare_cached(
+        "WITH page(id) AS (SELECT value FROM json_each(?1)), \
+         waiting AS (SELECT json_extract(o.payload, '$.message_id') AS message_id, \
+                            json_extract(o.payload, '$.emoji') AS emoji, max(o.id) \
+                     FROM outbox.requests o WHERE o.kind = 'react' AND o.state = 'pending' \
+                     AND json_extract(o.payload, '$.message_id') IN (SELECT id FROM page) \
+                     GROUP BY json_extract(o.payload, '$.message_id')), \
+         everyone AS (SELECT r.message_id, r.emoji, r.person_id = ?2 AS mine FROM reactions r \
+                      WHERE r.message_id IN (SELECT id FROM page) \
+                      AND NOT (r.person_id = ?2 AND r.message_id IN (SELECT message_id FROM waiting)) \
+                      UNION ALL SELECT message_id, emoji, 1 FROM waiting WHERE emoji IS NOT NULL) \
+         SELECT message_id, emoji, count(*), max(mine) FROM everyone GROUP BY message_id, emoji",
+    )?;
+    let rows = stmt.query_map(params![ids, me], |r| {
+        Ok((
+            r.get::<_, MessageId>(0)?,
+            ReactionCount { emoji: r.get(1)?, count: r.get(2)?, mine: r.get::<_, i64>(3)? != 0 },
+        ))
+    })?;
+    let mut found: std::collections::HashMap<MessageId, Vec<ReactionCount>> = std::collections::HashMap::new();
+    for row in rows {
+        let (id, count) = row?;
+        found.entry(id).or_default().push(count);
+    }
+    let rank = |e: &str| domkom_domain::chat::REACTIONS.iter().position(|r| *r == e).unwrap_or(usize::MAX);
+    for m in messages.iter_mut() {
+        if let Some(mut list) = m.id.and_then(|id| found.remove(&id)) {
+            list.sort_by_key(|r| rank(&r.emoji));
+            m.reactions = list;
+        }
+    }
+    Ok(())
 }
 
 impl Cache {
@@ -174,7 +244,8 @@ impl Cache {
             if before.is_none() {
                 let mut stmt = c.prepare_cached(
                     "SELECT client_key, json_extract(payload, '$.body'), json_extract(payload, '$.reply_to'), \
-                     created_at, state, error_message FROM outbox.requests \
+                     created_at, state, error_message, nullif(json_extract(payload, '$.houses'), '[]') \
+                     FROM outbox.requests \
                      WHERE kind = 'send_message' AND json_extract(payload, '$.community_id') = ?1 ORDER BY id DESC",
                 )?;
                 let name = cached_person(c)?.map(|p| p.name).unwrap_or_default();
@@ -196,6 +267,8 @@ impl Cache {
                         ticket_id: None,
                         pinned_at: None,
                         deleted_reason: None,
+                        for_houses: house_addresses(c, r.get(6)?)?,
+                        reactions: Vec::new(),
                         state: match OutboxState::parse(&r.get::<_, String>(4)?) {
                             OutboxState::Pending => MessageState::Pending,
                             OutboxState::Failed => MessageState::Failed,
@@ -209,7 +282,7 @@ impl Cache {
             }
             let mut stmt = c.prepare_cached(
                 "SELECT id, client_key, author_id, author_name, author_flat, author_role, body, reply_to, created_at, \
-                 edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason FROM messages \
+                 edited_at, deleted_at, notice_id, ticket_id, pinned_at, deleted_reason, houses FROM messages \
                  WHERE community_id = ?1 AND id < ?2 \
                  ORDER BY id DESC LIMIT ?3",
             )?;
@@ -232,6 +305,8 @@ impl Cache {
                         ticket_id: r.get(12)?,
                         pinned_at: r.get(13)?,
                         deleted_reason: r.get(14)?,
+                        for_houses: house_addresses(c, r.get(15)?)?,
+                        reactions: Vec::new(),
                         state: MessageState::Sent,
                         error: None,
                     })
@@ -239,7 +314,40 @@ impl Cache {
             for row in rows {
                 out.push(row?);
             }
+            reactions_of(c, me(c)?, &mut out)?;
             Ok(out)
+        })
+    }
+
+    /// A cached community as the server sent it.
+    pub fn community(&self, id: CommunityId) -> Result<Option<domkom_domain::wire::Community>> {
+        self.read(|c| {
+            let payload: Option<String> =
+                c.query_row("SELECT payload FROM communities WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            payload
+                .map(|p| {
+                    serde_json::from_str(&p).map_err(|e| crate::error::CoreError::cache(format!("a community: {e}")))
+                })
+                .transpose()
+        })
+    }
+
+    /// The community of a cached message.
+    pub fn message_community(&self, id: MessageId) -> Result<Option<CommunityId>> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT community_id FROM messages WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+        })
+    }
+
+    /// Drops the person's reactions to a message still waiting or refused in the outbox: a
+    /// newer one replaces them, so an older one sent later cannot win.
+    pub fn drop_reactions(&self, message: MessageId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM outbox.requests WHERE kind = 'react' AND json_extract(payload, '$.message_id') = ?1",
+                [message],
+            )?;
+            Ok(())
         })
     }
 

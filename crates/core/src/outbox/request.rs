@@ -32,6 +32,9 @@ pub enum Request {
         body: String,
         /// The message replied to.
         reply_to: Option<MessageId>,
+        /// In a microdistrict channel: the houses the post is for (empty: all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        houses: Vec<HouseId>,
     },
     /// A meter reading, already checked by the reading rules against the cache.
     SubmitReading {
@@ -139,6 +142,15 @@ pub enum Request {
         /// The option's index, from 0.
         option: u32,
     },
+    /// The person's reaction to a message (none: taken back), replacing one still waiting.
+    React {
+        /// The message.
+        message_id: MessageId,
+        /// Its chat.
+        community_id: CommunityId,
+        /// One of the offered reactions, or none.
+        emoji: Option<String>,
+    },
 }
 
 /// What the server made of a request.
@@ -156,6 +168,9 @@ pub enum Done {
     Comment(wire::TicketComment),
     /// The vote counted, with its key.
     Vote(wire::Voted, String),
+    /// The person's reaction to a message as it now stands (none: no reaction), with its
+    /// community and key.
+    Reaction(MessageId, CommunityId, Option<wire::Reaction>, String),
 }
 
 impl Request {
@@ -172,6 +187,7 @@ impl Request {
             Request::CommentTicket { .. } => "comment_ticket",
             Request::JoinTicket { .. } => "join_ticket",
             Request::Vote { .. } => "vote",
+            Request::React { .. } => "react",
         }
     }
 
@@ -190,14 +206,15 @@ impl Request {
             | Request::CommentTicket { ticket_id, .. }
             | Request::JoinTicket { ticket_id, .. } => Event::Ticket { ticket_id: *ticket_id },
             Request::Vote { community_id, .. } => Event::Polls { community_id: *community_id },
+            Request::React { community_id, .. } => Event::Chat { community_id: *community_id },
         }
     }
 
     /// Sends it with its idempotency key.
     pub async fn send(&self, api: &Api, cache: &std::sync::Arc<Cache>, client_key: &str) -> Result<Done> {
         match self {
-            Request::SendMessage { community_id, body, reply_to } => {
-                Ok(Done::Message(api.send(*community_id, client_key, body, *reply_to).await?))
+            Request::SendMessage { community_id, body, reply_to, houses } => {
+                Ok(Done::Message(api.send(*community_id, client_key, body, *reply_to, houses).await?))
             }
             Request::SubmitReading { device_id, t1, t2, t3, confirm } => {
                 let req = SubmitReading {
@@ -291,6 +308,21 @@ impl Request {
                     api.call(reqwest::Method::POST, &format!("v1/polls/{poll_id}/votes"), Some(&req)).await?;
                 Ok(Done::Vote(voted, client_key.to_owned()))
             }
+            Request::React { message_id, community_id, emoji } => {
+                let answer = match emoji {
+                    Some(emoji) => api.react(*message_id, emoji).await.map(Some),
+                    None => api.unreact(*message_id).await.map(|()| None),
+                };
+                match answer {
+                    Ok(reaction) => Ok(Done::Reaction(*message_id, *community_id, reaction, client_key.to_owned())),
+                    // The message went (deleted, or out of the person's view): a reaction to it
+                    // is moot, not a failure to show.
+                    Err(CoreError::Refused { status: 403 | 404 | 409, .. }) => {
+                        Ok(Done::Reaction(*message_id, *community_id, None, client_key.to_owned()))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
         }
     }
 }
@@ -321,6 +353,19 @@ impl Done {
                 crate::poll::store_vote(tx, v)?;
                 crate::outbox::delivered(tx, client_key).map(|_| ())
             }
+            Done::Reaction(message, _, reaction, client_key) => {
+                match reaction {
+                    Some(r) => crate::chat::store_reaction(tx, r)?,
+                    None => {
+                        tx.execute(
+                            "DELETE FROM reactions WHERE message_id = ?1 AND person_id = \
+                             (SELECT coalesce(person_id, 0) FROM sync_state WHERE id = 1)",
+                            [message],
+                        )?;
+                    }
+                }
+                crate::outbox::delivered(tx, client_key).map(|_| ())
+            }
         }
     }
 
@@ -333,6 +378,7 @@ impl Done {
             Done::Ticket(t, _) => Event::Tickets { house_id: t.house_id },
             Done::Comment(c) => Event::Tickets { house_id: c.house_id },
             Done::Vote(v, _) => Event::Polls { community_id: v.poll.community_id },
+            Done::Reaction(_, community_id, _, _) => Event::Chat { community_id: *community_id },
         }
     }
 }

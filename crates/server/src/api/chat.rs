@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use domkom_domain::id::{CommunityId, HouseId, MessageId};
-use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, SendMessage};
+use domkom_domain::wire::{Community, EditMessage, Membership, Message, MessagesPage, React, Reaction, SendMessage};
 
 use super::error::{Error, Result, doc};
 use super::extract::{Path, Query, check_client_key, page_limit};
@@ -86,7 +86,8 @@ pub async fn send(
     if let Err(wait) = state.send_limit.take(viewer.person.id) {
         return Err(Error::rate_limited(wait));
     }
-    let sent = state.run(move |s| s.send_message(&viewer, id, &req.client_key, &req.body, req.reply_to)).await?;
+    let sent =
+        state.run(move |s| s.post_message(&viewer, id, &req.client_key, &req.body, req.reply_to, &req.houses)).await?;
     let status = if sent.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(sent.message)))
 }
@@ -182,4 +183,43 @@ pub async fn open_house_chat(
     Path(id): Path<HouseId>,
 ) -> Result<(StatusCode, Json<Community>)> {
     Ok((StatusCode::CREATED, Json(state.run(move |s| s.open_house_chat(&viewer, id)).await?)))
+}
+
+/// Sets the caller's reaction to a message (one of 👍 ❤️ 😂 😮 😢 🙏), replacing their
+/// earlier one; whoever reads the message sees it.
+#[utoipa::path(put, path = "/v1/messages/{id}/reaction", operation_id = "react_to_message", tag = "chat",
+    params(("id" = i64, Path, description = "The message.")),
+    request_body = React,
+    responses(
+        (status = 200, body = Reaction),
+        doc::Malformed, doc::Refused, doc::Missing, doc::Conflicting, doc::BadBody, doc::BreaksRule, doc::Throttled,
+    ),
+    security(("bearer" = [])))]
+pub async fn react(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<MessageId>,
+    Json(req): Json<React>,
+) -> Result<Json<Reaction>> {
+    if let Err(wait) = state.send_limit.take(viewer.person.id) {
+        return Err(Error::rate_limited(wait));
+    }
+    Ok(Json(state.run(move |s| s.react(&viewer, id, &req.emoji)).await?))
+}
+
+/// Takes the caller's reaction to a message back; none to take back is fine.
+#[utoipa::path(delete, path = "/v1/messages/{id}/reaction", operation_id = "unreact_to_message", tag = "chat",
+    params(("id" = i64, Path, description = "The message.")),
+    responses(
+        (status = 204, description = "No reaction of the caller's remains."),
+        doc::Malformed, doc::Refused, doc::Missing,
+    ),
+    security(("bearer" = [])))]
+pub async fn unreact(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<MessageId>,
+) -> Result<StatusCode> {
+    state.run(move |s| s.unreact(&viewer, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -172,6 +172,30 @@ impl From<Refusal> for Error {
                 Error::conflict("official_house", "У дома от 16 квартир есть официальный чат: вступите в него.")
             }
             Refusal::ChatExists => Error::conflict("chat_exists", "У дома уже есть чат: вступите в него."),
+            Refusal::TargetsOutsideChannel => Error::invalid(
+                "targets_outside_channel",
+                "Выбрать дома можно только для записи в канале микрорайона; в чате дома пишите всем.",
+            ),
+            Refusal::HouseNotInChannel(house) => {
+                let mut e = Error::invalid(
+                    "house_not_in_channel",
+                    format!("Дом {house} не входит в этот микрорайон. Выберите дома из списка канала."),
+                );
+                e.params.push(("house", house.to_string()));
+                e
+            }
+            Refusal::HouseNotManaged(house) => {
+                let mut e = Error::forbidden(
+                    "house_not_managed",
+                    format!("Дом {house} обслуживает другая организация: писать можно только для своих домов."),
+                );
+                e.params.push(("house", house.to_string()));
+                e
+            }
+            Refusal::UnknownReaction => Error::invalid(
+                "unknown_reaction",
+                "Такой реакции нет. Выберите одну из предложенных: 👍 ❤️ 😂 😮 😢 🙏.",
+            ),
         }
     }
 }

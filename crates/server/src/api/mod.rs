@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/communities/{id}/join", post(chat::join))
         .route("/communities/{id}/leave", post(chat::leave))
         .route("/messages/{id}", patch(chat::edit).delete(chat::delete))
+        .route("/messages/{id}/reaction", put(chat::react).delete(chat::unreact))
         .route("/messages/{id}/pin", put(moderation::pin).delete(moderation::unpin))
         .route("/messages/{id}/removal", post(moderation::remove))
         .route("/messages/{id}/reports", post(moderation::report))

@@ -6,6 +6,7 @@
 //! wall clock is read: "now" is fixed at 2026-11-24 12:00 Kazan time.
 
 mod bills;
+mod channels;
 mod chat;
 mod demo;
 mod governance;
@@ -75,6 +76,8 @@ pub fn seed(conn: &mut rusqlite::Connection, seed: Seed) -> anyhow::Result<SeedR
     tickets::write(&tx, &plan, &reg).context("cannot write tickets")?;
     notices::write(&tx, &plan, &reg).context("cannot write notices")?;
     bills::write(&tx, &plan, &reg).context("cannot write meters and bills")?;
+    channels::write_house_posts(&tx, &reg.channels).context("cannot write the channels' posts for one house")?;
+    channels::write_reactions(&tx).context("cannot write reactions")?;
     crate::store::changelog::record_all(&tx).context("cannot record the change log")?;
     let changes: i64 = tx.query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
     tx.commit().context("cannot commit the seed")?;

@@ -74,6 +74,7 @@ fn parse(kind: ChangeKind, payload: &str) -> serde_json::Result<()> {
         ChangeKind::Report => serde_json::from_str::<wire::Report>(payload).map(drop),
         ChangeKind::AdminApplication => serde_json::from_str::<wire::AdminApplication>(payload).map(drop),
         ChangeKind::Poll => serde_json::from_str::<wire::Poll>(payload).map(drop),
+        ChangeKind::Reaction => serde_json::from_str::<wire::Reaction>(payload).map(drop),
     }
 }
 
@@ -235,6 +236,13 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
         ),
         ("SELECT count(*) FROM bill_lines l WHERE l.payable != l.accrued + l.recalculation - l.discount", 0),
         ("SELECT count(*) FROM bill_instalments", 1),
+        // The complex's channel has one post for its first house only.
+        ("SELECT count(*) FROM message_houses", 1),
+        (
+            "SELECT count(*) FROM reactions r JOIN messages m ON m.id = r.message_id \
+             WHERE r.person_id = m.author_id OR m.deleted_at IS NOT NULL",
+            0,
+        ),
         ("SELECT count(*) FROM devices WHERE kind = 'collective' AND premises_id IS NULL", 1),
         (
             "SELECT count(*) FROM notices WHERE kind = 'outage' AND outage_type = 'pause' AND service = 1 \
@@ -250,6 +258,7 @@ fn small_seed_has_the_demo_persons_and_valid_payloads() -> anyhow::Result<()> {
     assert!(one::<i64>(c, "SELECT count(*) FROM bill_lines WHERE volume_method = 'average'", [])? > 0);
     assert!(one::<i64>(c, "SELECT count(*) FROM messages WHERE community_id = ?1", [demo_chat])? >= 200);
     assert!(one::<i64>(c, "SELECT count(*) FROM bill_recalculations", [])? >= 10);
+    assert!(one::<i64>(c, "SELECT count(*) FROM reactions", [])? >= 100, "neighbours react");
 
     bills_follow_the_readings(c)?;
 

@@ -15,10 +15,12 @@
 use std::any::Any;
 use std::collections::BTreeSet;
 
+mod channels;
 mod governance;
 mod moderation;
 mod polls;
 
+pub use channels::channel_posts_reach_their_houses_and_take_reactions;
 pub use governance::{
     a_transfer_moves_the_house_between_organisations, applications_are_decided_by_the_inspection,
     small_houses_open_an_unofficial_chat,
@@ -107,6 +109,10 @@ macro_rules! store_conformance {
         #[test]
         fn conformance_small_houses_open_an_unofficial_chat() -> $crate::store::conformance::Outcome {
             $crate::store::conformance::small_houses_open_an_unofficial_chat(&*$make()?.store)
+        }
+        #[test]
+        fn conformance_channel_posts_reach_their_houses_and_take_reactions() -> $crate::store::conformance::Outcome {
+            $crate::store::conformance::channel_posts_reach_their_houses_and_take_reactions(&*$make()?.store)
         }
         #[test]
         fn conformance_a_sale_purges_the_house() -> $crate::store::conformance::Outcome {
@@ -388,7 +394,14 @@ pub fn feed_is_ordered_and_resumes_from_any_cursor(store: &dyn Store) -> Outcome
     ensure(!chat.is_empty(), "one audience's feed")?;
     ensure(
         chat.iter().all(|c| {
-            matches!(c.kind, ChangeKind::Message | ChangeKind::Community | ChangeKind::ModEntry | ChangeKind::Poll)
+            matches!(
+                c.kind,
+                ChangeKind::Message
+                    | ChangeKind::Community
+                    | ChangeKind::ModEntry
+                    | ChangeKind::Poll
+                    | ChangeKind::Reaction
+            )
         }),
         "one audience's feed holds only its entries",
     )

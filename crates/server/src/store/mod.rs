@@ -23,8 +23,8 @@ use domkom_domain::ticket::{
 };
 use domkom_domain::wire::{
     Account, AdminApplication, Bill, ChangesPage, CityStats, Community, DemoPerson, Device, House, Me, Membership,
-    Message, MessagesPage, ModEntry, Notice, Org, Poll, Premises, Reading, RepairPlan, Report, Ticket, Transferred,
-    Voted,
+    Message, MessagesPage, ModEntry, Notice, Org, Poll, Premises, Reaction, Reading, RepairPlan, Report, Ticket,
+    Transferred, Voted,
 };
 
 pub use crate::access::{Scope, Viewer};
@@ -518,7 +518,18 @@ pub trait ChatStore {
     /// Opens the chat of a house under 16 flats (a verified owner there, or its managing
     /// organisation's staff), unofficial, with the opener as its moderator.
     fn open_house_chat(&self, viewer: &Viewer, house: HouseId) -> Result<Community, ChatError>;
-    /// Sends a message; the same (author, key) twice stores it once.
+    /// Sends a message; the same (author, key) twice stores it once. A microdistrict
+    /// channel's post may be for some of its houses (`houses`; empty: all).
+    fn post_message(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+        client_key: &str,
+        body: &str,
+        reply_to: Option<MessageId>,
+        houses: &[HouseId],
+    ) -> Result<Sent, ChatError>;
+    /// Sends a message to the whole community.
     fn send_message(
         &self,
         viewer: &Viewer,
@@ -526,7 +537,13 @@ pub trait ChatStore {
         client_key: &str,
         body: &str,
         reply_to: Option<MessageId>,
-    ) -> Result<Sent, ChatError>;
+    ) -> Result<Sent, ChatError> {
+        self.post_message(viewer, community, client_key, body, reply_to, &[])
+    }
+    /// Sets the person's reaction to a message, replacing their earlier one.
+    fn react(&self, viewer: &Viewer, message: MessageId, emoji: &str) -> Result<Reaction, ChatError>;
+    /// Takes the person's reaction back (nothing to take back is fine).
+    fn unreact(&self, viewer: &Viewer, message: MessageId) -> Result<(), ChatError>;
     /// Edits one's own message.
     fn edit_message(&self, viewer: &Viewer, id: MessageId, body: &str) -> Result<Message, ChatError>;
     /// Deletes one's own message (or, for a moderator, anyone's).

@@ -27,6 +27,7 @@ pub(crate) fn view(kind: ChangeKind) -> &'static str {
         ChangeKind::Report => "feed_report",
         ChangeKind::AdminApplication => "feed_admin_application",
         ChangeKind::Poll => "feed_poll",
+        ChangeKind::Reaction => "feed_reaction",
     }
 }
 

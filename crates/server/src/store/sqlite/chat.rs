@@ -8,7 +8,7 @@ use domkom_domain::chat::{self, CommunityKind, Refusal};
 use domkom_domain::id::*;
 use domkom_domain::message::validate_message_body;
 use domkom_domain::moderation::ModRefusal;
-use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage};
+use domkom_domain::wire::{ChangeKind, Community, Membership, Message, MessagesPage, Reaction};
 
 use super::{SqliteStore, changelog, decode, ids, moderation, one, rows};
 use crate::store::{ChatError, ChatStore, Sent, StoreError, StoreResult, Viewer, What};
@@ -23,11 +23,21 @@ pub(super) fn message_of(conn: &Connection, id: MessageId) -> StoreResult<Messag
 }
 
 /// A message and the viewer's role in its community, refused when they have none.
-fn visible_message(conn: &Connection, viewer: &Viewer, id: MessageId) -> Result<(Message, Role), ChatError> {
+/// A post addressed to other houses is not found for the viewer, as if it did not exist.
+pub(super) fn visible_message(conn: &Connection, viewer: &Viewer, id: MessageId) -> Result<(Message, Role), ChatError> {
     let message = message_of(conn, id)?;
     let role = viewer.role_in(message.community_id);
     chat::may_read(role)?;
+    let is_author = message.author.id == viewer.person.id;
+    if !chat::sees_post(&message.houses, is_author, viewer.is_inspector(), &|h| viewer.houses.contains(&h)) {
+        return Err(StoreError::NotFound(What::Message).into());
+    }
     Ok((message, role.unwrap_or(Role::Resident)))
+}
+
+/// The viewer's houses as a JSON array, for `json_each` in a query.
+fn houses_json(viewer: &Viewer) -> String {
+    serde_json::to_string(&viewer.houses).unwrap_or_else(|_| "[]".into())
 }
 
 /// A community's kind and house, or not found.
@@ -87,36 +97,62 @@ impl ChatStore for SqliteStore {
         community_kind(&c, community)?;
         chat::may_read(viewer.role_in(community))?;
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        // A post for some houses only where the viewer may read it; each message once,
+        // although such a post has several audiences.
         let mut messages: Vec<Message> = rows(
             &c,
             ChangeKind::Message,
-            "id IN (SELECT id FROM messages WHERE community_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3) \
+            "id IN (SELECT m.id FROM messages m WHERE m.community_id = ?1 AND m.id < ?2 \
+                    AND (?4 OR m.author_id = ?5 \
+                         OR NOT EXISTS (SELECT 1 FROM message_houses t WHERE t.message_id = m.id) \
+                         OR EXISTS (SELECT 1 FROM message_houses t WHERE t.message_id = m.id \
+                                    AND t.house_id IN (SELECT value FROM json_each(?6)))) \
+                    ORDER BY m.id DESC LIMIT ?3) \
              ORDER BY id DESC",
-            params![community, before.unwrap_or(MessageId(i64::MAX)), fetch],
+            params![
+                community,
+                before.unwrap_or(MessageId(i64::MAX)),
+                fetch,
+                viewer.is_inspector(),
+                viewer.person.id,
+                houses_json(viewer)
+            ],
         )?
         .into_iter()
         .map(|(_, m)| m)
         .collect();
+        messages.dedup_by_key(|m| m.id);
         let has_more = messages.len() > limit;
         messages.truncate(limit);
         Ok(MessagesPage { messages, has_more })
     }
 
-    fn send_message(
+    fn post_message(
         &self,
         viewer: &Viewer,
         community: CommunityId,
         client_key: &str,
         body: &str,
         reply_to: Option<MessageId>,
+        houses: &[HouseId],
     ) -> Result<Sent, ChatError> {
         let body = validate_message_body(body)?;
+        let mut targets = houses.to_vec();
+        targets.sort_unstable();
+        targets.dedup();
         self.write(|tx| {
             let (kind, _) = community_kind(tx, community)?;
             if viewer.role_in(community).is_none() && moderation::banned(tx, community, viewer.person.id)? {
                 return Err(ModRefusal::Banned.into());
             }
             chat::may_post(kind, viewer.role_in(community))?;
+            let channel_houses = ids::<HouseId>(
+                tx,
+                "SELECT house_id FROM community_houses WHERE community_id = ?1 ORDER BY house_id",
+                community,
+            )?;
+            let managed = (!viewer.is_inspector()).then_some(&viewer.managed);
+            chat::check_targets(kind, &targets, &channel_houses, managed)?;
             let existing: Option<(MessageId, String)> = tx
                 .query_row(
                     "SELECT id, body FROM messages WHERE author_id = ?1 AND client_key = ?2",
@@ -145,8 +181,61 @@ impl ChatStore for SqliteStore {
                 params![community, viewer.person.id, client_key, body, reply_to, now],
                 |r| r.get(0),
             )?;
+            for house in &targets {
+                tx.execute("INSERT INTO message_houses (message_id, house_id) VALUES (?1, ?2)", params![id, house])?;
+            }
             changelog::record(tx, ChangeKind::Message, id)?;
             Ok(Sent { message: message_of(tx, id)?, created: true })
+        })
+    }
+
+    fn react(&self, viewer: &Viewer, message: MessageId, emoji: &str) -> Result<Reaction, ChatError> {
+        let emoji = chat::reaction(emoji)?;
+        self.write(|tx| {
+            let (found, _) = visible_message(tx, viewer, message)?;
+            if found.deleted_at.is_some() {
+                return Err(Refusal::MessageDeleted.into());
+            }
+            let id: ReactionId = tx.query_row(
+                "INSERT INTO reactions (message_id, person_id, emoji, at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (message_id, person_id) DO UPDATE SET emoji = excluded.emoji, \
+                 at = iif(reactions.emoji = excluded.emoji, reactions.at, excluded.at) RETURNING id",
+                params![message, viewer.person.id, emoji, self.now_rfc3339()],
+                |r| r.get(0),
+            )?;
+            changelog::record(tx, ChangeKind::Reaction, id)?;
+            Ok(tx.query_row(
+                "SELECT r.id, r.message_id, m.community_id, r.person_id, r.emoji, r.at \
+                 FROM reactions r JOIN messages m ON m.id = r.message_id WHERE r.id = ?1",
+                [id],
+                |r| {
+                    Ok(Reaction {
+                        id: r.get(0)?,
+                        message_id: r.get(1)?,
+                        community_id: r.get(2)?,
+                        person_id: r.get(3)?,
+                        emoji: r.get(4)?,
+                        at: r.get(5)?,
+                    })
+                },
+            )?)
+        })
+    }
+
+    fn unreact(&self, viewer: &Viewer, message: MessageId) -> Result<(), ChatError> {
+        self.write(|tx| {
+            visible_message(tx, viewer, message)?;
+            let id: Option<ReactionId> = tx
+                .query_row(
+                    "DELETE FROM reactions WHERE message_id = ?1 AND person_id = ?2 RETURNING id",
+                    params![message, viewer.person.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = id {
+                changelog::record_removal(tx, ChangeKind::Reaction, id)?;
+            }
+            Ok(())
         })
     }
 

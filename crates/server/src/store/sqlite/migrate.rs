@@ -23,6 +23,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("015_governance", include_str!("../../../migrations/015_governance.sql")),
     ("016_polls", include_str!("../../../migrations/016_polls.sql")),
     ("017_small_house_chats", include_str!("../../../migrations/017_small_house_chats.sql")),
+    ("018_channel_posts_and_reactions", include_str!("../../../migrations/018_channel_posts_and_reactions.sql")),
 ];
 
 /// The schema version this build writes.
