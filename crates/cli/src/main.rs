@@ -78,6 +78,22 @@ enum Command {
         house: i64,
         /// The text.
         text: String,
+        /// In a microdistrict channel: a house the post is for (repeat for several; none:
+        /// the whole complex). Its residents and staff alone read it.
+        #[arg(long = "for-house", value_name = "HOUSE")]
+        for_houses: Vec<i64>,
+    },
+    /// React to a message with one of 👍 ❤️ 😂 😮 😢 🙏 (replacing your earlier reaction),
+    /// or take your reaction back with --off. Queued when offline.
+    React {
+        /// The message's id (`domkom chat CHAT` lists them).
+        message: i64,
+        /// The reaction.
+        #[arg(required_unless_present = "off")]
+        emoji: Option<String>,
+        /// Take your reaction back.
+        #[arg(long, conflicts_with = "emoji")]
+        off: bool,
     },
     /// Search all your chats.
     Search {
@@ -284,6 +300,7 @@ impl Command {
             Command::Login { .. }
             | Command::Sync
             | Command::Send { .. }
+            | Command::React { .. }
             | Command::Reading { .. }
             | Command::Outage(_)
             | Command::Ticket(_)
@@ -456,8 +473,18 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                             MessageState::Failed => " [refused]",
                         };
                         let body = if m.deleted_at.is_some() { "(сообщение удалено)" } else { &m.body };
+                        let only = if m.for_houses.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [для домов: {}]", m.for_houses.join("; "))
+                        };
+                        let reactions: String = m
+                            .reactions
+                            .iter()
+                            .map(|r| format!(" {}{}{}", r.emoji, r.count, if r.mine { "*" } else { "" }))
+                            .collect();
                         format!(
-                            "{id:>8} {} {}{flat}: {body}{state}",
+                            "{id:>8} {} {}{flat}:{only} {body}{state}{reactions}",
                             &m.created_at[..16.min(m.created_at.len())],
                             m.author_name
                         )
@@ -466,10 +493,20 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
                     .join("\n")
             })?;
         }
-        Command::Send { house, text } => {
+        Command::Send { house, text, for_houses } => {
             let community = client.chats().resolve(house).await?;
-            let written = client.chats().send(community, &text, None).await?;
+            let written = if for_houses.is_empty() {
+                client.chats().send(community, &text, None).await?
+            } else {
+                let houses: Vec<HouseId> = for_houses.into_iter().map(HouseId).collect();
+                client.chats().post_to_houses(community, &text, &houses).await?
+            };
             report_written(json, written, "the message")?;
+        }
+        Command::React { message, emoji, off } => {
+            let emoji = if off { None } else { emoji };
+            let written = client.chats().react(MessageId(message), emoji.as_deref()).await?;
+            report_written(json, written, "the reaction")?;
         }
         Command::Meters => {
             let meters = client.meters().list().await?;

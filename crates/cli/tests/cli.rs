@@ -865,3 +865,101 @@ async fn an_organisation_opens_an_unofficial_chat_for_a_small_house() -> TestRes
     assert!(chat["opened_by"].as_str().is_some_and(|n| !n.is_empty()));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dispatcher_posts_to_one_house_of_a_complex_and_readers_react() -> TestResult {
+    let server = TestServer::start().await?;
+    let (dispatcher_dir, resident_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let dispatcher = cli(&server, dispatcher_dir.path());
+    let resident = cli(&server, resident_dir.path());
+    dispatcher.login(Persona::Dispatcher)?;
+    resident.login(Persona::Resident)?;
+    for c in [&dispatcher, &resident] {
+        c.json(&["sync"])?;
+    }
+    let chats = dispatcher.json(&["chats"])?;
+    let channel = chats
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["kind"] == "microdistrict"))
+        .ok_or("the complex's channel")?;
+    let channel_id = channel["community_id"].to_string();
+    // The channel's houses, as the registry has them.
+    let (first_house, address): (i64, String) = open_store(server.data_dir(), Seed::None)?.with_writer(|c| {
+        c.query_row(
+            "SELECT h.id, h.address FROM community_houses ch JOIN houses h ON h.id = ch.house_id \
+             WHERE ch.community_id = ?1 ORDER BY h.id LIMIT 1",
+            [channel["community_id"].as_i64().unwrap_or_default()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    })?;
+
+    // A house outside the complex is refused before anything is sent, in words and a code.
+    let out = dispatcher.run(&["send", &channel_id, "Промывка", "--for-house", "999999", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "house_not_in_channel");
+    // A house chat is written to everyone.
+    let own = resident.json(&["chats"])?;
+    let house_chat = own.as_array().and_then(|l| l.first()).ok_or("the resident's chat")?;
+    let out = resident.run(&[
+        "send",
+        &house_chat["community_id"].to_string(),
+        "Всем",
+        "--for-house",
+        &house_chat["house_id"].to_string(),
+        "--json",
+    ])?;
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "targets_outside_channel");
+
+    // The channel's first house alone.
+    let shown = String::from_utf8_lossy(&dispatcher.run(&["chat", &channel_id, "--limit", "50"])?.stdout).into_owned();
+    assert!(shown.contains("[для домов:"), "the seed's post for one house is marked: {shown}");
+    let sent = dispatcher.json(&[
+        "send",
+        &channel_id,
+        "Завтра промывка отопления",
+        "--for-house",
+        &first_house.to_string(),
+    ])?;
+    assert_eq!(sent["state"], "sent");
+    let page = dispatcher.json(&["chat", &channel_id, "--limit", "5"])?;
+    let post =
+        page.as_array().and_then(|l| l.iter().find(|m| m["body"] == "Завтра промывка отопления")).ok_or("the post")?;
+    assert_eq!(post["for_houses"], serde_json::json!([address]), "for the one house, by its address");
+    let shown = String::from_utf8_lossy(&dispatcher.run(&["chat", &channel_id, "--limit", "5"])?.stdout).into_owned();
+    assert!(shown.contains(&format!("[для домов: {address}] Завтра промывка")), "{shown}");
+
+    // Reactions, in the resident's house chat: to the chair's newest message.
+    let chat_id = house_chat["community_id"].to_string();
+    let page = resident.json(&["chat", &chat_id, "--limit", "50"])?;
+    let target = page
+        .as_array()
+        .and_then(|l| l.iter().rev().find(|m| m["author_role"] == "chair" && m["deleted_at"].is_null()))
+        .ok_or("a message of the chair's")?;
+    let message = target["id"].to_string();
+    let before = target["reactions"]
+        .as_array()
+        .map_or(0, |r| r.iter().filter(|x| x["emoji"] == "❤️").map(|x| x["count"].as_u64().unwrap_or(0)).sum::<u64>());
+    // An unknown one is refused; a heart typed without its selector is the heart.
+    let out = resident.run(&["react", &message, "🤡", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "unknown_reaction");
+    assert_eq!(resident.json(&["react", &message, "\u{2764}"])?["state"], "sent");
+    let chair_dir = tempfile::tempdir()?;
+    let chair = cli(&server, chair_dir.path());
+    chair.login(Persona::Chair)?;
+    chair.json(&["sync"])?;
+    let heart = |c: &Cli| -> TestResult<(u64, bool)> {
+        let page = c.json(&["chat", &chat_id, "--limit", "50"])?;
+        let m = page.as_array().and_then(|l| l.iter().find(|m| m["id"].to_string() == message)).ok_or("the message")?;
+        let r = m["reactions"].as_array().and_then(|r| r.iter().find(|x| x["emoji"] == "❤️"));
+        Ok(r.map_or((0, false), |r| (r["count"].as_u64().unwrap_or(0), r["mine"] == true)))
+    };
+    assert_eq!(heart(&chair)?, (before + 1, false), "the chair sees the resident's heart");
+    assert_eq!(heart(&resident)?, (before + 1, true), "the resident sees it as hers");
+    let shown = String::from_utf8_lossy(&resident.run(&["chat", &chat_id, "--limit", "50"])?.stdout).into_owned();
+    assert!(shown.contains(&format!("❤️{}*", before + 1)), "{shown}");
+    assert_eq!(resident.json(&["react", &message, "--off"])?["state"], "sent");
+    chair.json(&["sync"])?;
+    assert_eq!(heart(&chair)?.0, before, "taken back");
+    Ok(())
+}

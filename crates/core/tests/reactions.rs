@@ -1,0 +1,48 @@
+//! Reactions as the client sets them, against the real backend: through the outbox, so a
+//! reaction set offline shows at once and counts once when the link is back, and the newest
+//! choice wins over one still waiting; a reaction taken back goes for every reader.
+
+use domkom_domain::chat::CommunityKind;
+use domkom_testkit::{Persona, TestClient, TestResult, TestServer};
+
+#[tokio::test]
+async fn a_reaction_set_offline_counts_once_and_the_last_choice_wins() -> TestResult {
+    let mut server = TestServer::start().await?;
+    let TestClient { client, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
+    let chat = client.chats().list().await?.into_iter().find(|c| c.kind == CommunityKind::HouseChat);
+    let chat = chat.ok_or("a house chat")?.community_id;
+    let page = client.chats().messages(chat, None, 50).await?;
+    let target = page.iter().find(|m| m.deleted_at.is_none() && m.id.is_some()).ok_or("a message")?;
+    let id = target.id.ok_or("sent")?;
+    let count = |m: &domkom_core::chat::ChatMessage, emoji: &str| {
+        m.reactions.iter().find(|r| r.emoji == emoji).map_or((0, false), |r| (r.count, r.mine))
+    };
+    let before_pray = count(target, "🙏").0;
+
+    server.stop().await?;
+    let first = client.chats().react(id, Some("👍")).await?;
+    assert!(first.waiting.is_some(), "queued while the server is down");
+    client.chats().react(id, Some("🙏")).await?;
+    let outbox = client.outbox().await?;
+    assert_eq!(outbox.iter().filter(|i| i.request.kind() == "react").count(), 1, "the newer one replaced the older");
+    let shown = client.chats().messages(chat, None, 50).await?;
+    let shown = shown.iter().find(|m| m.id == Some(id)).ok_or("the message")?;
+    assert_eq!(count(shown, "🙏"), (before_pray + 1, true), "shown as hers at once, offline");
+    assert_eq!(count(shown, "👍").1, false, "the replaced one is not shown");
+
+    server.restart().await?;
+    client.sync(&|_, _| {}).await?;
+    assert!(client.outbox().await?.iter().all(|i| i.request.kind() != "react"), "delivered");
+    chair.sync(&|_, _| {}).await?;
+    let seen = chair.chats().messages(chat, None, 50).await?;
+    let seen = seen.iter().find(|m| m.id == Some(id)).ok_or("the chair's copy")?;
+    assert_eq!(count(seen, "🙏"), (before_pray + 1, false), "counted once for another reader");
+
+    client.chats().react(id, None).await?;
+    chair.sync(&|_, _| {}).await?;
+    let seen = chair.chats().messages(chat, None, 50).await?;
+    let seen = seen.iter().find(|m| m.id == Some(id)).ok_or("the chair's copy")?;
+    assert_eq!(count(seen, "🙏").0, before_pray, "taken back for every reader");
+    Ok(())
+}
