@@ -27,6 +27,7 @@ fn generate(dir: &Path) -> TestResult {
     domkom_core::ErrorKind::export_all(&cfg)?;
     domkom_core::chat::ChatSummary::export_all(&cfg)?;
     domkom_core::chat::ChatMessage::export_all(&cfg)?;
+    domkom_core::chat::ChannelHouse::export_all(&cfg)?;
     domkom_core::chat::SearchHit::export_all(&cfg)?;
     domkom_core::cache::Status::export_all(&cfg)?;
     domkom_core::outbox::OutboxItem::export_all(&cfg)?;

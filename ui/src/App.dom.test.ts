@@ -26,6 +26,8 @@ function message(id: number): ChatMessage {
     deleted_at: null,
     pinned_at: null,
     deleted_reason: null,
+    for_houses: [],
+    reactions: [],
     state: 'sent',
     notice_id: null,
     ticket_id: null,

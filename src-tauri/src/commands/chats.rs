@@ -1,8 +1,8 @@
 //! The chat list, a chat's messages, writing and reading state.
 
 use domkom_core::Written;
-use domkom_core::chat::{ChatMessage, ChatSummary};
-use domkom_domain::id::{CommunityId, MessageId};
+use domkom_core::chat::{ChannelHouse, ChatMessage, ChatSummary};
+use domkom_domain::id::{CommunityId, HouseId, MessageId};
 use domkom_domain::wire::ChatOffer;
 use tauri::{AppHandle, State};
 
@@ -53,6 +53,39 @@ pub async fn send(
     reply_to: Option<MessageId>,
 ) -> CmdResult<Written> {
     state.signed_in(&app).await?.chats().send(community_id, &body, reply_to).await.map_err(tagged)
+}
+
+/// Queues a microdistrict channel's post for some of its houses (shown at once).
+#[tauri::command]
+pub async fn post_to_houses(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: CommunityId,
+    body: String,
+    houses: Vec<HouseId>,
+) -> CmdResult<Written> {
+    state.signed_in(&app).await?.chats().post_to_houses(community_id, &body, &houses).await.map_err(tagged)
+}
+
+/// The houses of a channel the person may address a post to.
+#[tauri::command]
+pub async fn channel_houses(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    community_id: CommunityId,
+) -> CmdResult<Vec<ChannelHouse>> {
+    state.signed_in(&app).await?.chats().channel_houses(community_id).await.map_err(tagged)
+}
+
+/// Sets the person's reaction to a message, or takes it back (none); shown at once.
+#[tauri::command]
+pub async fn react(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    message_id: MessageId,
+    emoji: Option<String>,
+) -> CmdResult<Written> {
+    state.signed_in(&app).await?.chats().react(message_id, emoji.as_deref()).await.map_err(tagged)
 }
 
 /// Edits one's own message.

@@ -7,7 +7,7 @@ mod search;
 
 pub use apply::{NewMessage, NewPin};
 pub(crate) use apply::{apply, purge_house, store_message, store_reaction};
-pub use read::{ChatMessage, ChatSummary, MessageState, ReactionCount};
+pub use read::{ChannelHouse, ChatMessage, ChatSummary, MessageState, ReactionCount};
 pub use search::{SearchHit, fts_query};
 
 use domkom_domain::chat::{self, CommunityKind};
@@ -125,6 +125,11 @@ impl Chats<'_> {
         };
         chat::check_targets(channel.kind, &houses, &channel.house_ids, None).map_err(|e| target_error(&e))?;
         self.client.enqueue(Request::SendMessage { community_id: community, body, reply_to: None, houses }).await
+    }
+
+    /// The houses of a channel the person may address a post to (from the cache).
+    pub async fn channel_houses(&self, community: CommunityId) -> Result<Vec<ChannelHouse>> {
+        blocking(&self.client.cache, move |c| c.channel_houses(community)).await
     }
 
     /// Sets the person's reaction to a message (one of [`chat::REACTIONS`]; a keyboard's ❤

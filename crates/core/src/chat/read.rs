@@ -119,6 +119,16 @@ pub struct ChatMessage {
     pub error: Option<String>,
 }
 
+/// A house a channel's post may be addressed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChannelHouse {
+    /// The house.
+    pub house_id: HouseId,
+    /// Its address.
+    pub address: String,
+}
+
 /// How many people reacted to a message with one emoji.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -329,6 +339,19 @@ impl Cache {
                     serde_json::from_str(&p).map_err(|e| crate::error::CoreError::cache(format!("a community: {e}")))
                 })
                 .transpose()
+        })
+    }
+
+    /// The houses of a channel the person may address a post to: those of its houses that
+    /// are cached (staff cache the houses they manage, the Inspection every house), by address.
+    pub fn channel_houses(&self, community: CommunityId) -> Result<Vec<ChannelHouse>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT h.id, h.address FROM communities cm, json_each(json_extract(cm.payload, '$.house_ids')) j \
+                 JOIN houses h ON h.id = j.value WHERE cm.id = ?1 AND cm.kind = 'microdistrict' ORDER BY h.address",
+            )?;
+            let rows = stmt.query_map([community], |r| Ok(ChannelHouse { house_id: r.get(0)?, address: r.get(1)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
 

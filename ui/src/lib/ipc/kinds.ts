@@ -127,6 +127,10 @@ export const ERROR_CODES = [
   'not_a_house_chat',
   'same_organisation',
   'transfer_date_out_of_range',
+  'unknown_reaction',
+  'house_not_in_channel',
+  'targets_outside_channel',
+  'no_such_message',
 ] as const;
 
 /** Whether a kind from the shell is one the UI knows. */

@@ -7,6 +7,7 @@ import type { ChatMessage } from '../ipc';
 
 const TOTAL = 100_000;
 const calls: Array<{ before: number | null; limit: number }> = [];
+const reacted: Array<{ messageId: number; emoji: string | null }> = [];
 
 function message(id: number): ChatMessage {
   return {
@@ -24,6 +25,9 @@ function message(id: number): ChatMessage {
     deleted_at: null,
     pinned_at: null,
     deleted_reason: null,
+    for_houses: id === TOTAL - 1 ? ['ул. Нурихана Фаттаха, 10'] : [],
+    // The newest message's first reaction is the person's own.
+    reactions: id % 3 === 0 || id === TOTAL ? [{ emoji: '👍', count: (id % 4) + 1, mine: id === TOTAL }] : [],
     state: 'sent',
     notice_id: null,
     ticket_id: null,
@@ -42,6 +46,10 @@ vi.mock('../ipc', () => ({
     },
     markRead: async () => null,
     openLink: async () => null,
+    react: async (messageId: number, emoji: string | null) => {
+      reacted.push({ messageId, emoji });
+      return { client_key: 'r', waiting: null };
+    },
   },
   IpcError: class extends Error {},
 }));
@@ -80,6 +88,23 @@ describe('Timeline in a DOM', () => {
     // the window sits at the bottom: the newest rows, not the first page's top
     expect(document.querySelector(`[data-testid="message-${TOTAL - 99}"]`)).toBeNull();
     console.info(`timeline DOM elements with ${TOTAL} messages in history: ${nodes}`);
+  });
+
+  it("shows reactions and whom a post is for, and a click on one's own takes it back", async () => {
+    await timeline.open(1, 0, 3);
+    app = mount(Timeline, { target: document.body, props: { me: 3, canDelete: false } });
+    flushSync();
+    await tick();
+    const newest = document.querySelector(`[data-testid="message-${TOTAL}"]`)!;
+    const chip = newest.querySelector<HTMLButtonElement>('[data-testid="reaction"]')!;
+    expect(chip.getAttribute('aria-pressed')).toBe('true');
+    expect(chip.textContent).toContain('👍');
+    expect(chip.textContent).toContain(String((TOTAL % 4) + 1));
+    chip.click();
+    await tick();
+    expect(reacted.at(-1)).toEqual({ messageId: TOTAL, emoji: null });
+    const forOne = document.querySelector(`[data-testid="message-${TOTAL - 1}"] [data-testid="message-for-houses"]`);
+    expect(forOne?.textContent).toContain('ул. Нурихана Фаттаха, 10');
   });
 
   it('pages back through history by `before`', async () => {

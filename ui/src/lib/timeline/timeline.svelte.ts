@@ -59,6 +59,8 @@ class Timeline {
   /** Text the composer should take (editing, retrying); `seq` makes a repeat count. */
   draft = $state<{ text: string; seq: number } | null>(null);
   error = $state<Failure | null>(null);
+  /** In a channel: the houses a new post is for (empty: the whole microdistrict). */
+  targets = $state<number[]>([]);
 
   private generation = 0;
   private refreshing: Promise<void> | null = null;
@@ -75,6 +77,7 @@ class Timeline {
     this.focus = null;
     this.mode = { kind: 'new' };
     this.error = null;
+    this.targets = [];
     this.loading = true;
     try {
       const page = await ipc.messages(communityId, null, PAGE);
@@ -196,7 +199,8 @@ class Timeline {
         await ipc.retry(mode.message.client_key, text);
       } else {
         const replyTo = mode.kind === 'reply' && mode.message.id !== null ? Number(mode.message.id) : null;
-        await ipc.send(this.communityId, text, replyTo);
+        if (this.targets.length > 0 && replyTo === null) await ipc.postToHouses(this.communityId, text, this.targets);
+        else await ipc.send(this.communityId, text, replyTo);
       }
       this.mode = { kind: 'new' };
       await this.refresh();
@@ -236,6 +240,12 @@ class Timeline {
 
   async discard(message: ChatMessage): Promise<void> {
     await this.act(() => ipc.discard(message.client_key));
+  }
+
+  /** Sets the person's reaction to a message, or takes it back (null); shown at once. */
+  async react(message: ChatMessage, emoji: string | null): Promise<void> {
+    if (message.id === null) return;
+    await this.act(() => ipc.react(Number(message.id), emoji));
   }
 
   async remove(message: ChatMessage): Promise<void> {

@@ -4,6 +4,7 @@ import type { MessageId } from "./MessageId";
 import type { MessageState } from "./MessageState";
 import type { NoticeId } from "./NoticeId";
 import type { PersonId } from "./PersonId";
+import type { ReactionCount } from "./ReactionCount";
 import type { Role } from "./Role";
 import type { TicketId } from "./TicketId";
 
@@ -75,6 +76,14 @@ pinned_at: string | null,
  * Deleted by a moderator for this reason.
  */
 deleted_reason: string | null, 
+/**
+ * A channel post for some of its houses: their addresses (empty: for everyone).
+ */
+for_houses: Array<string>, 
+/**
+ * Reactions, in the offered order, with how many and whether one is the person's.
+ */
+reactions: Array<ReactionCount>, 
 /**
  * Sent, or still in the outbox.
  */

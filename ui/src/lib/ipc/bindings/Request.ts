@@ -27,7 +27,11 @@ body: string,
 /**
  * The message replied to.
  */
-reply_to: MessageId | null, } | { "kind": "submit_reading", 
+reply_to: MessageId | null, 
+/**
+ * In a microdistrict channel: the houses the post is for (empty: all).
+ */
+houses?: Array<HouseId>, } | { "kind": "submit_reading", 
 /**
  * The meter.
  */
@@ -183,4 +187,16 @@ community_id: CommunityId,
 /**
  * The option's index, from 0.
  */
-option: number, };
+option: number, } | { "kind": "react", 
+/**
+ * The message.
+ */
+message_id: MessageId, 
+/**
+ * Its chat.
+ */
+community_id: CommunityId, 
+/**
+ * One of the offered reactions, or none.
+ */
+emoji: string | null, };

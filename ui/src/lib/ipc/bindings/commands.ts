@@ -7,6 +7,7 @@ import type { AdminApplication } from './AdminApplication';
 import type { AppInfo } from './AppInfo';
 import type { ApplicationId } from './ApplicationId';
 import type { BillView } from './BillView';
+import type { ChannelHouse } from './ChannelHouse';
 import type { ChatMessage } from './ChatMessage';
 import type { ChatOffer } from './ChatOffer';
 import type { ChatSummary } from './ChatSummary';
@@ -76,6 +77,12 @@ export const commands = {
   messages: (communityId: CommunityId, before: MessageId | null, limit: number) => call<ChatMessage[]>('messages', { communityId, before, limit }),
   /** Queues a message (shown at once) and sends it when it can. */
   send: (communityId: CommunityId, body: string, replyTo: MessageId | null) => call<Written>('send', { communityId, body, replyTo }),
+  /** Queues a microdistrict channel's post for some of its houses (shown at once). */
+  postToHouses: (communityId: CommunityId, body: string, houses: HouseId[]) => call<Written>('post_to_houses', { communityId, body, houses }),
+  /** The houses of a channel the person may address a post to. */
+  channelHouses: (communityId: CommunityId) => call<ChannelHouse[]>('channel_houses', { communityId }),
+  /** Sets the person's reaction to a message, or takes it back (none); shown at once. */
+  react: (messageId: MessageId, emoji: string | null) => call<Written>('react', { messageId, emoji }),
   /** Edits one's own message. */
   edit: (messageId: MessageId, body: string) => call<null>('edit', { messageId, body }),
   /** Deletes a message. */
