@@ -897,6 +897,16 @@ async fn desktop_app_end_to_end() -> TestResult {
     app.wait_until("the resident reads the reason", MODERATED, json!([offtopic, "Удалено модератором: Реклама"]), LONG)
         .await?;
     app.screenshot("32-resident-sees-moderation").await?;
+    // She thanks for the useful message with a 👍 from its menu: the chip shows it as hers,
+    // and the server has it.
+    message_action(&app, greeting, "react-0").await?;
+    app.wait_for(&format!("[data-testid=message-{greeting}] [data-testid=reaction][aria-pressed=true]"), LONG).await?;
+    let liked = neighbour.messages(community, 50)?;
+    let liked = liked.iter().find(|m| m["id"] == greeting).ok_or("the pinned message in the CLI")?;
+    if !liked["reactions"].as_array().is_some_and(|r| r.iter().any(|r| r["emoji"] == "👍" && r["mine"] == true)) {
+        return fail(&format!("the server does not have the resident's 👍: {liked}"));
+    }
+    app.screenshot("32c-resident-reacted").await?;
     // The running poll above the chat: the resident votes for her flat with one click.
     let toggle = app.wait_for("[data-testid=polls-toggle]", SHORT).await?;
     app.click(&toggle).await?;
@@ -1027,6 +1037,35 @@ async fn desktop_app_end_to_end() -> TestResult {
     )
     .await?;
     app.screenshot("38-dispatcher-loses-house").await?;
+
+    // The complex's channel: the dispatcher writes to one of its houses only.
+    let desk_cli = Cli::signed_in(&server.url, &tmp.path().join("dispatcher-cli"), Persona::Dispatcher)?;
+    desk_cli.run(&["sync"])?;
+    let chats = desk_cli.json(&["chats"])?;
+    let channel = chats
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["kind"] == "microdistrict"))
+        .and_then(|c| c["community_id"].as_i64())
+        .ok_or("the complex's channel")?;
+    let item = app.wait_for(&format!("[data-testid=chat-list-item-{channel}]"), LONG).await?;
+    app.click(&item).await?;
+    let one_house = app.wait_for("[data-testid=composer-to-house]", LONG).await?;
+    app.click(&one_house).await?;
+    app.wait_for("[data-testid=composer-to-house][aria-pressed=true]", SHORT).await?;
+    let post = format!("Промывка отопления в вашем доме послезавтра с 9 до 16 ({stamp})");
+    send(&app, &post).await?;
+    wait_message(&app, &post, "sent", LONG).await?;
+    let posted = message_id(&app, &post).await?;
+    let shown = app.wait_for(&format!("[data-testid=message-{posted}] [data-testid=message-for-houses]"), LONG).await?;
+    if !app.text(&shown).await?.contains("Для домов") {
+        return fail("the post does not say whom it is for");
+    }
+    let on_server = desk_cli.messages(channel, 10)?;
+    let on_server = on_server.iter().find(|m| m["id"] == posted).ok_or("the post in the CLI")?;
+    if on_server["for_houses"].as_array().map(Vec::len) != Some(1) {
+        return fail(&format!("the post is not for one house on the server: {on_server}"));
+    }
+    app.screenshot("39-channel-post-for-one-house").await?;
 
     app.quit().await?;
     server.stop().await?;

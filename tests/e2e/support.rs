@@ -372,6 +372,11 @@ impl Cli {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Runs a command with `--json`, returning what it printed, parsed.
+    pub fn json(&self, args: &[&str]) -> TestResult<Value> {
+        self.0.json(args)
+    }
+
     /// Syncs, then returns a chat's latest messages as JSON.
     pub fn messages(&self, community: i64, limit: usize) -> TestResult<Vec<Value>> {
         self.0.json(&["sync"])?;
