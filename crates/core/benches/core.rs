@@ -235,7 +235,7 @@ fn bench_search() -> R {
     let mut times = Vec::new();
     for i in 0..200 {
         let t = Instant::now();
-        let list = cache.chat_list()?;
+        let list = cache.chat_list(chrono::Utc::now())?;
         let page = cache.messages(CommunityId((i % 40) + 1), None, 50)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(list.len() <= 40 && page.len() <= 50);

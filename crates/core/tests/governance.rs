@@ -55,3 +55,37 @@ async fn a_transfer_purges_the_old_staff_and_gives_the_new_the_whole_history() -
     assert_eq!(client.tickets().queue(Default::default()).await?.total, held, "every ticket is back");
     Ok(())
 }
+
+/// What a chat lets the person do comes from the core, by the domain's rules and the
+/// server's clock: a resident writes and votes, a dispatcher does not vote, a channel is read
+/// only for residents; a moderator's mute stops the resident's writing until it ends.
+#[tokio::test]
+async fn the_chat_list_says_what_each_person_may_do_there() -> TestResult {
+    use domkom_domain::chat::CommunityKind;
+    let server = TestServer::start().await?;
+    let TestClient { client: resident, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
+    let TestClient { client: dispatcher, .. } = &TestClient::signed_in(&server, Persona::Dispatcher).await?;
+    let house_chat = |list: &[domkom_core::chat::ChatSummary]| {
+        list.iter().find(|c| c.kind == CommunityKind::HouseChat).cloned().ok_or("a house chat")
+    };
+    let mine = house_chat(&resident.chats().list().await?)?;
+    assert!(mine.can_post && mine.can_vote && !mine.muted_now, "{mine:?}");
+    assert!(!mine.can_apply, "a resident does not apply for admin rights");
+    let desk = dispatcher.chats().list().await?;
+    assert!(desk.iter().all(|c| !c.can_vote), "staff have no premises to vote for");
+    let channel = desk.iter().find(|c| c.kind == CommunityKind::Microdistrict).ok_or("the channel")?;
+    assert!(channel.can_post, "the organisation writes in its channel");
+
+    let me = resident.person().await?.ok_or("the resident")?.id;
+    chair.moderation().mute(mine.community_id, me, 3600, None).await?;
+    resident.sync(&|_, _| {}).await?;
+    let muted = resident.chats().list().await?.into_iter().find(|c| c.community_id == mine.community_id);
+    let muted = muted.ok_or("the chat")?;
+    assert!(muted.muted_now && !muted.can_post, "muted for an hour: {muted:?}");
+    chair.moderation().unmute(mine.community_id, me).await?;
+    resident.sync(&|_, _| {}).await?;
+    let back = resident.chats().list().await?.into_iter().find(|c| c.community_id == mine.community_id);
+    assert!(back.ok_or("the chat")?.can_post, "the mute lifted");
+    Ok(())
+}

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+use crate::Role;
 use crate::id::*;
 use crate::vocab::vocabulary;
 
@@ -101,6 +102,18 @@ impl crate::Coded for GovRefusal {
             }
             _ => vec![],
         }
+    }
+}
+
+/// Whether a member may apply for a house chat's admin rights, by their role and how the
+/// house is managed: the managing organisation's dispatcher (the server checks besides that
+/// their organisation manages the house now), or the chair of a ТСЖ, ЖСК or directly managed
+/// house, which has no management company to apply for it.
+pub fn may_apply(role: Role, management: crate::house::ManagementType) -> bool {
+    match role {
+        Role::Dispatcher => true,
+        Role::Chair => management != crate::house::ManagementType::Uk,
+        Role::Resident | Role::Inspector => false,
     }
 }
 
@@ -238,6 +251,17 @@ pub struct Transferred {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_organisation_or_a_small_houses_chair_applies() {
+        use crate::house::ManagementType;
+        assert!(may_apply(Role::Dispatcher, ManagementType::Uk));
+        assert!(may_apply(Role::Chair, ManagementType::Tszh));
+        assert!(may_apply(Role::Chair, ManagementType::Direct));
+        assert!(!may_apply(Role::Chair, ManagementType::Uk), "a company's house: the company applies");
+        assert!(!may_apply(Role::Resident, ManagementType::Tszh));
+        assert!(!may_apply(Role::Inspector, ManagementType::Tszh));
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()

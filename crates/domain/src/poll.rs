@@ -104,6 +104,12 @@ impl crate::Coded for PollError {
     }
 }
 
+/// Whether a member votes in polls: one who holds a premises in the house (a resident or
+/// its chair); staff and the Inspection open and read polls but have no premises to vote for.
+pub fn may_vote(role: crate::Role) -> bool {
+    matches!(role, crate::Role::Resident | crate::Role::Chair)
+}
+
 /// A poll's question and options checked and trimmed, and its closing time parsed.
 pub fn check_poll(
     question: &str,

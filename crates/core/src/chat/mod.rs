@@ -60,7 +60,8 @@ impl Client {
 impl Chats<'_> {
     /// The chat list with unread counts (from the cache; works offline).
     pub async fn list(&self) -> Result<Vec<ChatSummary>> {
-        blocking(&self.client.cache, |c| c.chat_list()).await
+        let now = self.client.api.http().clock().now();
+        blocking(&self.client.cache, move |c| c.chat_list(now)).await
     }
 
     /// Resolves what a person typed as a chat: a community id or the id of a house with a chat.

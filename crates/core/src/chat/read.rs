@@ -5,9 +5,11 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use domkom_domain::Role;
-use domkom_domain::chat::{AdminStatus, CommunityKind};
+use domkom_domain::chat::{self, AdminStatus, CommunityKind};
+use domkom_domain::house::ManagementType;
 use domkom_domain::id::*;
 use domkom_domain::moderation;
+use domkom_domain::{governance, poll};
 
 use crate::cache::Cache;
 use crate::error::Result;
@@ -36,6 +38,16 @@ pub struct ChatSummary {
     pub can_moderate: bool,
     /// The person is muted in it until then (they read but may not send).
     pub muted_until: Option<String>,
+    /// Whether that mute still runs, by the server's clock.
+    pub muted_now: bool,
+    /// Whether the person may write in it (a resident does not write in a channel; a
+    /// running mute stops anyone).
+    pub can_post: bool,
+    /// Whether the person votes in its polls (a holder of a premises there).
+    pub can_vote: bool,
+    /// Whether the person may apply for its admin rights, which are pending: the managing
+    /// organisation's dispatcher, or the chair of a house without a management company.
+    pub can_apply: bool,
     /// Slow mode: one message per this many seconds (0: off).
     pub slow_mode_s: u32,
     /// An official chat; false for a small house's chat an owner or its organisation opened.
@@ -196,8 +208,9 @@ fn reactions_of(c: &rusqlite::Connection, me: PersonId, messages: &mut [ChatMess
 }
 
 impl Cache {
-    /// The chat list with unread counts, in the order of the newest message.
-    pub fn chat_list(&self) -> Result<Vec<ChatSummary>> {
+    /// The chat list with unread counts, in the order of the newest message; `now` (the
+    /// server's clock) says whether a mute still runs.
+    pub fn chat_list(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<ChatSummary>> {
         self.read(|c| {
             let me = me(c)?;
             let mut stmt = c.prepare_cached(
@@ -209,7 +222,8 @@ impl Cache {
                    coalesce((SELECT muted FROM chat_settings s WHERE s.community_id = cm.id), 0), \
                    json_extract(cm.payload, '$.admin_status'), json_extract(m.payload, '$.muted_until'), \
                    coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0), \
-                   coalesce(json_extract(cm.payload, '$.official'), 1), json_extract(cm.payload, '$.opened_by') \
+                   coalesce(json_extract(cm.payload, '$.official'), 1), json_extract(cm.payload, '$.opened_by'), \
+                   json_extract(h.payload, '$.management_type') \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -217,18 +231,31 @@ impl Cache {
             )?;
             let rows = stmt.query_map(params![me, domkom_domain::message::UNREAD_COUNT_CAP], |r| {
                 let role = role(&r.get::<_, String>(5)?);
+                let kind: CommunityKind = r.get(1)?;
+                let admin = AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
+                    .unwrap_or(AdminStatus::Pending);
+                let management = r.get::<_, Option<String>>(15)?.as_deref().and_then(ManagementType::parse);
+                let muted_until: Option<String> = r.get(11)?;
+                let muted_now = muted_until
+                    .as_deref()
+                    .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+                    .is_some_and(|u| u > now);
                 Ok(ChatSummary {
+                    muted_now,
+                    can_post: !muted_now && chat::may_post(kind, Some(role)).is_ok(),
+                    can_vote: kind == CommunityKind::HouseChat && poll::may_vote(role),
+                    can_apply: kind == CommunityKind::HouseChat
+                        && admin == AdminStatus::Pending
+                        && management.is_some_and(|m| governance::may_apply(role, m)),
                     community_id: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind,
                     title: r.get(2)?,
                     house_id: r.get(3)?,
                     address: r.get(4)?,
                     role,
-                    admin_status: AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
-                        .unwrap_or(AdminStatus::Pending),
-                    can_moderate: AdminStatus::parse(&r.get::<_, Option<String>>(10)?.unwrap_or_default())
-                        .is_some_and(|admin| moderation::may_moderate(Some(role), admin).is_ok()),
-                    muted_until: r.get(11)?,
+                    admin_status: admin,
+                    can_moderate: moderation::may_moderate(Some(role), admin).is_ok(),
+                    muted_until,
                     slow_mode_s: r.get(12)?,
                     official: r.get::<_, i64>(13)? != 0,
                     opened_by: r.get(14)?,

@@ -44,6 +44,24 @@ can_moderate: boolean,
  */
 muted_until: string | null, 
 /**
+ * Whether that mute still runs, by the server's clock.
+ */
+muted_now: boolean, 
+/**
+ * Whether the person may write in it (a resident does not write in a channel; a
+ * running mute stops anyone).
+ */
+can_post: boolean, 
+/**
+ * Whether the person votes in its polls (a holder of a premises there).
+ */
+can_vote: boolean, 
+/**
+ * Whether the person may apply for its admin rights, which are pending: the managing
+ * organisation's dispatcher, or the chair of a house without a management company.
+ */
+can_apply: boolean, 
+/**
  * Slow mode: one message per this many seconds (0: off).
  */
 slow_mode_s: number, 
