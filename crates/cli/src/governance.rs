@@ -5,7 +5,7 @@ use clap::Subcommand;
 
 use domkom_core::{Client, CoreError};
 use domkom_domain::governance::AdminApplication;
-use domkom_domain::id::{ApplicationId, CommunityId, HouseId, OrgId};
+use domkom_domain::id::{ApplicationId, HouseId, OrgId};
 
 use super::print;
 
@@ -90,7 +90,7 @@ pub async fn run(client: &Client, command: AdminCommand, json: bool) -> Result<(
     let g = client.governance();
     match command {
         AdminCommand::Apply { chat, details } => {
-            let community = client.chats().resolve(chat).await.unwrap_or(CommunityId(chat));
+            let community = client.chats().resolve(chat).await?;
             let done = g.apply(community, details.as_deref()).await?;
             print(json, &done, |a| format!("Application #{} sent to the State Housing Inspection.", a.id))
         }

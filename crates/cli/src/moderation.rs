@@ -131,14 +131,11 @@ fn resolution(text: &str) -> Result<Resolution, String> {
     Resolution::parse(text).ok_or_else(|| format!("«{text}» is not a resolution: use delete or dismiss"))
 }
 
-/// A chat the person typed: one of theirs by chat or house id, or (for the Inspection) any
-/// community id.
+/// A chat the person typed, by chat or house id: one of theirs, or one cached for them (the
+/// Inspection's cache holds every community). An id that is neither is refused, never
+/// taken as another chat's.
 async fn chat(client: &Client, id: i64) -> Result<CommunityId, CoreError> {
-    match client.chats().resolve(id).await {
-        Ok(c) => Ok(c),
-        Err(_) if client.person().await?.is_some_and(|p| p.staff_role.is_some()) => Ok(CommunityId(id)),
-        Err(e) => Err(e),
-    }
+    client.chats().resolve(id).await
 }
 
 /// A person the operator typed: an id, or a demo person's short id.

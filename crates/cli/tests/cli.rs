@@ -842,7 +842,9 @@ async fn an_organisation_opens_an_unofficial_chat_for_a_small_house() -> TestRes
     let out = dispatcher.run(&["chat", "open", &small_id, "--json"])?;
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "not_owner");
-    let big = dispatcher.json(&["chats"])?[0]["house_id"].as_i64().ok_or("a big house")?.to_string();
+    let chats = dispatcher.json(&["chats"])?;
+    let big = chats.as_array().and_then(|l| l.iter().find(|c| c["kind"] == "house_chat")).ok_or("a house chat")?;
+    let big = big["house_id"].as_i64().ok_or("a big house")?.to_string();
     let out = dispatcher.run(&["chat", "open", &big, "--json"])?;
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "official_house");
 
@@ -961,5 +963,37 @@ async fn a_dispatcher_posts_to_one_house_of_a_complex_and_readers_react() -> Tes
     assert_eq!(resident.json(&["react", &message, "--off"])?["state"], "sent");
     chair.json(&["sync"])?;
     assert_eq!(heart(&chair)?.0, before, "taken back");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_name_a_chat_by_its_house_and_an_unknown_number_is_refused() -> TestResult {
+    let server = TestServer::start().await?;
+    let (dispatcher_dir, inspector_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let dispatcher = cli(&server, dispatcher_dir.path());
+    let inspector = cli(&server, inspector_dir.path());
+    dispatcher.login(Persona::Dispatcher)?;
+    inspector.login(Persona::Inspector)?;
+    dispatcher.json(&["sync"])?;
+    inspector.json(&["sync"])?;
+    let chats = dispatcher.json(&["chats"])?;
+    let list = chats.as_array().ok_or("a list")?;
+    // A house whose id is no chat's id, so that the number can only mean the house.
+    let chat = list
+        .iter()
+        .find(|c| c["kind"] == "house_chat" && list.iter().all(|o| o["community_id"] != c["house_id"]))
+        .ok_or("a house chat")?;
+    let (community, house) = (chat["community_id"].as_i64().ok_or("id")?, chat["house_id"].as_i64().ok_or("house")?);
+    // By the house's id: that house's chat's log, for the dispatcher and for the Inspection
+    // (which belongs to no chat).
+    for who in [&dispatcher, &inspector] {
+        let log = who.json(&["modlog", &house.to_string()])?;
+        let entries = log.as_array().ok_or("a list")?;
+        assert!(entries.iter().all(|e| e["community_id"] == community), "another chat's log: {log}");
+    }
+    // A number that is no chat of theirs and no house with a chat: refused, not guessed.
+    let out = dispatcher.run(&["modlog", "987654", "--json"])?;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stderr)?["code"], "no_such_chat");
     Ok(())
 }

@@ -64,15 +64,20 @@ impl Chats<'_> {
         blocking(&self.client.cache, move |c| c.chat_list(now)).await
     }
 
-    /// Resolves what a person typed as a chat: a community id or the id of a house with a chat.
+    /// Resolves what a person typed as a chat: a community id or the id of a house with a
+    /// chat, among the person's chats first, then among the communities cached for them
+    /// (the Inspection's cache holds every community without joining any).
     pub async fn resolve(&self, id: i64) -> Result<CommunityId> {
         let chats = self.list().await?;
-        chats
+        let mine = chats
             .iter()
             .find(|c| c.community_id.get() == id)
             .or_else(|| chats.iter().find(|c| c.house_id == Some(HouseId(id)) && c.kind == CommunityKind::HouseChat))
-            .map(|c| c.community_id)
-            .ok_or_else(|| no_such_chat(id))
+            .map(|c| c.community_id);
+        if let Some(found) = mine {
+            return Ok(found);
+        }
+        blocking(&self.client.cache, move |c| c.cached_community(id)).await?.ok_or_else(|| no_such_chat(id))
     }
 
     /// A page of a chat, newest first (local echoes first), scrolling back on demand.

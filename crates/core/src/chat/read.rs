@@ -382,6 +382,19 @@ impl Cache {
         })
     }
 
+    /// A cached community by its id, or the chat of a cached house by the house's id.
+    pub fn cached_community(&self, id: i64) -> Result<Option<CommunityId>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM communities WHERE id = ?1 \
+                 UNION ALL SELECT id FROM communities WHERE house_id = ?1 AND kind = 'house_chat' LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+
     /// The community of a cached message.
     pub fn message_community(&self, id: MessageId) -> Result<Option<CommunityId>> {
         self.read(|c| {
