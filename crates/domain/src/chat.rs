@@ -382,7 +382,7 @@ pub struct SendMessage {
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub reply_to: Option<MessageId>,
     /// In a microdistrict channel: the houses the post is for (absent or empty: all of them).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::json::integers")]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub houses: Vec<HouseId>,
 }
