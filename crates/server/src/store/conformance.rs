@@ -553,3 +553,52 @@ mod sqlite {
 
     crate::store_conformance!(small_store);
 }
+
+/// The Inspection hands a small house's chat from the owner who opened it to the house's
+/// organisation: the organisation applies although the opener holds the rights, and once
+/// they are granted the opener is an ordinary member.
+#[cfg(test)]
+#[test]
+fn an_owners_chat_passes_to_the_organisation_by_the_inspections_grant() -> Outcome {
+    use crate::store::GovError;
+    use domkom_domain::Role;
+    use domkom_domain::governance::GovRefusal;
+    let dir = tempfile::tempdir()?;
+    let sqlite = crate::open_store(dir.path(), crate::seed::Seed::Small)?;
+    let store: &dyn Store = &sqlite;
+    let inspector = viewer(store, "inspector")?;
+    let houses = store.houses(&inspector, Page { after: 0, limit: 1000 })?;
+    let small = houses.iter().find(|h| h.flats < 16 && h.community_id.is_none()).ok_or("a small house")?.id;
+    let owner: PersonId = sqlite.with_writer(|c| {
+        c.query_row(
+            "SELECT o.person_id FROM ownerships o JOIN premises p ON p.id = o.premises_id \
+             WHERE p.house_id = ?1 AND o.until IS NULL ORDER BY o.person_id LIMIT 1",
+            [small],
+            |r| r.get(0),
+        )
+    })?;
+    let opener = store.viewer(owner)?.ok_or("the owner")?;
+    let chat = store.open_house_chat(&opener, small)?;
+    ensure(store.viewer(owner)?.ok_or("owner")?.moderates.contains(&chat.id), "the opener moderates")?;
+
+    // The demo organisation takes the house over; its dispatcher applies for the chat.
+    let chair = viewer(store, "chair")?;
+    let demo_chat = *chair.communities.keys().next().ok_or("no chat")?;
+    store.send_message(&chair, demo_chat, "01900000-0000-7000-8000-000000000801", "сегодня", None)?;
+    let day = governance::today(store, &chair, demo_chat)?;
+    let org = viewer(store, "dispatcher")?.org_id.ok_or("no organisation")?;
+    store.transfer(&inspector, small, org, &day, false)?;
+    let dispatcher = viewer(store, "dispatcher")?;
+    store.join(&dispatcher, chat.id).ok();
+    let applied = store.apply_for_rights(&dispatcher, chat.id, Some("Дом в нашем управлении"))?;
+    store.decide(&inspector, applied.id, true, None)?;
+    let after = store.viewer(owner)?.ok_or("owner")?;
+    ensure(!after.moderates.contains(&chat.id), "the opener no longer moderates")?;
+    ensure(after.communities.get(&chat.id) == Some(&Role::Resident), "but stays, as a resident")?;
+    ensure(store.community(&inspector, chat.id)?.admin_org_id == Some(org), "the organisation holds the rights")?;
+    // Held by the organisation now: it does not apply again.
+    match store.apply_for_rights(&viewer(store, "dispatcher")?, chat.id, None) {
+        Err(GovError::Refused(GovRefusal::AlreadyGranted)) => Ok(()),
+        other => Err(format!("applies for rights it holds: {other:?}").into()),
+    }
+}

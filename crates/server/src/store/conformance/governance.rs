@@ -20,7 +20,7 @@ fn refused<T: std::fmt::Debug>(outcome: Result<T, GovError>, refusal: &GovRefusa
 }
 
 /// Today as the store's clock has it (for a transfer's date).
-fn today(store: &dyn Store, who: &crate::store::Viewer, community: CommunityId) -> Result<String, Failure> {
+pub(super) fn today(store: &dyn Store, who: &crate::store::Viewer, community: CommunityId) -> Result<String, Failure> {
     let page = store.history(who, community, None, 1)?;
     // The newest message was written just now by the test, so its day is the store's today.
     Ok(page.messages.first().map(|m| m.created_at[..10].to_owned()).ok_or("no message")?)

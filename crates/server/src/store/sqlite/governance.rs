@@ -39,6 +39,44 @@ fn refresh_chairs(tx: &Transaction<'_>, community: CommunityId) -> rusqlite::Res
     Ok(())
 }
 
+/// In an unofficial chat, rights granted to someone else end its opener's: an owner who
+/// opened it stays as a resident, staff of another organisation leave it.
+fn hand_over_from_opener(
+    tx: &Transaction<'_>,
+    community: CommunityId,
+    applicant: Option<PersonId>,
+    at: &str,
+) -> rusqlite::Result<()> {
+    let opener: Option<(PersonId, Option<HouseId>)> = tx
+        .query_row(
+            "SELECT opened_by, house_id FROM communities WHERE id = ?1 AND official = 0 AND opened_by IS NOT NULL",
+            [community],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((opener, house)) = opener else { return Ok(()) };
+    if Some(opener) == applicant {
+        return Ok(());
+    }
+    let membership: Option<(i64, bool)> = tx
+        .query_row(
+            "SELECT m.id, EXISTS (SELECT 1 FROM ownerships o JOIN premises p ON p.id = o.premises_id \
+                                  WHERE o.person_id = m.person_id AND o.until IS NULL AND p.house_id = ?3) \
+             FROM memberships m WHERE m.community_id = ?1 AND m.person_id = ?2 AND m.left_at IS NULL AND m.role = 'chair'",
+            params![community, opener, house],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match membership {
+        Some((id, true)) => {
+            tx.execute("UPDATE memberships SET role = 'resident' WHERE id = ?1", [id])?;
+            changelog::record(tx, ChangeKind::Membership, id)
+        }
+        Some((id, false)) => end_membership(tx, id, at),
+        None => Ok(()),
+    }
+}
+
 /// Records a house's entities again (its passport, tickets and their comments, notices,
 /// repairs, collective meters and their readings), so staff who gained it sync them.
 fn rerecord_house(tx: &Transaction<'_>, house: HouseId) -> rusqlite::Result<()> {
@@ -92,9 +130,16 @@ impl GovernanceStore for SqliteStore {
             if !staff && !small_chair {
                 return Err(GovRefusal::NotApplicant.into());
             }
-            let status: AdminStatus =
-                tx.query_row("SELECT admin_status FROM communities WHERE id = ?1", [community], |r| r.get(0))?;
-            if status == AdminStatus::Granted {
+            let (status, official, holder): (AdminStatus, bool, Option<OrgId>) = tx.query_row(
+                "SELECT admin_status, official, admin_org_id FROM communities WHERE id = ?1",
+                [community],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            // A small house's unofficial chat is moderated by its opener until the Inspection
+            // grants the rights to someone else: its organisation may apply although they
+            // are held, unless the organisation holds them already.
+            let taken_from_opener = !official && staff && holder != org;
+            if status == AdminStatus::Granted && !taken_from_opener {
                 return Err(GovRefusal::AlreadyGranted.into());
             }
             let open: Option<i64> = tx
@@ -176,6 +221,7 @@ impl GovernanceStore for SqliteStore {
                         params![community, person],
                     )?;
                 }
+                hand_over_from_opener(tx, community, applicant, &at)?;
                 changelog::record(tx, ChangeKind::Community, community.get())?;
                 refresh_chairs(tx, community)?;
             }
