@@ -602,3 +602,26 @@ fn an_owners_chat_passes_to_the_organisation_by_the_inspections_grant() -> Outco
         other => Err(format!("applies for rights it holds: {other:?}").into()),
     }
 }
+
+/// A mute or slow mode that cannot be read stops the send with the storage error; it never
+/// lets the message through as if there were none.
+#[cfg(test)]
+#[test]
+fn a_send_whose_limits_cannot_be_read_is_not_let_through() -> Outcome {
+    let dir = tempfile::tempdir()?;
+    let sqlite = crate::open_store(dir.path(), crate::seed::Seed::Small)?;
+    let store: &dyn Store = &sqlite;
+    let resident = viewer(store, "resident")?;
+    let community = *resident.communities.keys().next().ok_or("no chat")?;
+    let before: i64 = sqlite.with_writer(|c| c.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)))?;
+    // The limits' column goes missing (a damaged or half-migrated database).
+    sqlite.with_writer(|c| {
+        c.execute_batch("DROP VIEW feed_community; ALTER TABLE communities RENAME COLUMN slow_mode_s TO gone;")
+    })?;
+    match store.send_message(&resident, community, "01900000-0000-7000-8000-000000000811", "Проверка", None) {
+        Err(ChatError::Store(_)) => {}
+        other => return Err(format!("a send past unreadable limits: {other:?}").into()),
+    }
+    let after: i64 = sqlite.with_writer(|c| c.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)))?;
+    ensure(after == before, "nothing was stored")
+}

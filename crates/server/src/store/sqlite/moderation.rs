@@ -13,7 +13,7 @@ use domkom_domain::wire::{ChangeKind, Community, Message, ModEntry, Report};
 
 use super::chat::{end_membership, message_of};
 use super::{SqliteStore, changelog, decode, one, rows, visible};
-use crate::store::{ModError, ModerationStore, Reported, StoreError, Viewer, What};
+use crate::store::{ChatError, ModError, ModerationStore, Reported, StoreError, Viewer, What};
 
 /// Parses a stored time (seeded ones carry +03:00, the runtime's Z).
 pub(super) fn parse_time(text: &str) -> Option<DateTime<FixedOffset>> {
@@ -119,7 +119,7 @@ pub(super) fn check_send(
     community: CommunityId,
     now: &str,
     with_slow_mode: bool,
-) -> Result<(), ModRefusal> {
+) -> Result<(), ChatError> {
     let now = parse_time(now).unwrap_or_default();
     let facts = || -> rusqlite::Result<(Option<String>, u32, Option<String>)> {
         let muted: Option<String> = conn
@@ -145,11 +145,13 @@ pub(super) fn check_send(
         };
         Ok((muted, slow, last))
     };
-    // A storage hiccup here is not a reason to refuse: the send itself will report it.
-    let Ok((muted, slow, last)) = facts() else { return Ok(()) };
+    // A mute that cannot be read is not taken as no mute: the send fails with the storage
+    // error instead of slipping past a moderator.
+    let (muted, slow, last) = facts()?;
     let exempt = viewer.role_in(community).is_some_and(|r| r != Role::Resident);
     let slow = if exempt || !with_slow_mode { 0 } else { slow };
-    moderation::check_send(now, muted.as_deref().and_then(parse_time), slow, last.as_deref().and_then(parse_time))
+    moderation::check_send(now, muted.as_deref().and_then(parse_time), slow, last.as_deref().and_then(parse_time))?;
+    Ok(())
 }
 
 /// Whether the person was banned from the community.
