@@ -126,8 +126,26 @@ pub fn a_transfer_moves_the_house_between_organisations(store: &dyn Store) -> Ou
         "a day ahead",
     )?;
 
+    let assigned: Vec<_> = store
+        .tickets(&inspector, house, TicketFilter { status: None, after: 0, limit: 10_000 })?
+        .into_iter()
+        .filter(|t| t.assignee_id.is_some() && !t.status.is_closed())
+        .map(|t| t.id)
+        .collect();
+    ensure(!assigned.is_empty(), "the house has open tickets with an executor")?;
     let head = store.head()?;
     let done = store.transfer(&inspector, house, new_org, &day, false)?;
+    for &id in &assigned {
+        let t = store.ticket(&inspector, id)?;
+        let last = t.history.last().ok_or("a history")?;
+        ensure(
+            t.assignee_id.is_none()
+                && last.kind == domkom_domain::ticket::TicketEventKind::Assign
+                && last.actor_id == inspector.person.id
+                && last.note.contains("передан"),
+            "an open ticket's executor is taken back, and its history says why",
+        )?;
+    }
     ensure(done.from_org_id == Some(old_org) && done.staff_removed >= 1, "the old staff lost it")?;
     ensure(done.admin_status == AdminStatus::Pending, "rights go back to pending")?;
     let former = viewer(store, "dispatcher")?;

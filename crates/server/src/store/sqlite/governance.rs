@@ -323,6 +323,7 @@ impl GovernanceStore for SqliteStore {
                     removed += 1;
                 }
                 // Their executors give up the house's open tickets; the new staff assign theirs.
+                // Each one's history says so, in the Inspection's name.
                 let open: Vec<i64> = ids(
                     tx,
                     "SELECT t.id FROM tickets t JOIN persons p ON p.id = t.assignee_id WHERE t.house_id = ?1 \
@@ -331,6 +332,16 @@ impl GovernanceStore for SqliteStore {
                 )?;
                 for t in open {
                     tx.execute("UPDATE tickets SET assignee_id = NULL WHERE id = ?1", [t])?;
+                    tx.execute(
+                        "INSERT INTO ticket_events (ticket_id, kind, status, actor_id, at, note) \
+                         SELECT id, 'assign', status, ?2, ?3, ?4 FROM tickets WHERE id = ?1",
+                        params![
+                            t,
+                            viewer.person.id,
+                            at,
+                            format!("Дом передан в управление «{org_name}»: исполнителя назначит новая организация")
+                        ],
+                    )?;
                 }
             }
 
