@@ -293,3 +293,33 @@ async fn a_ban_and_a_transfer_cut_the_push_stream() -> TestResult {
     assert_eq!(gone.status, 403, "the old dispatcher reads nothing of the chat");
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_hear_at_once_of_a_house_without_a_chat_they_gained() -> TestResult {
+    let server = TestServer::start().await?;
+    let dispatcher = server.api(Persona::Dispatcher).await?;
+    let inspector = server.api(Persona::Inspector).await?;
+    let resident = server.api(Persona::Resident).await?;
+    let mut ws = connect(&server.url, &dispatcher).await?;
+    assert_eq!(next(&mut ws).await.ok_or("hello")?["type"], "hello");
+    let houses = inspector.get("/v1/houses?limit=1000").await?.body;
+    let small = houses
+        .as_array()
+        .and_then(|h| h.iter().find(|h| h["flats"].as_i64() < Some(16) && h["community_id"].is_null()))
+        .ok_or("a small house without a chat")?;
+    let small_id = small["id"].as_i64().ok_or("id")?;
+    let org = dispatcher.get("/v1/houses?limit=1").await?.body[0]["org"]["id"].clone();
+    let community = resident.first_community().await?;
+    let today = resident.send(community, "Который сегодня день?").await?.body["created_at"].as_str().unwrap_or("")
+        [..10]
+        .to_owned();
+    let _ = drain(&mut ws).await;
+
+    let moved =
+        inspector.post(&format!("/v1/houses/{small_id}/transfer"), &json!({"org_id": org, "from": today})).await?;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert!(!drain(&mut ws).await.is_empty(), "the dispatcher's stream tells of the house gained");
+    let gained = dispatcher.get(&format!("/v1/houses/{small_id}")).await?;
+    assert_eq!(gained.status, 200, "and the house is theirs to read");
+    Ok(())
+}

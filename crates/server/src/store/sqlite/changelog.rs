@@ -94,6 +94,26 @@ pub fn record_removal_for(
     Ok(())
 }
 
+/// Records an entity's current state in one person's own audience as well, so that their
+/// push stream works out anew what they may see (staff who gained a house without a chat,
+/// whose membership would otherwise have told it). The entity's next record replaces it.
+pub fn record_for(conn: &Connection, kind: ChangeKind, id: impl Into<i64>, person: i64) -> rusqlite::Result<()> {
+    let id: i64 = id.into();
+    conn.execute(
+        "DELETE FROM changes WHERE kind = ?1 AND entity_id = ?2 AND scope = 'p' AND scope_id = ?3",
+        params![kind.as_str(), id, person],
+    )?;
+    conn.execute(
+        &format!(
+            "INSERT INTO changes (kind, entity_id, scope, scope_id, op, payload) \
+             SELECT ?1, id, 'p', ?3, 'upsert', payload FROM {} WHERE id = ?2 LIMIT 1",
+            view(kind)
+        ),
+        params![kind.as_str(), id, person],
+    )?;
+    Ok(())
+}
+
 /// Records every entity of every kind, in dependency order; used by the seed.
 pub fn record_all(conn: &Connection) -> rusqlite::Result<()> {
     for &kind in ChangeKind::ALL {

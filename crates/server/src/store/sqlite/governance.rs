@@ -412,12 +412,19 @@ impl GovernanceStore for SqliteStore {
                     |r| r.get(0),
                 )?;
                 changelog::record(tx, ChangeKind::Message, message)?;
-            } else {
-                let staff: Vec<i64> =
-                    ids(tx, "SELECT id FROM persons WHERE org_id = ?1 AND staff_role = 'dispatcher'", org)?;
-                added = staff.len();
             }
+            // Staff who gained a house without a chat have no membership whose change would
+            // tell their push stream: the house goes to their own audience too.
+            let chatless: Vec<i64> = if chat.is_none() {
+                ids(tx, "SELECT id FROM persons WHERE org_id = ?1 AND staff_role = 'dispatcher'", org)?
+            } else {
+                Vec::new()
+            };
+            added += chatless.len();
             rerecord_house(tx, house)?;
+            for person in chatless {
+                changelog::record_for(tx, ChangeKind::House, house.get(), person)?;
+            }
             Ok(Transferred {
                 house_id: house,
                 from_org_id: old_org,
