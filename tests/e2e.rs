@@ -904,7 +904,7 @@ async fn desktop_app_end_to_end() -> TestResult {
     let liked = neighbour.messages(community, 50)?;
     let liked = liked.iter().find(|m| m["id"] == greeting).ok_or("the pinned message in the CLI")?;
     if !liked["reactions"].as_array().is_some_and(|r| r.iter().any(|r| r["emoji"] == "👍" && r["mine"] == true)) {
-        return fail(&format!("the server does not have the resident's 👍: {liked}"));
+        return fail(format!("the server does not have the resident's 👍: {liked}"));
     }
     app.screenshot("32c-resident-reacted").await?;
     // The running poll above the chat: the resident votes for her flat with one click.
@@ -1063,7 +1063,7 @@ async fn desktop_app_end_to_end() -> TestResult {
     let on_server = desk_cli.messages(channel, 10)?;
     let on_server = on_server.iter().find(|m| m["id"] == posted).ok_or("the post in the CLI")?;
     if on_server["for_houses"].as_array().map(Vec::len) != Some(1) {
-        return fail(&format!("the post is not for one house on the server: {on_server}"));
+        return fail(format!("the post is not for one house on the server: {on_server}"));
     }
     app.screenshot("39-channel-post-for-one-house").await?;
 

@@ -937,7 +937,8 @@ async fn a_dispatcher_posts_to_one_house_of_a_complex_and_readers_react() -> Tes
         .as_array()
         .and_then(|l| l.iter().rev().find(|m| m["author_role"] == "chair" && m["deleted_at"].is_null()))
         .ok_or("a message of the chair's")?;
-    let message = target["id"].to_string();
+    let message_id = target["id"].clone();
+    let message = message_id.to_string();
     let before = target["reactions"]
         .as_array()
         .map_or(0, |r| r.iter().filter(|x| x["emoji"] == "❤️").map(|x| x["count"].as_u64().unwrap_or(0)).sum::<u64>());
@@ -952,7 +953,7 @@ async fn a_dispatcher_posts_to_one_house_of_a_complex_and_readers_react() -> Tes
     chair.json(&["sync"])?;
     let heart = |c: &Cli| -> TestResult<(u64, bool)> {
         let page = c.json(&["chat", &chat_id, "--limit", "50"])?;
-        let m = page.as_array().and_then(|l| l.iter().find(|m| m["id"].to_string() == message)).ok_or("the message")?;
+        let m = page.as_array().and_then(|l| l.iter().find(|m| m["id"] == message_id)).ok_or("the message")?;
         let r = m["reactions"].as_array().and_then(|r| r.iter().find(|x| x["emoji"] == "❤️"));
         Ok(r.map_or((0, false), |r| (r["count"].as_u64().unwrap_or(0), r["mine"] == true)))
     };

@@ -29,7 +29,7 @@ async fn a_reaction_set_offline_counts_once_and_the_last_choice_wins() -> TestRe
     let shown = client.chats().messages(chat, None, 50).await?;
     let shown = shown.iter().find(|m| m.id == Some(id)).ok_or("the message")?;
     assert_eq!(count(shown, "🙏"), (before_pray + 1, true), "shown as hers at once, offline");
-    assert_eq!(count(shown, "👍").1, false, "the replaced one is not shown");
+    assert!(!count(shown, "👍").1, "the replaced one is not shown");
 
     server.restart().await?;
     client.sync(&|_, _| {}).await?;
