@@ -55,6 +55,14 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                  ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
             )?
             .execute(params![p.id, p.community_id, c.data.to_string()])?;
+            // The person's own copy says what they chose, on whichever device they voted.
+            if let Some(option) = p.my_option {
+                tx.prepare_cached(
+                    "INSERT INTO my_votes (poll_id, option) VALUES (?1, ?2) \
+                     ON CONFLICT (poll_id) DO UPDATE SET option = excluded.option",
+                )?
+                .execute(params![p.id, option])?;
+            }
             Some(p.community_id)
         }
         (ChangeKind::Poll, ChangeOp::Delete) => {

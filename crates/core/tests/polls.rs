@@ -36,3 +36,25 @@ async fn a_vote_cast_offline_counts_once_and_the_last_choice_wins() -> TestResul
     assert!(counted.refused.is_none());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_vote_cast_on_one_device_shows_on_the_others() -> TestResult {
+    let server = TestServer::start().await?;
+    let TestClient { client: laptop, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client: desktop, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
+    let chat =
+        laptop.chats().list().await?.into_iter().find(|c| c.kind == domkom_domain::chat::CommunityKind::HouseChat);
+    let chat = chat.ok_or("a house chat")?.community_id;
+    let running = laptop.polls().list(chat).await?.into_iter().find(|v| !v.closed).ok_or("a running poll")?;
+    assert!(laptop.polls().vote(running.poll.id, 2).await?.waiting.is_none(), "sent");
+    desktop.sync(&|_, _| {}).await?;
+    let seen = desktop.polls().list(chat).await?;
+    let seen = seen.iter().find(|v| v.poll.id == running.poll.id).ok_or("the poll on the other device")?;
+    assert_eq!(seen.my_vote, Some(2), "the other device shows her choice");
+    chair.sync(&|_, _| {}).await?;
+    let others = chair.polls().list(chat).await?;
+    let others = others.iter().find(|v| v.poll.id == running.poll.id).ok_or("the chair's copy")?;
+    assert_eq!(others.poll.options[2].votes, seen.poll.options[2].votes, "both see the same tally");
+    Ok(())
+}

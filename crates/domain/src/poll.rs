@@ -204,6 +204,10 @@ pub struct Poll {
     pub total_area: i64,
     /// The idempotency key the opener's client made.
     pub client_key: String,
+    /// The reader's own choice (an option's index), in the copy of the poll sent to a
+    /// person who voted, so that each of their devices shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_option: Option<u32>,
 }
 
 /// A new poll. Unknown fields are refused.

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("016_polls", include_str!("../../../migrations/016_polls.sql")),
     ("017_small_house_chats", include_str!("../../../migrations/017_small_house_chats.sql")),
     ("018_channel_posts_and_reactions", include_str!("../../../migrations/018_channel_posts_and_reactions.sql")),
+    ("019_my_votes_everywhere", include_str!("../../../migrations/019_my_votes_everywhere.sql")),
 ];
 
 /// The schema version this build writes.

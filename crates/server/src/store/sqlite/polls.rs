@@ -88,10 +88,13 @@ impl PollStore for SqliteStore {
             }
             return Ok(Vec::new());
         }
-        let seen = visible(viewer, found);
+        let mut seen = visible(viewer, found);
         if seen.is_empty() {
             return Err(StoreError::NotVisible(What::Community).into());
         }
+        // A voter sees the community's copy and their own (with their choice): keep theirs.
+        seen.sort_by_key(|p| (std::cmp::Reverse(p.id), p.my_option.is_none()));
+        seen.dedup_by_key(|p| p.id);
         Ok(seen)
     }
 

@@ -55,4 +55,9 @@ total_area: number,
 /**
  * The idempotency key the opener's client made.
  */
-client_key: string, };
+client_key: string, 
+/**
+ * The reader's own choice (an option's index), in the copy of the poll sent to a
+ * person who voted, so that each of their devices shows it.
+ */
+my_option?: number | null, };
