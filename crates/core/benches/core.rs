@@ -197,6 +197,13 @@ fn bench_search() -> R {
         for i in 0..1_000_000u64 {
             st.execute(rusqlite::params![i as i64 + 1, (i % 40) as i64 + 1, format!("k{i}"), line(i)])?;
         }
+        // Neighbours' reactions: one message in five has some, up to six people each.
+        tx.execute_batch(
+            "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 5) \
+             INSERT INTO reactions (message_id, community_id, person_id, emoji) \
+             SELECT m.id, m.community_id, 100 + n.k, CASE (m.id + n.k) % 3 WHEN 0 THEN '👍' WHEN 1 THEN '❤️' ELSE '🙏' END \
+             FROM messages m JOIN n ON n.k < m.id % 7 WHERE m.id % 5 = 0",
+        )?;
         Ok(())
     })?;
     println!("search: 1,000,000 messages cached in {:.1} s", started.elapsed().as_secs_f64());
