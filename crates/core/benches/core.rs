@@ -197,6 +197,12 @@ fn bench_search() -> R {
         for i in 0..1_000_000u64 {
             st.execute(rusqlite::params![i as i64 + 1, (i % 40) as i64 + 1, format!("k{i}"), line(i)])?;
         }
+        for c in 1..=40 {
+            tx.execute(
+                "INSERT INTO communities (id, kind, title, payload) VALUES (?1, 'house_chat', 'Дом', '{}')",
+                [c],
+            )?;
+        }
         // Neighbours' reactions: one message in five has some, up to six people each.
         tx.execute_batch(
             "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 5) \

@@ -17,6 +17,14 @@ fn finds_russian_and_tatar_words_by_prefix_in_any_case() -> TestResult {
         "<script>alert(1)</script> \"кавычки\" OR NEAR",
     ];
     cache.write(|tx| {
+        tx.execute("INSERT INTO communities (id, kind, title, payload) VALUES (1, 'house_chat', 'Дом', '{}')", [])?;
+        // A message of a community not cached (a channel's post for the person's house, the
+        // channel not joined) is not found.
+        tx.execute(
+            "INSERT INTO messages (id, community_id, author_id, author_name, author_role, client_key, body, created_at) \
+             VALUES (100, 77, 1, 'УК', 'dispatcher', 'k100', 'Лифт в вашем доме на ремонте', '2026-01-01T00:00:00Z')",
+            [],
+        )?;
         for (i, t) in texts.iter().enumerate() {
             tx.execute(
                 "INSERT INTO messages (id, community_id, author_id, author_name, author_role, client_key, body, created_at) \

@@ -360,6 +360,9 @@ pub struct MessagesPage {
     pub messages: Vec<Message>,
     /// Whether older messages remain.
     pub has_more: bool,
+    /// The reactions to these messages.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
 }
 
 /// A new message to send. Unknown fields are refused. The schema states the rules of

@@ -7,8 +7,10 @@ CREATE TABLE message_houses (
 ) STRICT, WITHOUT ROWID;
 
 -- Reactions to messages: one per person and message, replaced by the next.
+-- AUTOINCREMENT: an id taken back is never given to another reaction, whose upsert a client
+-- that missed the tombstone would otherwise read as the old one changed.
 CREATE TABLE reactions (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     message_id INTEGER NOT NULL REFERENCES messages (id),
     person_id  INTEGER NOT NULL REFERENCES persons (id),
     emoji      TEXT NOT NULL,

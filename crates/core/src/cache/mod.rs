@@ -305,7 +305,7 @@ impl Cache {
                  DELETE FROM notices; DELETE FROM repair_plans; DELETE FROM accounts; DELETE FROM devices;
                  DELETE FROM readings; DELETE FROM bills; DELETE FROM chat_settings;
                  DELETE FROM mod_log; DELETE FROM reports; DELETE FROM admin_applications;
-                 DELETE FROM polls; DELETE FROM my_votes;
+                 DELETE FROM polls; DELETE FROM my_votes; DELETE FROM reactions;
                  UPDATE sync_state SET cursor = 0, person_id = NULL, person = NULL, synced_at = NULL;",
             )?;
             Ok(())

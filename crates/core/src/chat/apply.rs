@@ -119,7 +119,8 @@ pub(crate) fn store_reaction(tx: &Transaction<'_>, r: &wire::Reaction) -> Result
         .execute(params![r.message_id, r.person_id, r.id])?;
     tx.prepare_cached(
         "INSERT INTO reactions (id, message_id, community_id, person_id, emoji) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (id) DO UPDATE SET emoji = excluded.emoji",
+         ON CONFLICT (id) DO UPDATE SET message_id = excluded.message_id, community_id = excluded.community_id, \
+         person_id = excluded.person_id, emoji = excluded.emoji",
     )?
     .execute(params![r.id, r.message_id, r.community_id, r.person_id, r.emoji])?;
     Ok(())
@@ -154,7 +155,12 @@ pub(crate) fn apply(tx: &Transaction<'_>, c: &Change, out: &mut Applied) -> Resu
                     body: m.body.clone(),
                 });
             }
-            if m.id > newest && m.deleted_at.is_none() {
+            // Only a chat the person is in notifies: a channel's post for their house reaches
+            // a resident who is not in the channel too, and waits there unseen.
+            let in_chat: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM memberships WHERE community_id = ?1)")?
+                .query_row([m.community_id], |r| r.get(0))?;
+            if in_chat && m.id > newest && m.deleted_at.is_none() {
                 out.new_messages.push(NewMessage {
                     community_id: m.community_id,
                     id: m.id,
@@ -246,6 +252,9 @@ impl Cache {
         self.write(|tx| {
             for m in &page.messages {
                 store_message(tx, m)?;
+            }
+            for r in &page.reactions {
+                store_reaction(tx, r)?;
             }
             let oldest = page.messages.iter().map(|m| m.id).min();
             match (page.has_more, oldest) {

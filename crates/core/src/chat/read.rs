@@ -223,7 +223,7 @@ impl Cache {
                    json_extract(cm.payload, '$.admin_status'), json_extract(m.payload, '$.muted_until'), \
                    coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0), \
                    coalesce(json_extract(cm.payload, '$.official'), 1), json_extract(cm.payload, '$.opened_by'), \
-                   json_extract(h.payload, '$.management_type') \
+                   json_extract(h.payload, '$.management_type'), json_extract(cm.payload, '$.admin_org_id') \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -244,9 +244,14 @@ impl Cache {
                     muted_now,
                     can_post: !muted_now && chat::may_post(kind, Some(role)).is_ok(),
                     can_vote: kind == CommunityKind::HouseChat && poll::may_vote(role),
+                    // Pending rights; or a small house's chat its owner opened, which the
+                    // house's organisation may take over by the Inspection's grant.
                     can_apply: kind == CommunityKind::HouseChat
-                        && admin == AdminStatus::Pending
-                        && management.is_some_and(|m| governance::may_apply(role, m)),
+                        && management.is_some_and(|m| governance::may_apply(role, m))
+                        && (admin == AdminStatus::Pending
+                            || (r.get::<_, i64>(13)? == 0
+                                && role == Role::Dispatcher
+                                && r.get::<_, Option<i64>>(16)?.is_none())),
                     community_id: r.get(0)?,
                     kind,
                     title: r.get(2)?,

@@ -93,7 +93,7 @@ impl Cache {
                 "WITH hits AS (SELECT rowid AS id, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip \
                    FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3 ORDER BY rowid DESC LIMIT ?2) \
                  SELECT m.id, m.community_id, coalesce(cm.title, ''), m.author_name, m.created_at, hits.snip, \
-                   m.search_text \
+                   m.search_text, cm.id IS NOT NULL \
                  FROM hits JOIN messages m ON m.id = hits.id \
                  LEFT JOIN communities cm ON cm.id = m.community_id ORDER BY m.id DESC",
             )?;
@@ -114,13 +114,15 @@ impl Cache {
                             snippet: split_marks(&snippet),
                         },
                         text,
+                        r.get::<_, bool>(7)?,
                     ))
                 })?;
-                let rows: Vec<(SearchHit, String)> = rows.collect::<rusqlite::Result<_>>()?;
+                let rows: Vec<(SearchHit, String, bool)> = rows.collect::<rusqlite::Result<_>>()?;
                 let fetched = rows.len();
-                for (hit, text) in rows {
+                for (hit, text, in_a_chat) in rows {
                     below = hit.message_id;
-                    if (exact || matches_all(&words, &text)) && out.len() < limit {
+                    // A house's post in a channel the person is not in stays out of sight.
+                    if in_a_chat && (exact || matches_all(&words, &text)) && out.len() < limit {
                         out.push(hit);
                     }
                 }

@@ -96,6 +96,29 @@ pub fn channel_posts_reach_their_houses_and_take_reactions(store: &dyn Store) ->
         "a resident posts to the channel",
     )?;
 
+    // Nothing else reveals the post to house B: not a complaint, not the pins.
+    match store.report(&in_b, for_a.id, "01900000-0000-7000-8000-000000000906", "Спам") {
+        Err(crate::store::ModError::Store(StoreError::NotFound(_))) => {}
+        other => return Err(format!("B complains of a post it cannot read: {other:?}").into()),
+    }
+    store.pin(&inspector, for_a.id, true)?;
+    ensure(store.pins(&in_b, channel.id)?.iter().all(|m| m.id != for_a.id), "B's pins hold no post for A")?;
+    let pins_a: Vec<_> = store.pins(&in_a, channel.id)?.into_iter().filter(|m| m.id == for_a.id).collect();
+    ensure(pins_a.len() == 1, "A's pins hold it, once")?;
+    // A reply to the post for A goes to A only.
+    let reply = store
+        .post_message(
+            &dispatcher,
+            channel.id,
+            "01900000-0000-7000-8000-000000000907",
+            "Уточнение",
+            Some(for_a.id),
+            &[],
+        )?
+        .message;
+    ensure(reply.houses == [house_a], "a reply keeps the post's houses")?;
+    ensure(!sees_message(store, &in_b, reply.id)?, "B does not get the reply")?;
+
     // Reactions: residents react; a reaction is one per person; it reaches the post's readers.
     let liked = store.react(&in_a, for_a.id, "👍")?;
     let changed = store.react(&in_a, for_a.id, "❤")?;
@@ -120,6 +143,16 @@ pub fn channel_posts_reach_their_houses_and_take_reactions(store: &dyn Store) ->
         after.iter().any(|c| c.kind == ChangeKind::Reaction && c.id == liked.id.get() && c.op == ChangeOp::Delete),
         "a reaction taken back is a tombstone for its readers",
     )?;
+    // A reaction taken back leaves its id unused: another one gets a new id, so a client
+    // that missed the tombstone cannot take it for the old one.
+    let newest = store.react(&in_a, for_all.id, "😮")?;
+    store.unreact(&in_a, for_all.id)?;
+    let next = store.react(&in_a, for_a.id, "😢")?;
+    ensure(next.id != newest.id, "a new reaction, a new id")?;
+    // History pages carry their messages' reactions (for a member who joined later).
+    let page = store.history(&in_a, channel.id, None, 200)?;
+    ensure(page.reactions.iter().any(|r| r.id == next.id), "the history page brings the reactions")?;
+    ensure(page.reactions.iter().all(|r| page.messages.iter().any(|m| m.id == r.message_id)), "of its messages only")?;
     let outsider = viewer(store, "neighbour")?;
     match store.react(&outsider, for_all.id, "👍") {
         Err(ChatError::Refused(Refusal::NotMember)) => Ok(()),

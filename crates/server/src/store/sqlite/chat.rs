@@ -28,11 +28,35 @@ pub(super) fn visible_message(conn: &Connection, viewer: &Viewer, id: MessageId)
     let message = message_of(conn, id)?;
     let role = viewer.role_in(message.community_id);
     chat::may_read(role)?;
-    let is_author = message.author.id == viewer.person.id;
-    if !chat::sees_post(&message.houses, is_author, viewer.is_inspector(), &|h| viewer.houses.contains(&h)) {
+    if !sees_message(viewer, &message) {
         return Err(StoreError::NotFound(What::Message).into());
     }
     Ok((message, role.unwrap_or(Role::Resident)))
+}
+
+/// Whether the viewer may see this message, as far as its addressing goes: a post for some
+/// houses only for their residents and staff, its author and the Inspection.
+pub(super) fn sees_message(viewer: &Viewer, message: &Message) -> bool {
+    chat::sees_post(&message.houses, message.author.id == viewer.person.id, viewer.is_inspector(), &|h| {
+        viewer.houses.contains(&h)
+    })
+}
+
+/// Refuses, as not found, a message addressed to houses the viewer has nothing to do with.
+pub(super) fn addressed_to(conn: &Connection, viewer: &Viewer, id: MessageId) -> StoreResult<()> {
+    if sees_message(viewer, &message_of(conn, id)?) { Ok(()) } else { Err(StoreError::NotFound(What::Message)) }
+}
+
+/// A reaction from a row of (id, message, community, person, emoji, at).
+fn reaction_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Reaction> {
+    Ok(Reaction {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        community_id: r.get(2)?,
+        person_id: r.get(3)?,
+        emoji: r.get(4)?,
+        at: r.get(5)?,
+    })
 }
 
 /// The viewer's houses as a JSON array, for `json_each` in a query.
@@ -69,6 +93,7 @@ pub(super) fn activate_membership(
         |r| r.get(0),
     )?;
     changelog::record(tx, ChangeKind::Membership, id.get())?;
+    rerecord_own_polls(tx, id.get())?;
     // The community's entry is older than a joining client's cursor: record it again so
     // the new member's next sync brings the chat itself (its history comes by pages).
     changelog::record(tx, ChangeKind::Community, community.get())?;
@@ -78,7 +103,23 @@ pub(super) fn activate_membership(
 /// Ends a membership and tells its holder, whose client then purges the community.
 pub(super) fn end_membership(tx: &Transaction<'_>, membership_id: i64, at: &str) -> rusqlite::Result<()> {
     tx.execute("UPDATE memberships SET left_at = ?2 WHERE id = ?1 AND left_at IS NULL", params![membership_id, at])?;
-    changelog::record_removal(tx, ChangeKind::Membership, membership_id)
+    changelog::record_removal(tx, ChangeKind::Membership, membership_id)?;
+    rerecord_own_polls(tx, membership_id)
+}
+
+/// Records again the polls a member voted in, whose own copy (with their choice) follows the
+/// membership: gone once they leave, back when they return.
+fn rerecord_own_polls(tx: &Transaction<'_>, membership_id: i64) -> rusqlite::Result<()> {
+    let polls = ids::<i64>(
+        tx,
+        "SELECT DISTINCT v.poll_id FROM poll_votes v JOIN polls p ON p.id = v.poll_id \
+         JOIN memberships m ON m.community_id = p.community_id AND m.person_id = v.person_id WHERE m.id = ?1",
+        membership_id,
+    )?;
+    for poll in polls {
+        changelog::record(tx, ChangeKind::Poll, poll)?;
+    }
+    Ok(())
 }
 
 impl ChatStore for SqliteStore {
@@ -124,7 +165,18 @@ impl ChatStore for SqliteStore {
         messages.dedup_by_key(|m| m.id);
         let has_more = messages.len() > limit;
         messages.truncate(limit);
-        Ok(MessagesPage { messages, has_more })
+        // Their reactions come with them: a member who joined later has no feed entries of
+        // them (they are older than the client's cursor).
+        let page_ids = serde_json::to_string(&messages.iter().map(|m| m.id).collect::<Vec<_>>()).unwrap_or_default();
+        let reactions = c
+            .prepare_cached(
+                "SELECT r.id, r.message_id, m.community_id, r.person_id, r.emoji, r.at \
+                 FROM reactions r JOIN messages m ON m.id = r.message_id \
+                 WHERE r.message_id IN (SELECT value FROM json_each(?1)) ORDER BY r.id",
+            )?
+            .query_map([page_ids], reaction_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(MessagesPage { messages, has_more, reactions })
     }
 
     fn post_message(
@@ -151,6 +203,16 @@ impl ChatStore for SqliteStore {
                 "SELECT house_id FROM community_houses WHERE community_id = ?1 ORDER BY house_id",
                 community,
             )?;
+            // A reply to a post for some houses goes to the same houses (a wider audience would
+            // quote what it may not read); a post the sender may not read is no reply target.
+            if let Some(parent) = reply_to {
+                let found =
+                    message_of(tx, parent).ok().filter(|m| m.community_id == community && sees_message(viewer, m));
+                let parent = found.ok_or(ChatError::ReplyToUnknown)?;
+                if !parent.houses.is_empty() && targets.is_empty() {
+                    targets = parent.houses;
+                }
+            }
             let managed = (!viewer.is_inspector()).then_some(&viewer.managed);
             chat::check_targets(kind, &targets, &channel_houses, managed)?;
             let existing: Option<(MessageId, String)> = tx
@@ -167,14 +229,6 @@ impl ChatStore for SqliteStore {
             }
             let now = self.now_rfc3339();
             moderation::check_send(tx, viewer, community, &now, true)?;
-            if let Some(parent) = reply_to {
-                let parent_community: Option<CommunityId> = tx
-                    .query_row("SELECT community_id FROM messages WHERE id = ?1", [parent], |r| r.get(0))
-                    .optional()?;
-                if parent_community != Some(community) {
-                    return Err(ChatError::ReplyToUnknown);
-                }
-            }
             let id: MessageId = tx.query_row(
                 "INSERT INTO messages (community_id, author_id, client_key, body, reply_to, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
@@ -208,16 +262,7 @@ impl ChatStore for SqliteStore {
                 "SELECT r.id, r.message_id, m.community_id, r.person_id, r.emoji, r.at \
                  FROM reactions r JOIN messages m ON m.id = r.message_id WHERE r.id = ?1",
                 [id],
-                |r| {
-                    Ok(Reaction {
-                        id: r.get(0)?,
-                        message_id: r.get(1)?,
-                        community_id: r.get(2)?,
-                        person_id: r.get(3)?,
-                        emoji: r.get(4)?,
-                        at: r.get(5)?,
-                    })
-                },
+                reaction_row,
             )?)
         })
     }
@@ -309,6 +354,17 @@ impl ChatStore for SqliteStore {
             )?;
             tx.execute("INSERT INTO community_houses (community_id, house_id) VALUES (?1, ?2)", params![id, house])?;
             activate_membership(tx, id, viewer.person.id, Role::Chair, &at)?;
+            // The managing organisation's dispatchers are in it, as in every house chat of
+            // theirs (and so may apply for its rights).
+            let staff = ids::<PersonId>(
+                tx,
+                "SELECT p.id FROM persons p JOIN management_periods mp ON mp.org_id = p.org_id \
+                 WHERE mp.house_id = ?1 AND mp.to_date IS NULL AND p.staff_role = 'dispatcher'",
+                house,
+            )?;
+            for person in staff.into_iter().filter(|&p| p != viewer.person.id) {
+                activate_membership(tx, id, person, Role::Dispatcher, &at)?;
+            }
             // The passport names its chat now; its owners are offered it.
             changelog::record(tx, ChangeKind::House, house.get())?;
             let payload: String = tx.query_row("SELECT payload FROM feed_community WHERE id = ?1", [id], |r| r.get(0))?;

@@ -11,7 +11,7 @@ use domkom_domain::id::*;
 use domkom_domain::moderation::{self, ModAction, ModRefusal, ReportState, Resolution};
 use domkom_domain::wire::{ChangeKind, Community, Message, ModEntry, Report};
 
-use super::chat::{end_membership, message_of};
+use super::chat::{addressed_to, end_membership, message_of, sees_message};
 use super::{SqliteStore, changelog, decode, one, rows, visible};
 use crate::store::{ChatError, ModError, ModerationStore, Reported, StoreError, Viewer, What};
 
@@ -170,6 +170,7 @@ impl SqliteStore {
     ) -> Result<Message, ModError> {
         let community = message_community(tx, message)?;
         let role = moderator(tx, viewer, community)?;
+        addressed_to(tx, viewer, message)?;
         let reason = moderation::check_reason(Some(reason), true)?.unwrap_or_default();
         let (body, author, deleted): (String, PersonId, bool) = tx.query_row(
             "SELECT body, author_id, deleted_at IS NOT NULL FROM messages WHERE id = ?1",
@@ -225,13 +226,19 @@ impl ModerationStore for SqliteStore {
              ORDER BY julianday(json_extract(payload, '$.pinned_at')) DESC",
             [community],
         )?;
-        Ok(found.into_iter().map(|(_, m)| m).collect())
+        // A post for some houses is pinned for its readers only, and listed once although it
+        // has several audiences.
+        let mut pins: Vec<Message> = found.into_iter().map(|(_, m)| m).filter(|m| sees_message(viewer, m)).collect();
+        let mut seen = std::collections::HashSet::new();
+        pins.retain(|m| seen.insert(m.id));
+        Ok(pins)
     }
 
     fn pin(&self, viewer: &Viewer, message: MessageId, pinned: bool) -> Result<Message, ModError> {
         self.write(|tx| {
             let community = message_community(tx, message)?;
             let role = moderator(tx, viewer, community)?;
+            addressed_to(tx, viewer, message)?;
             let (is_pinned, deleted): (bool, bool) = tx.query_row(
                 "SELECT pinned_at IS NOT NULL, deleted_at IS NOT NULL FROM messages WHERE id = ?1",
                 [message],
@@ -384,6 +391,7 @@ impl ModerationStore for SqliteStore {
             if viewer.role_in(community).is_none() {
                 return Err(ModRefusal::NotMember.into());
             }
+            addressed_to(tx, viewer, message)?;
             let by_key: Option<(ReportId, MessageId)> = tx
                 .query_row(
                     "SELECT id, message_id FROM reports WHERE reporter_id = ?1 AND client_key = ?2",
