@@ -25,6 +25,8 @@ async fn bad_sends_are_refused_clearly_and_store_nothing() -> TestResult {
         ("not JSON", c.post_raw(&path, "text/plain", b"hello".to_vec()).await?, 415, "not_json"),
         ("wrong type", c.post(&path, &json!({"client_key": key(), "body": 42})).await?, 400, "invalid_fields"),
         ("missing field", c.post(&path, &json!({"body": "без ключа"})).await?, 400, "invalid_fields"),
+        // serde alone reads a struct from an array too; a body must be an object.
+        ("an array", c.post(&path, &json!([key(), "по порядку"])).await?, 400, "invalid_fields"),
         ("bad key", c.post(&path, &json!({"client_key": "abc", "body": "текст"})).await?, 400, "invalid_client_key"),
         ("empty", c.post(&path, &json!({"client_key": key(), "body": "   \n "})).await?, 422, "invalid_message"),
         (

@@ -11,10 +11,30 @@ use super::error::Error;
 use crate::esia::SignInError;
 use crate::store::Viewer;
 
-/// JSON in and out, with clear errors for bad bodies.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// JSON in and out, with clear errors for bad bodies. A request body must be a JSON object:
+/// serde would also read a struct from an array (`[]` for a body whose fields are all
+/// optional), which the schema does not allow.
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+/// A body read only from a JSON object.
+struct Object<T>(T);
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let fields = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        T::deserialize(serde_json::Value::Object(fields)).map(Object).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Error> {
+        let axum::Json(Object(body)) = axum::Json::<Object<T>>::from_request(req, state).await?;
+        Ok(Json(body))
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
