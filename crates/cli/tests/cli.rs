@@ -864,6 +864,8 @@ async fn an_organisation_opens_an_unofficial_chat_for_a_small_house() -> TestRes
     let chats = dispatcher.json(&["chats"])?;
     let chat = chats.as_array().and_then(|c| c.iter().find(|c| c["community_id"] == opened["id"])).ok_or("listed")?;
     assert_eq!((chat["official"].as_bool(), chat["can_moderate"].as_bool()), (Some(false), Some(true)));
+    // The opener holds the chair's role there but no flat: they open polls, they do not vote.
+    assert_eq!((chat["role"].as_str(), chat["can_vote"].as_bool()), (Some("chair"), Some(false)), "{chat}");
     assert!(chat["opened_by"].as_str().is_some_and(|n| !n.is_empty()));
     Ok(())
 }
@@ -985,13 +987,15 @@ async fn staff_name_a_chat_by_its_house_and_an_unknown_number_is_refused() -> Te
         .find(|c| c["kind"] == "house_chat" && list.iter().all(|o| o["community_id"] != c["house_id"]))
         .ok_or("a house chat")?;
     let (community, house) = (chat["community_id"].as_i64().ok_or("id")?, chat["house_id"].as_i64().ok_or("house")?);
-    // By the house's id: that house's chat's log, for the dispatcher and for the Inspection
-    // (which belongs to no chat).
-    for who in [&dispatcher, &inspector] {
-        let log = who.json(&["modlog", &house.to_string()])?;
-        let entries = log.as_array().ok_or("a list")?;
-        assert!(entries.iter().all(|e| e["community_id"] == community), "another chat's log: {log}");
-    }
+    // The Inspection (which belongs to no chat, so a number is first a chat's id among all it
+    // has cached) sets that chat's slow mode; the dispatcher reads the chat's log by its
+    // house's id, and finds the entry there.
+    inspector.json(&["slowmode", &community.to_string(), "30"])?;
+    dispatcher.json(&["sync"])?;
+    let log = dispatcher.json(&["modlog", &house.to_string()])?;
+    let entries = log.as_array().ok_or("a list")?;
+    assert!(entries.iter().all(|e| e["community_id"] == community), "another chat's log: {log}");
+    assert!(entries.iter().any(|e| e["action"] == "slow_mode" && e["seconds"] == 30), "the Inspection's entry: {log}");
     // A number that is no chat of theirs and no house with a chat: refused, not guessed.
     let out = dispatcher.run(&["modlog", "987654", "--json"])?;
     assert_eq!(out.status.code(), Some(2));

@@ -60,12 +60,15 @@ pub struct SyncEngine {
     events: broadcast::Sender<Event>,
     /// One sync run at a time: pages must be applied in order.
     running: Mutex<()>,
+    /// One outbox flush at a time: two would send an item twice, or an older choice (a
+    /// reaction, a vote) after the newer one that replaced it.
+    flushing: Mutex<()>,
 }
 
 impl SyncEngine {
     /// An engine over a cache and an API.
     pub fn new(cache: Arc<Cache>, api: Arc<Api>, events: broadcast::Sender<Event>) -> SyncEngine {
-        SyncEngine { cache, api, events, running: Mutex::new(()) }
+        SyncEngine { cache, api, events, running: Mutex::new(()), flushing: Mutex::new(()) }
     }
 
     fn emit(&self, event: Event) {
@@ -196,6 +199,7 @@ impl SyncEngine {
 
     /// Sends what is due in the outbox, oldest first. Returns when the next item falls due.
     pub async fn flush_outbox(&self) -> Result<Option<i64>> {
+        let _one = self.flushing.lock().await;
         let (due, mut next) = blocking(&self.cache, |c| c.outbox_due()).await?;
         for item in due {
             match item.request.send(&self.api, &self.cache, &item.client_key).await {

@@ -46,3 +46,29 @@ async fn a_reaction_set_offline_counts_once_and_the_last_choice_wins() -> TestRe
     assert_eq!(count(seen, "🙏").0, before_pray, "taken back for every reader");
     Ok(())
 }
+
+/// A muted member's reaction is refused with the server's words on until when and waits,
+/// failed, in the outbox; the message shows the reactions as they stand, not the refused one.
+#[tokio::test]
+async fn a_muted_members_reaction_is_refused_and_not_shown() -> TestResult {
+    let server = TestServer::start().await?;
+    let TestClient { client, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
+    let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
+    let chat = client.chats().list().await?.into_iter().find(|c| c.kind == CommunityKind::HouseChat);
+    let chat = chat.ok_or("a house chat")?.community_id;
+    let page = client.chats().messages(chat, None, 50).await?;
+    let target = page.iter().find(|m| m.deleted_at.is_none() && m.id.is_some()).ok_or("a message")?;
+    let id = target.id.ok_or("sent")?;
+    let me = client.person().await?.ok_or("the resident")?.id;
+    chair.moderation().mute(chat, me, 3600, None).await?;
+    client.sync(&|_, _| {}).await?;
+
+    let written = client.chats().react(id, Some("😮")).await?;
+    let item = written.waiting.ok_or("the refused reaction waits in the outbox")?;
+    assert_eq!(item.error_code.as_deref(), Some("muted"), "{item:?}");
+    assert!(item.error_params.get("until").is_some_and(|u| !u.is_empty()), "says until when: {item:?}");
+    let shown = client.chats().messages(chat, None, 50).await?;
+    let shown = shown.iter().find(|m| m.id == Some(id)).ok_or("the message")?;
+    assert!(shown.reactions.iter().all(|r| r.emoji != "😮" || !r.mine), "the refused one is not shown: {shown:?}");
+    Ok(())
+}

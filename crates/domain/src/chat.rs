@@ -76,7 +76,13 @@ pub enum Refusal {
     /// A reaction outside the offered set.
     #[error("not one of the offered reactions")]
     UnknownReaction,
+    /// More houses named than [`MAX_POST_HOUSES`] (counted as sent).
+    #[error("a post names at most {MAX_POST_HOUSES} houses")]
+    TooManyHouses,
 }
+
+/// The most houses a channel's post names (the schema's `maxItems`); more is the whole complex.
+pub const MAX_POST_HOUSES: usize = 50;
 
 /// Houses with at least this many flats get an official chat; smaller ones may open one.
 pub const OFFICIAL_CHAT_FLATS: i64 = 16;
@@ -161,6 +167,9 @@ pub fn check_targets(
     if targets.is_empty() {
         return Ok(());
     }
+    if targets.len() > MAX_POST_HOUSES {
+        return Err(Refusal::TooManyHouses);
+    }
     if kind != CommunityKind::Microdistrict {
         return Err(Refusal::TargetsOutsideChannel);
     }
@@ -186,11 +195,15 @@ pub fn sees_post(targets: &[HouseId], is_author: bool, is_inspector: bool, house
 /// The reactions a message can get: one per person, replaced by the next.
 pub const REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
-/// The offered reaction this is, with or without the emoji presentation selector (a
+/// [`reaction`]'s rule as the API's schema states it (ECMA-262): an offered emoji, with or
+/// without one emoji presentation selector after it.
+pub const REACTION_PATTERN: &str = "^(👍|❤|😂|😮|😢|🙏)\\uFE0F?$";
+
+/// The offered reaction this is, with or without the emoji presentation selector after it (a
 /// keyboard may type ❤ for ❤️).
 pub fn reaction(emoji: &str) -> Result<&'static str, Refusal> {
-    let bare = |s: &str| s.replace('\u{fe0f}', "");
-    REACTIONS.into_iter().find(|r| bare(r) == bare(emoji)).ok_or(Refusal::UnknownReaction)
+    let base = emoji.strip_suffix('\u{fe0f}').unwrap_or(emoji);
+    REACTIONS.into_iter().find(|r| r.trim_end_matches('\u{fe0f}') == base).ok_or(Refusal::UnknownReaction)
 }
 
 /// A send under an idempotency key that already stored a message: the same send again
@@ -348,7 +361,7 @@ pub struct Reaction {
 #[serde(deny_unknown_fields)]
 pub struct React {
     /// One of 👍 ❤️ 😂 😮 😢 🙏.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^(👍|❤️?|😂|😮|😢|🙏)$"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(👍|❤|😂|😮|😢|🙏)\\uFE0F?$"))]
     pub emoji: String,
 }
 
@@ -418,6 +431,23 @@ pub struct ChatOffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schema's pattern for a reaction takes what [`reaction`] takes, and nothing else.
+    #[test]
+    fn the_reaction_pattern_agrees_with_the_rule() {
+        let pattern = regex::Regex::new(REACTION_PATTERN).unwrap();
+        let sel = '\u{fe0f}';
+        for r in REACTIONS {
+            let bare = r.trim_end_matches(sel);
+            for text in [bare.to_owned(), format!("{bare}{sel}"), format!("{bare}{sel}{sel}"), format!("{sel}{bare}")] {
+                assert_eq!(pattern.is_match(&text), reaction(&text).is_ok(), "{text:?}");
+            }
+            assert_eq!(reaction(&format!("{bare}{sel}")), Ok(r));
+        }
+        for text in ["", "👎", "👍👍", "+1", "\u{fe0f}"] {
+            assert!(!pattern.is_match(text) && reaction(text).is_err(), "{text:?}");
+        }
+    }
 
     const ALL_ROLES: [Role; 4] = [Role::Resident, Role::Chair, Role::Dispatcher, Role::Inspector];
 

@@ -117,15 +117,17 @@ pub fn may_apply(role: Role, management: crate::house::ManagementType) -> bool {
     }
 }
 
-/// Text trimmed and bounded; empty is `None`, or refused when `required`.
+/// Text trimmed, bounded as sent (the schema's `maxLength`); empty is `None`, or refused when
+/// `required`.
 pub fn check_text(text: Option<&str>, required: bool) -> Result<Option<String>, GovRefusal> {
+    let n = text.map_or(0, |t| t.chars().count());
+    if n > MAX_DETAILS_CHARS {
+        return Err(GovRefusal::TooLong(n));
+    }
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None if required => Err(GovRefusal::ReasonRequired),
         None => Ok(None),
-        Some(t) => {
-            let n = t.chars().count();
-            if n > MAX_DETAILS_CHARS { Err(GovRefusal::TooLong(n)) } else { Ok(Some(t.to_owned())) }
-        }
+        Some(t) => Ok(Some(t.to_owned())),
     }
 }
 

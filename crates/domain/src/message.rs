@@ -8,6 +8,12 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 /// is not white space (Unicode's White_Space, which `str::trim` strips).
 pub const BODY_PATTERN: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
 
+/// "Some character that is not white space", as a regular expression (ECMA-262) for the
+/// schemas of texts the server trims and refuses when nothing is left. Its class is Unicode's
+/// White_Space, which `str::trim` strips: ECMA's `\S` would differ on U+0085 and U+FEFF, and a
+/// text of one U+0085 would pass the schema and be refused.
+pub const NOT_BLANK_PATTERN: &str = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
 /// A message body's JSON Schema for the OpenAPI document: the rules of
 /// [`validate_message_body`], so that what the schema allows the server accepts.
 #[cfg(feature = "openapi")]
@@ -20,6 +26,44 @@ pub fn body_schema() -> utoipa::openapi::Object {
         .max_length(Some(MAX_MESSAGE_CHARS))
         .pattern(Some(BODY_PATTERN))
         .build()
+}
+
+/// The JSON Schema of a text the server trims and refuses when nothing is left or when it is
+/// longer than `max` characters.
+#[cfg(feature = "openapi")]
+pub fn text_schema(max: usize) -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!("Text of 1 to {max} characters with some that are not white space.")))
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(NOT_BLANK_PATTERN))
+        .build()
+}
+
+/// A poll's question: [`text_schema`] of 300.
+#[cfg(feature = "openapi")]
+pub fn text_300() -> utoipa::openapi::Object {
+    text_schema(300)
+}
+
+/// A moderation reason, appeal or answer: [`text_schema`] of 500.
+#[cfg(feature = "openapi")]
+pub fn text_500() -> utoipa::openapi::Object {
+    text_schema(500)
+}
+
+/// An outage's reason: [`text_schema`] of 1000.
+#[cfg(feature = "openapi")]
+pub fn text_1000() -> utoipa::openapi::Object {
+    text_schema(1000)
+}
+
+/// A ticket's text or comment: [`text_schema`] of 4000.
+#[cfg(feature = "openapi")]
+pub fn text_4000() -> utoipa::openapi::Object {
+    text_schema(4000)
 }
 
 /// Unread messages are counted up to this many per chat, and shown as "999+" beyond 999:
@@ -76,7 +120,9 @@ pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
     if count > MAX_MESSAGE_CHARS {
         return Err(MessageError::TooLong(count));
     }
-    if let Some(c) = trimmed.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+    // The whole body as sent: a control character is refused at its ends too, as the schema
+    // says, not trimmed away unseen.
+    if let Some(c) = body.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
         return Err(MessageError::ControlChar(c as u32));
     }
     Ok(trimmed)
@@ -85,6 +131,23 @@ pub fn validate_message_body(body: &str) -> Result<&str, MessageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schemas' patterns say what the server does: a text of one character is "not blank"
+    /// by the pattern exactly when `str::trim` leaves it, and a body of one character, or of
+    /// one beside a letter on either side, matches [`BODY_PATTERN`] exactly when the server
+    /// accepts it (every character of the BMP).
+    #[test]
+    fn schema_patterns_agree_with_the_rules() {
+        let not_blank = regex::Regex::new(NOT_BLANK_PATTERN).unwrap();
+        let body = regex::Regex::new(BODY_PATTERN).unwrap();
+        for c in (0..=0xFFFF).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(not_blank.is_match(&text), !text.trim().is_empty(), "U+{:04X}", c as u32);
+            for text in [text.clone(), format!("а{c}"), format!("{c}а")] {
+                assert_eq!(body.is_match(&text), validate_message_body(&text).is_ok(), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn accepts_russian_and_tatar_text() {

@@ -65,7 +65,7 @@ impl MeterValue {
     /// Reads "1234.5" or "1234,5".
     pub fn parse(text: &str) -> Result<MeterValue, ReadingError> {
         let bad = || ReadingError::Malformed(text.to_owned());
-        let t = text.trim();
+        let t = trim_value(text);
         let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -269,12 +269,12 @@ pub struct Submission {
 impl Submission {
     /// Reads a submission's values as typed (a malformed value is refused here).
     pub fn read(req: &SubmitReading, on: NaiveDate) -> Result<Submission, ReadingError> {
-        let value = |text: &Option<String>| match text.as_deref().map(str::trim) {
+        let value = |text: &Option<String>| match text.as_deref().map(sized).transpose()?.map(trim_value) {
             None | Some("") => Ok(None),
             Some(t) => MeterValue::parse(t).map(Some),
         };
         Ok(Submission {
-            zones: [Some(MeterValue::parse(req.t1.trim())?), value(&req.t2)?, value(&req.t3)?],
+            zones: [Some(MeterValue::parse(trim_value(sized(&req.t1)?))?), value(&req.t2)?, value(&req.t3)?],
             on,
             confirmed_high: req.confirm,
         })
@@ -446,24 +446,95 @@ pub struct SubmitReading {
     )]
     pub client_key: String,
     /// Zone T1 (or the only zone): up to 15 digits, a point or comma, up to 7 decimals.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = reading_schema))]
     pub t1: String,
     /// Zone T2, for two- and three-zone meters only.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = optional_reading_schema))]
     pub t2: Option<String>,
     /// Zone T3, for three-zone meters only.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 40, pattern = r"^\s*[0-9]+([.,][0-9]*)?\s*$"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = optional_reading_schema))]
     pub t3: Option<String>,
     /// The person confirms a use far above the meter's usual (rule 6).
     #[serde(default)]
     pub confirm: bool,
 }
 
+/// The longest value text accepted, white space included.
+pub const MAX_VALUE_TEXT: usize = 40;
+
+/// A value as [`Submission::read`] takes it, for the API's schema (ECMA-262): digits, a point
+/// or comma and decimals, with ASCII white space around (the rest of the digit rules, 15 and
+/// 7, are the reading's own refusals).
+pub const READING_PATTERN: &str = r"^[\t\n\x0B\x0C\r ]*[0-9]+([.,][0-9]*)?[\t\n\x0B\x0C\r ]*$";
+
+/// [`READING_PATTERN`] for the zones a meter may lack: blank is no value.
+pub const OPTIONAL_READING_PATTERN: &str = r"^[\t\n\x0B\x0C\r ]*([0-9]+([.,][0-9]*)?)?[\t\n\x0B\x0C\r ]*$";
+
+/// A value's text within [`MAX_VALUE_TEXT`] as sent (the schema's `maxLength`).
+fn sized(text: &str) -> Result<&str, ReadingError> {
+    if text.chars().count() > MAX_VALUE_TEXT { Err(ReadingError::Malformed(text.to_owned())) } else { Ok(text) }
+}
+
+/// The white space a value may have around it: ASCII's, as the schema's pattern states.
+fn trim_value(text: &str) -> &str {
+    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r'))
+}
+
+#[cfg(feature = "openapi")]
+fn value_schema(pattern: &str, nullable: bool) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let kind = if nullable { SchemaType::from_iter([Type::String, Type::Null]) } else { SchemaType::new(Type::String) };
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(kind)
+        .max_length(Some(MAX_VALUE_TEXT))
+        .pattern(Some(pattern))
+        .description(Some("Up to 15 digits, a point or comma, up to 7 decimals."))
+        .build()
+}
+
+#[cfg(feature = "openapi")]
+fn reading_schema() -> utoipa::openapi::Object {
+    value_schema(READING_PATTERN, false)
+}
+
+#[cfg(feature = "openapi")]
+fn optional_reading_schema() -> utoipa::openapi::Object {
+    value_schema(OPTIONAL_READING_PATTERN, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the schema's patterns take, [`Submission::read`] reads (or refuses for its digit
+    /// rules), and what they do not, it refuses as malformed: for every character of the BMP
+    /// around or inside a value, and for a blank optional zone.
+    #[test]
+    fn value_patterns_agree_with_the_reader() {
+        let required = regex::Regex::new(READING_PATTERN).unwrap();
+        let optional = regex::Regex::new(OPTIONAL_READING_PATTERN).unwrap();
+        let on = date(11, 20);
+        let submit = |t1: &str, t2: Option<&str>| {
+            let req = SubmitReading {
+                client_key: String::new(),
+                t1: t1.to_owned(),
+                t2: t2.map(str::to_owned),
+                t3: None,
+                confirm: false,
+            };
+            !matches!(Submission::read(&req, on), Err(ReadingError::Malformed(_)))
+        };
+        for c in (0..=0xFFFF).filter_map(char::from_u32) {
+            for text in [format!("{c}12"), format!("12{c}"), format!("1{c}5"), c.to_string()] {
+                assert_eq!(required.is_match(&text), submit(&text, None), "t1 {text:?}");
+                assert_eq!(optional.is_match(&text), submit("1", Some(&text)), "t2 {text:?}");
+            }
+        }
+        let padded = format!("{}1{}", " ".repeat(20), " ".repeat(20));
+        assert!(required.is_match(&padded) && !submit(&padded, None), "41 characters: the schema's maxLength");
+    }
 
     fn v(s: &str) -> Option<MeterValue> {
         MeterValue::parse(s).ok()

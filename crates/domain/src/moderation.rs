@@ -203,17 +203,17 @@ pub fn may_target(target: Option<Role>, is_self: bool) -> Result<(), ModRefusal>
     }
 }
 
-/// A reason, appeal or answer trimmed, within [`MAX_REASON_CHARS`], and not empty when
-/// `required`. An empty optional one is `None`.
+/// A reason, appeal or answer trimmed, within [`MAX_REASON_CHARS`] as sent (the schema's
+/// `maxLength`), and not empty when `required`. An empty optional one is `None`.
 pub fn check_reason(text: Option<&str>, required: bool) -> Result<Option<String>, ModRefusal> {
-    let text = text.map(str::trim).filter(|t| !t.is_empty());
-    match text {
+    let chars = text.map_or(0, |t| t.chars().count());
+    if chars > MAX_REASON_CHARS {
+        return Err(ModRefusal::ReasonTooLong(chars));
+    }
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
         None if required => Err(ModRefusal::ReasonRequired),
         None => Ok(None),
-        Some(t) => {
-            let chars = t.chars().count();
-            if chars > MAX_REASON_CHARS { Err(ModRefusal::ReasonTooLong(chars)) } else { Ok(Some(t.to_owned())) }
-        }
+        Some(t) => Ok(Some(t.to_owned())),
     }
 }
 
@@ -371,7 +371,7 @@ pub struct Report {
 #[serde(deny_unknown_fields)]
 pub struct RemoveMessage {
     /// Why: shown in place of the text («удалено модератором: …»).
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_500))]
     pub reason: String,
 }
 
@@ -404,7 +404,7 @@ pub struct BanMember {
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub person_id: PersonId,
     /// Why: a ban always says why.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_500))]
     pub reason: String,
 }
 
@@ -431,7 +431,7 @@ pub struct ReportMessage {
     )]
     pub client_key: String,
     /// Why.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_500))]
     pub reason: String,
 }
 
@@ -454,7 +454,7 @@ pub struct ResolveReport {
 #[serde(deny_unknown_fields)]
 pub struct AppealText {
     /// The text.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_500))]
     pub text: String,
 }
 
@@ -497,6 +497,12 @@ mod tests {
         let long = "я".repeat(MAX_REASON_CHARS + 1);
         assert_eq!(check_reason(Some(&long), false), Err(ModRefusal::ReasonTooLong(MAX_REASON_CHARS + 1)));
         assert!(check_reason(Some(&"я".repeat(MAX_REASON_CHARS)), true).is_ok());
+        let padded = format!("  {}  ", "я".repeat(MAX_REASON_CHARS - 1));
+        assert_eq!(
+            check_reason(Some(&padded), true),
+            Err(ModRefusal::ReasonTooLong(MAX_REASON_CHARS + 3)),
+            "counted as sent"
+        );
     }
 
     #[test]

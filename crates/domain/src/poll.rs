@@ -104,10 +104,11 @@ impl crate::Coded for PollError {
     }
 }
 
-/// Whether a member votes in polls: one who holds a premises in the house (a resident or
-/// its chair); staff and the Inspection open and read polls but have no premises to vote for.
-pub fn may_vote(role: crate::Role) -> bool {
-    matches!(role, crate::Role::Resident | crate::Role::Chair)
+/// Whether a member votes in a house's polls: one who holds a premises there now, whatever
+/// their role in the chat (a dispatcher who opened a small house's chat holds its chair role
+/// but no flat). Staff and the Inspection open and read polls.
+pub fn may_vote(premises_held: usize) -> Result<(), PollError> {
+    if premises_held == 0 { Err(PollError::NoPremises) } else { Ok(()) }
 }
 
 /// A poll's question and options checked and trimmed, and its closing time parsed.
@@ -117,27 +118,29 @@ pub fn check_poll(
     closes_at: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<(String, Vec<String>, DateTime<FixedOffset>), PollError> {
-    let question = question.trim();
-    if question.is_empty() {
-        return Err(PollError::QuestionEmpty);
-    }
+    // Lengths count the text as sent, as the schema's `maxLength` does.
     let n = question.chars().count();
     if n > MAX_QUESTION_CHARS {
         return Err(PollError::QuestionTooLong(n));
+    }
+    let question = question.trim();
+    if question.is_empty() {
+        return Err(PollError::QuestionEmpty);
     }
     if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&options.len()) {
         return Err(PollError::OptionCount(options.len()));
     }
     let mut clean: Vec<String> = Vec::with_capacity(options.len());
     for (i, o) in options.iter().enumerate() {
+        let long = o.chars().count() > MAX_OPTION_CHARS;
         let o = o.trim();
         let repeat = clean.iter().any(|c| c.to_lowercase() == o.to_lowercase());
-        if o.is_empty() || o.chars().count() > MAX_OPTION_CHARS || repeat {
+        if o.is_empty() || long || repeat {
             return Err(PollError::OptionInvalid(i + 1));
         }
         clean.push(o.to_owned());
     }
-    let closes = DateTime::parse_from_rfc3339(closes_at.trim()).map_err(|_| PollError::ClosingInvalid)?;
+    let closes = DateTime::parse_from_rfc3339(closes_at).map_err(|_| PollError::ClosingInvalid)?;
     if closes < now + Duration::minutes(MIN_POLL_MINUTES) || closes > now + Duration::days(MAX_POLL_DAYS) {
         return Err(PollError::ClosingInvalid);
     }
@@ -222,15 +225,27 @@ pub struct OpenPoll {
     )]
     pub client_key: String,
     /// The question.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_300))]
     pub question: String,
     /// 2 to 10 options.
-    #[cfg_attr(feature = "openapi", schema(min_items = 2, max_items = 10))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = options_schema))]
     pub options: Vec<String>,
     /// How votes count.
     pub basis: PollBasis,
     /// When it closes (RFC 3339): an hour to 90 days ahead.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub closes_at: String,
+}
+
+/// A poll's options as [`check_poll`] takes them: 2 to 10 texts of up to 100 characters.
+#[cfg(feature = "openapi")]
+fn options_schema() -> utoipa::openapi::Array {
+    utoipa::openapi::ArrayBuilder::new()
+        .items(crate::message::text_schema(MAX_OPTION_CHARS))
+        .min_items(Some(MIN_OPTIONS))
+        .max_items(Some(MAX_OPTIONS))
+        .description(Some("2 to 10 options, each 1 to 100 characters, no two alike."))
+        .build()
 }
 
 /// A vote. Unknown fields are refused.

@@ -166,6 +166,13 @@ async fn the_document_lists_every_answer_with_its_error_body() -> TestResult {
     assert_eq!(request["properties"]["body"]["maxLength"], 4000);
     assert!(request["properties"]["client_key"]["pattern"].is_string());
     assert_eq!(request["properties"]["body"]["pattern"], domkom_domain::message::BODY_PATTERN);
+    // A text the server trims states the same "not blank" as `str::trim`: a text of one
+    // U+0085 is white space to the server but not to ECMA's `\S`.
+    let answer = &doc["components"]["schemas"]["AppealText"]["properties"]["text"];
+    assert_eq!(answer["pattern"], domkom_domain::message::NOT_BLANK_PATTERN, "{answer}");
+    assert_eq!(answer["maxLength"], 500, "{answer}");
+    let emoji = &doc["components"]["schemas"]["React"]["properties"]["emoji"]["pattern"];
+    assert_eq!(emoji, domkom_domain::chat::REACTION_PATTERN);
     let limited = &send["429"]["headers"]["Retry-After"];
     assert!(limited.is_object(), "429 names its Retry-After");
     let readings = &doc["components"]["schemas"]["Bill"]["properties"]["readings"];

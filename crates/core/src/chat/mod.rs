@@ -40,6 +40,7 @@ fn target_error(e: &chat::Refusal) -> CoreError {
     let (code, params) = match e {
         chat::Refusal::HouseNotInChannel(h) => ("house_not_in_channel", vec![("house", h.to_string())]),
         chat::Refusal::HouseNotManaged(h) => ("house_not_managed", vec![("house", h.to_string())]),
+        chat::Refusal::TooManyHouses => ("post_too_many_houses", vec![("max", chat::MAX_POST_HOUSES.to_string())]),
         _ => ("targets_outside_channel", vec![]),
     };
     CoreError::invalid(code, &params, e.to_string())

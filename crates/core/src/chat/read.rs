@@ -223,7 +223,9 @@ impl Cache {
                    json_extract(cm.payload, '$.admin_status'), json_extract(m.payload, '$.muted_until'), \
                    coalesce(json_extract(cm.payload, '$.slow_mode_s'), 0), \
                    coalesce(json_extract(cm.payload, '$.official'), 1), json_extract(cm.payload, '$.opened_by'), \
-                   json_extract(h.payload, '$.management_type'), json_extract(cm.payload, '$.admin_org_id') \
+                   json_extract(h.payload, '$.management_type'), json_extract(cm.payload, '$.admin_org_id'), \
+                   (SELECT count(*) FROM ownerships o WHERE o.house_id = cm.house_id \
+                      AND json_extract(o.payload, '$.until') IS NULL) \
                  FROM memberships m JOIN communities cm ON cm.id = m.community_id \
                  LEFT JOIN houses h ON h.id = cm.house_id \
                  LEFT JOIN messages last ON last.id = (SELECT max(id) FROM messages y WHERE y.community_id = cm.id) \
@@ -243,7 +245,8 @@ impl Cache {
                 Ok(ChatSummary {
                     muted_now,
                     can_post: !muted_now && chat::may_post(kind, Some(role)).is_ok(),
-                    can_vote: kind == CommunityKind::HouseChat && poll::may_vote(role),
+                    can_vote: kind == CommunityKind::HouseChat
+                        && poll::may_vote(r.get::<_, i64>(17)?.max(0) as usize).is_ok(),
                     // Pending rights; or a small house's chat its owner opened, which the
                     // house's organisation may take over by the Inspection's grant.
                     can_apply: kind == CommunityKind::HouseChat

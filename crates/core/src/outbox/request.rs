@@ -316,8 +316,9 @@ impl Request {
                 match answer {
                     Ok(reaction) => Ok(Done::Reaction(*message_id, *community_id, reaction, client_key.to_owned())),
                     // The message went (deleted, or out of the person's view): a reaction to it
-                    // is moot, not a failure to show.
-                    Err(CoreError::Refused { status: 403 | 404 | 409, .. }) => {
+                    // is moot, not a failure to show. A moderator's mute is: it waits, failed,
+                    // with the server's words on until when.
+                    Err(CoreError::Refused { status: 403 | 404 | 409, code, .. }) if code != "muted" => {
                         Ok(Done::Reaction(*message_id, *community_id, None, client_key.to_owned()))
                     }
                     Err(e) => Err(e),

@@ -248,6 +248,9 @@ pub enum MoveRefusal {
     /// Done too long ago to reopen.
     #[error("a ticket can be reopened within {REOPEN_DAYS} days of being done; file a new one")]
     ReopenWindowPassed,
+    /// The note is longer than [`MAX_NOTE_CHARS`] as sent.
+    #[error("the note has {0} characters; at most {MAX_NOTE_CHARS}")]
+    NoteTooLong(usize),
 }
 
 impl crate::Coded for MoveRefusal {
@@ -258,6 +261,7 @@ impl crate::Coded for MoveRefusal {
             MoveRefusal::ReasonRequired => "ticket_reason_required",
             MoveRefusal::RatingInvalid => "ticket_rating_invalid",
             MoveRefusal::ReopenWindowPassed => "ticket_reopen_window_passed",
+            MoveRefusal::NoteTooLong(_) => "ticket_note_too_long",
         }
     }
 
@@ -267,6 +271,7 @@ impl crate::Coded for MoveRefusal {
                 vec![("from", from.to_string()), ("to", to.to_string())]
             }
             MoveRefusal::ReopenWindowPassed => vec![("days", REOPEN_DAYS.to_string())],
+            MoveRefusal::NoteTooLong(n) => vec![("chars", n.to_string()), ("max", MAX_NOTE_CHARS.to_string())],
             _ => vec![],
         }
     }
@@ -307,7 +312,11 @@ pub fn moves_for(mover: Mover, from: TicketStatus) -> Vec<(TicketStatus, bool, b
         .collect()
 }
 
-/// Judges a move of a ticket whose status is `m.from`, done at `done_at` if it is done.
+/// The longest note of a move, counted as sent (the API's `maxLength`); the chat is told it.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+/// Judges a move of a ticket whose status is `m.from`, done at `done_at` if it is done. The
+/// note is judged as sent; the caller keeps it trimmed.
 pub fn may_move(
     mover: Mover,
     m: &TicketMove,
@@ -322,6 +331,10 @@ pub fn may_move(
     let Some(&&(_, _, _, needs_reason)) = rows.iter().find(|r| r.2 == mover) else {
         return Err(MoveRefusal::Forbidden { from, to });
     };
+    let chars = m.note.chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(MoveRefusal::NoteTooLong(chars));
+    }
     if needs_reason && m.note.trim().is_empty() {
         return Err(MoveRefusal::ReasonRequired);
     }

@@ -54,7 +54,7 @@ pub struct FileTicket {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub floor: Option<i64>,
     /// What is wrong, in the resident's words.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_4000))]
     pub body: String,
     /// The chat message it is made from (a dispatcher's ticket is always made from one).
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
@@ -131,7 +131,7 @@ pub struct CommentTicket {
     )]
     pub client_key: String,
     /// The text.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::message::text_4000))]
     pub body: String,
     /// For the staff only (staff may write these; residents may not).
     #[serde(default)]
@@ -265,13 +265,14 @@ pub fn check_ticket(req: &FileTicket, house: HouseShape) -> Result<CheckedTicket
     if let Some(bad) = req.photos.iter().find(|p| !super::is_photo_id(p)) {
         return Err(TicketError::PhotoId(bad.clone()));
     }
+    // Counted as sent, as the schema's `maxLength` is.
+    let chars = req.body.chars().count();
+    if chars > MAX_TICKET_CHARS {
+        return Err(TicketError::BodyTooLong(chars));
+    }
     let body = req.body.trim();
     if body.is_empty() {
         return Err(TicketError::BodyEmpty);
-    }
-    let chars = body.chars().count();
-    if chars > MAX_TICKET_CHARS {
-        return Err(TicketError::BodyTooLong(chars));
     }
     let in_entrance = req.entrance.is_some_and(|e| (1..=house.entrances).contains(&e));
     let on_floor = req.floor.is_some_and(|f| (1..=house.floors).contains(&f));
@@ -300,15 +301,15 @@ pub fn ticket_deadline(
     Ok(rule.rule.deadline_in(registered, crate::time::zone(timezone)?))
 }
 
-/// Checks a comment's text; gives it trimmed.
+/// Checks a comment's text (its length as sent); gives it trimmed.
 pub fn check_comment(body: &str) -> Result<String, CommentError> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(CommentError::Empty);
-    }
     let chars = body.chars().count();
     if chars > MAX_COMMENT_CHARS {
         return Err(CommentError::TooLong(chars));
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(CommentError::Empty);
     }
     Ok(body.to_owned())
 }

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use domkom_domain::Coded;
-use domkom_domain::chat::Refusal;
+use domkom_domain::chat::{MAX_POST_HOUSES, Refusal};
 use domkom_domain::message::{MAX_MESSAGE_CHARS, MessageError};
 use domkom_domain::meter::ReadingError;
 use domkom_domain::notice::{MAX_OUTAGE_DAYS, MAX_OUTAGE_HOUSES, MAX_REASON_CHARS, OutageError};
@@ -172,6 +172,16 @@ impl From<Refusal> for Error {
                 Error::conflict("official_house", "У дома от 16 квартир есть официальный чат: вступите в него.")
             }
             Refusal::ChatExists => Error::conflict("chat_exists", "У дома уже есть чат: вступите в него."),
+            Refusal::TooManyHouses => {
+                let mut e = Error::invalid(
+                    "post_too_many_houses",
+                    format!(
+                        "Запись можно адресовать не более чем {MAX_POST_HOUSES} домам; для всех — не выбирайте дома."
+                    ),
+                );
+                e.params.push(("max", MAX_POST_HOUSES.to_string()));
+                e
+            }
             Refusal::TargetsOutsideChannel => Error::invalid(
                 "targets_outside_channel",
                 "Выбрать дома можно только для записи в канале микрорайона; в чате дома пишите всем.",

@@ -10,8 +10,8 @@ use domkom_domain::Coded;
 use domkom_domain::id::{HouseId, PersonId, TicketId};
 use domkom_domain::ticket::{
     AssignTicket, CommentError, CommentTicket, ConfirmTicket, DAILY_TICKETS, FileTicket, MAX_COMMENT_CHARS,
-    MAX_TICKET_CHARS, MoveRefusal, MoveTicket, REOPEN_DAYS, Staff, TicketCategory, TicketComment, TicketError,
-    TicketPlace, TicketStatus,
+    MAX_NOTE_CHARS, MAX_TICKET_CHARS, MoveRefusal, MoveTicket, REOPEN_DAYS, Staff, TicketCategory, TicketComment,
+    TicketError, TicketPlace, TicketStatus,
 };
 use domkom_domain::wire::Ticket;
 
@@ -116,9 +116,11 @@ pub async fn queue(
     let assignee = match q.assignee.as_deref() {
         None => None,
         Some("none") => Some(Assignee::Nobody),
-        Some(id) => Some(Assignee::Person(PersonId(
-            id.parse().map_err(|_| Error::bad_request("bad_assignee", "assignee — это id сотрудника или none."))?,
-        ))),
+        // As the parameter's pattern says: 1 to 18 digits, no sign.
+        Some(id) if (1..=18).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(Assignee::Person(PersonId(id.parse().unwrap_or_default())))
+        }
+        Some(_) => return Err(Error::bad_request("bad_assignee", "assignee — это id сотрудника или none.")),
     };
     let query = TicketQuery {
         house: q.house.map(HouseId),
@@ -390,6 +392,10 @@ impl From<MoveRefusal> for Error {
             MoveRefusal::ReopenWindowPassed => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!("Переоткрыть можно в течение {REOPEN_DAYS} дней после выполнения. Подайте новую заявку."),
+            ),
+            MoveRefusal::NoteTooLong(n) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Комментарий к переходу — {n} знаков, можно не больше {MAX_NOTE_CHARS}: сократите его."),
             ),
         };
         coded(&e, status, text)

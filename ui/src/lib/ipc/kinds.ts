@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'ticket_reason_required',
   'ticket_rating_invalid',
   'ticket_reopen_window_passed',
+  'ticket_note_too_long',
   'ticket_status_changed',
   'ticket_not_done',
   'ticket_already_confirmed',
@@ -129,6 +130,7 @@ export const ERROR_CODES = [
   'transfer_date_out_of_range',
   'unknown_reaction',
   'house_not_in_channel',
+  'post_too_many_houses',
   'targets_outside_channel',
   'no_such_message',
 ] as const;

@@ -107,6 +107,26 @@ describe('Timeline in a DOM', () => {
     expect(forOne?.textContent).toContain('ул. Нурихана Фаттаха, 10');
   });
 
+  it('lets a muted member take their reaction back but give none', async () => {
+    await timeline.open(1, 0, 3);
+    app = mount(Timeline, { target: document.body, props: { me: 3, canDelete: false, canReact: false } });
+    flushSync();
+    await tick();
+    const theirs = document.querySelector<HTMLButtonElement>(`[data-testid="message-${TOTAL - 1}"] [data-testid="reaction"]`)!;
+    expect(theirs.disabled).toBe(true);
+    const newest = document.querySelector(`[data-testid="message-${TOTAL}"]`)!;
+    newest.querySelector<HTMLButtonElement>('button.more')!.click();
+    flushSync();
+    await tick();
+    expect(newest.querySelector('[role="menu"]')).not.toBeNull();
+    expect(newest.querySelector('[data-testid="react-0"]')).toBeNull();
+    const mine = newest.querySelector<HTMLButtonElement>('[data-testid="reaction"]')!;
+    expect(mine.disabled).toBe(false);
+    mine.click();
+    await tick();
+    expect(reacted.at(-1)).toEqual({ messageId: TOTAL, emoji: null });
+  });
+
   it('pages back through history by `before`', async () => {
     calls.length = 0;
     await timeline.open(1, 0, 3);

@@ -141,7 +141,8 @@ pub fn moderation_matrix(store: &dyn Store) -> Outcome {
     Ok(())
 }
 
-/// A muted member reads but cannot send or edit, and is told until when; slow mode spaces
+/// A muted member reads but cannot send, edit or react (a reaction given before may be taken
+/// back), and is told until when; slow mode spaces
 /// a resident's messages; a banned member loses the chat, cannot rejoin, and is not offered
 /// it until the Inspection lifts the ban. Moderators act on residents only.
 pub fn mutes_bans_and_slow_mode_hold(store: &dyn Store) -> Outcome {
@@ -150,6 +151,8 @@ pub fn mutes_bans_and_slow_mode_hold(store: &dyn Store) -> Outcome {
     let resident = viewer(store, "resident")?;
     let inspector = viewer(store, "inspector")?;
     let mine = say(store, &resident, own, 0x201, "до ограничения")?;
+    let before = say(store, &chair, own, 0x20f, "объявление")?;
+    store.react(&resident, before, "👍")?;
 
     let entry = store.mute(&chair, own, resident.person.id, Some(3600), Some("оскорбления"))?;
     ensure(entry.action == ModAction::Mute && entry.until.is_some(), "a mute says until when")?;
@@ -161,6 +164,8 @@ pub fn mutes_bans_and_slow_mode_hold(store: &dyn Store) -> Outcome {
     )?;
     ensure(matches!(&refusal, ModRefusal::Muted { until: u } if !u.is_empty()), "the refusal says until when")?;
     send_refused(store.edit_message(&resident, mine, "правка"), "a muted edit")?;
+    send_refused(store.react(&resident, before, "😢"), "a muted reaction")?;
+    store.unreact(&resident, before)?;
     store.history(&resident, own, None, 5)?;
     let (changes, _) = all_changes(store, &resident, head.saturating_sub(10), 100, None)?;
     ensure(

@@ -189,6 +189,10 @@ impl ChatStore for SqliteStore {
         houses: &[HouseId],
     ) -> Result<Sent, ChatError> {
         let body = validate_message_body(body)?;
+        // The count as sent is the schema's `maxItems`; a house named twice is named once.
+        if houses.len() > chat::MAX_POST_HOUSES {
+            return Err(Refusal::TooManyHouses.into());
+        }
         let mut targets = houses.to_vec();
         targets.sort_unstable();
         targets.dedup();
@@ -250,6 +254,9 @@ impl ChatStore for SqliteStore {
             if found.deleted_at.is_some() {
                 return Err(Refusal::MessageDeleted.into());
             }
+            // A reaction is a word in the chat: a muted member reads until the mute ends. Taking
+            // one back stays open to them.
+            moderation::check_send(tx, viewer, found.community_id, &self.now_rfc3339(), false)?;
             let id: ReactionId = tx.query_row(
                 "INSERT INTO reactions (message_id, person_id, emoji, at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (message_id, person_id) DO UPDATE SET emoji = excluded.emoji, \

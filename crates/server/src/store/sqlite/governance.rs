@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use domkom_domain::Role;
 use domkom_domain::chat::{AdminStatus, CommunityKind};
 use domkom_domain::governance::{self, ApplicationState, GovRefusal};
+use domkom_domain::house::ManagementType;
 use domkom_domain::id::*;
 use domkom_domain::wire::{AdminApplication, ChangeKind, Transferred};
 
@@ -111,25 +112,31 @@ impl GovernanceStore for SqliteStore {
         community: CommunityId,
         details: Option<&str>,
     ) -> Result<AdminApplication, GovError> {
-        let details = governance::check_text(details, false)?;
         self.write(|tx| {
             let (kind, house) = community_kind(tx, community)?;
             let house = house.filter(|_| kind == CommunityKind::HouseChat).ok_or(GovRefusal::NotAHouseChat)?;
-            let (org, org_kind): (Option<OrgId>, Option<String>) = tx
+            let (org, management): (Option<OrgId>, String) = tx
                 .query_row(
-                    "SELECT mp.org_id, o.kind FROM management_periods mp LEFT JOIN orgs o ON o.id = mp.org_id \
-                     WHERE mp.house_id = ?1 AND mp.to_date IS NULL",
+                    "SELECT mp.org_id, h.management_type FROM management_periods mp \
+                     JOIN houses h ON h.id = mp.house_id WHERE mp.house_id = ?1 AND mp.to_date IS NULL",
                     [house],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?
                 .ok_or(StoreError::NotFound(What::House))?;
+            let management = ManagementType::parse(&management).ok_or(StoreError::NotFound(What::House))?;
+            // The domain's rule, as the client offers it; staff apply only for the organisation
+            // that manages the house now.
             let staff = viewer.dispatches(house) && org.is_some() && viewer.org_id == org;
-            let small_chair = viewer.communities.get(&community) == Some(&Role::Chair)
-                && matches!(org_kind.as_deref(), Some("tszh" | "zhsk") | None);
-            if !staff && !small_chair {
+            let role = match viewer.communities.get(&community) {
+                _ if staff => Some(Role::Dispatcher),
+                Some(Role::Dispatcher) | None => None,
+                Some(role) => Some(*role),
+            };
+            if !role.is_some_and(|r| governance::may_apply(r, management)) {
                 return Err(GovRefusal::NotApplicant.into());
             }
+            let details = governance::check_text(details, false)?;
             let (status, official, holder): (AdminStatus, bool, Option<OrgId>) = tx.query_row(
                 "SELECT admin_status, official, admin_org_id FROM communities WHERE id = ?1",
                 [community],

@@ -273,12 +273,13 @@ impl ModerationStore for SqliteStore {
         seconds: Option<u32>,
         reason: Option<&str>,
     ) -> Result<ModEntry, ModError> {
-        let reason = moderation::check_reason(reason, false)?;
-        if let Some(s) = seconds {
-            moderation::check_mute(s)?;
-        }
+        // Who acts comes before what they wrote: one who may not moderate here is told so.
         self.write(|tx| {
             let role = moderator(tx, viewer, community)?;
+            let reason = moderation::check_reason(reason, false)?;
+            if let Some(s) = seconds {
+                moderation::check_mute(s)?;
+            }
             let target = membership(tx, community, person)?.filter(|m| !m.3);
             moderation::may_target(target.map(|m| m.1), person == viewer.person.id)?;
             let Some((membership_id, ..)) = target else { return Err(ModRefusal::TargetNotMember.into()) };
@@ -320,9 +321,9 @@ impl ModerationStore for SqliteStore {
         banned: bool,
         reason: Option<&str>,
     ) -> Result<ModEntry, ModError> {
-        let reason = moderation::check_reason(reason, banned)?;
         self.write(|tx| {
             let role = moderator(tx, viewer, community)?;
+            let reason = moderation::check_reason(reason, banned)?;
             let found = membership(tx, community, person)?;
             let at = self.now_rfc3339();
             if banned {
@@ -352,9 +353,9 @@ impl ModerationStore for SqliteStore {
     }
 
     fn set_slow_mode(&self, viewer: &Viewer, community: CommunityId, seconds: u32) -> Result<Community, ModError> {
-        moderation::check_slow_mode(seconds)?;
         self.write(|tx| {
             let role = moderator(tx, viewer, community)?;
+            moderation::check_slow_mode(seconds)?;
             let changed = tx.execute(
                 "UPDATE communities SET slow_mode_s = ?2 WHERE id = ?1 AND slow_mode_s != ?2",
                 params![community, seconds],
@@ -385,12 +386,12 @@ impl ModerationStore for SqliteStore {
         client_key: &str,
         reason: &str,
     ) -> Result<Reported, ModError> {
-        let reason = moderation::check_reason(Some(reason), true)?.unwrap_or_default();
         self.write(|tx| {
             let community = message_community(tx, message)?;
             if viewer.role_in(community).is_none() {
                 return Err(ModRefusal::NotMember.into());
             }
+            let reason = moderation::check_reason(Some(reason), true)?.unwrap_or_default();
             addressed_to(tx, viewer, message)?;
             let by_key: Option<(ReportId, MessageId)> = tx
                 .query_row(
@@ -457,7 +458,6 @@ impl ModerationStore for SqliteStore {
         resolution: Resolution,
         reason: Option<&str>,
     ) -> Result<Report, ModError> {
-        let reason = moderation::check_reason(reason, false)?;
         self.write(|tx| {
             let found: Option<(CommunityId, MessageId, ReportState, String)> = tx
                 .query_row("SELECT community_id, message_id, state, reason FROM reports WHERE id = ?1", [report], |r| {
@@ -466,6 +466,7 @@ impl ModerationStore for SqliteStore {
                 .optional()?;
             let (community, message, state, reported_for) = found.ok_or(StoreError::NotFound(What::Report))?;
             let role = moderator(tx, viewer, community)?;
+            let reason = moderation::check_reason(reason, false)?;
             if state != ReportState::Open {
                 return Err(ModRefusal::ReportResolved.into());
             }
@@ -540,7 +541,6 @@ impl ModerationStore for SqliteStore {
     }
 
     fn appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError> {
-        let text = moderation::check_reason(Some(text), true)?.unwrap_or_default();
         self.write(|tx| {
             let found: Option<(CommunityId, bool, Option<PersonId>)> = tx
                 .query_row(
@@ -554,6 +554,7 @@ impl ModerationStore for SqliteStore {
             if !viewer.communities.contains_key(&community) && affected != Some(viewer.person.id) {
                 return Err(ModRefusal::NotMember.into());
             }
+            let text = moderation::check_reason(Some(text), true)?.unwrap_or_default();
             if appealed {
                 return Err(ModRefusal::AlreadyAppealed.into());
             }
@@ -567,10 +568,10 @@ impl ModerationStore for SqliteStore {
     }
 
     fn answer_appeal(&self, viewer: &Viewer, entry: ModEntryId, text: &str) -> Result<ModEntry, ModError> {
-        let text = moderation::check_reason(Some(text), true)?.unwrap_or_default();
         if !viewer.is_inspector() {
             return Err(ModRefusal::InspectionOnly.into());
         }
+        let text = moderation::check_reason(Some(text), true)?.unwrap_or_default();
         self.write(|tx| {
             let open: Option<bool> = tx
                 .query_row(

@@ -138,14 +138,6 @@ impl PollStore for SqliteStore {
                 let poll = one(tx, viewer, ChangeKind::Poll, poll_id, What::Poll)?;
                 return Ok(Opened { value: Voted { poll, option, premises }, created: false });
             }
-            let count = serde_json::from_str::<Vec<String>>(&options).map(|o| o.len()).unwrap_or(0);
-            let now = self.now_rfc3339();
-            poll::check_vote(
-                option,
-                count,
-                parse_time(&closes_at).unwrap_or_default(),
-                parse_time(&now).unwrap_or_default(),
-            )?;
             // The premises the voter holds in the house (owners and registered tenants).
             let held: Vec<(PremisesId, i64)> = tx
                 .prepare_cached(
@@ -154,9 +146,16 @@ impl PollStore for SqliteStore {
                 )?
                 .query_map(params![viewer.person.id, house], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            if held.is_empty() {
-                return Err(PollError::NoPremises.into());
-            }
+            // Who votes before what: a member with no flat there is told so for any option.
+            poll::may_vote(held.len())?;
+            let count = serde_json::from_str::<Vec<String>>(&options).map(|o| o.len()).unwrap_or(0);
+            let now = self.now_rfc3339();
+            poll::check_vote(
+                option,
+                count,
+                parse_time(&closes_at).unwrap_or_default(),
+                parse_time(&now).unwrap_or_default(),
+            )?;
             let mut cast = 0;
             for (premises, area) in held {
                 // A vote cast by a holder who still holds the premises stands; one by a former

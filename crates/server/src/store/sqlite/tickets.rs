@@ -472,7 +472,7 @@ impl TicketStore for SqliteStore {
                 return Ok(Filed { ticket, created: false });
             }
             let t = row(tx, viewer, id)?;
-            let step = TicketMove { from: req.from, to: req.to, note: req.note.trim().to_owned(), rating: req.rating };
+            let mut step = TicketMove { from: req.from, to: req.to, note: req.note.clone(), rating: req.rating };
             let done_at = t.closed_at.as_deref().and_then(|c| DateTime::parse_from_rfc3339(c).ok()).map(|d| d.to_utc());
             let mut verdict = Ok(());
             for mover in movers(tx, viewer, id, &t)? {
@@ -482,6 +482,7 @@ impl TicketStore for SqliteStore {
                 }
             }
             verdict?;
+            step.note = step.note.trim().to_owned();
             if t.status != req.from {
                 return Err(TicketRefusal::StatusChanged(t.status));
             }
