@@ -121,9 +121,9 @@ impl Client {
     }
 }
 
-/// Text checked by the domain's rule before anything is sent.
+/// Text checked by the domain's rule before anything is sent: what is sent, trimmed.
 fn text(t: Option<&str>, required: bool) -> Result<Option<String>> {
-    governance::check_text(t, required).map_err(|e| CoreError::refused(&e))
+    governance::check_text(t.map(str::trim), required).map_err(|e| CoreError::refused(&e))
 }
 
 impl Governance<'_> {

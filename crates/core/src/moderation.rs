@@ -227,9 +227,9 @@ impl Client {
     }
 }
 
-/// A reason checked by the domain's rule before anything is sent.
+/// A reason checked by the domain's rule before anything is sent: what is sent, trimmed.
 fn reason(text: Option<&str>, required: bool) -> Result<Option<String>> {
-    moderation::check_reason(text, required).map_err(|e| CoreError::refused(&e))
+    moderation::check_reason(text.map(str::trim), required).map_err(|e| CoreError::refused(&e))
 }
 
 impl Moderation<'_> {

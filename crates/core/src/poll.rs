@@ -181,8 +181,10 @@ impl Polls<'_> {
         closes_at: &str,
     ) -> Result<Poll> {
         let now = self.client.api.http().clock().now().fixed_offset();
+        // Checked as it is sent: trimmed.
+        let options: Vec<String> = options.iter().map(|o| o.trim().to_owned()).collect();
         let (question, options, closes) =
-            poll::check_poll(question, options, closes_at, now).map_err(|e| CoreError::refused(&e))?;
+            poll::check_poll(question.trim(), &options, closes_at.trim(), now).map_err(|e| CoreError::refused(&e))?;
         let body = wire::OpenPoll {
             client_key: uuid::Uuid::now_v7().to_string(),
             question,
@@ -203,11 +205,20 @@ impl Polls<'_> {
     /// poll first, so a closed poll or a missing option is said offline too.
     pub async fn vote(&self, poll_id: PollId, option: u32) -> Result<Written> {
         let now = self.client.api.http().clock().now();
-        let poll = blocking(&self.client.cache, move |c| {
-            let found: Option<String> = c.read(|conn| {
-                Ok(conn.query_row("SELECT payload FROM polls WHERE id = ?1", [poll_id], |r| r.get(0)).optional()?)
-            })?;
-            Ok(found)
+        // The poll, and how many premises the person holds in its chat's house now.
+        let (poll, held) = blocking(&self.client.cache, move |c| {
+            c.read(|conn| {
+                let poll: Option<String> =
+                    conn.query_row("SELECT payload FROM polls WHERE id = ?1", [poll_id], |r| r.get(0)).optional()?;
+                let held: i64 = conn.query_row(
+                    "SELECT count(*) FROM polls p JOIN communities cm ON cm.id = p.community_id \
+                     JOIN ownerships o ON o.house_id = cm.house_id \
+                     WHERE p.id = ?1 AND json_extract(o.payload, '$.until') IS NULL",
+                    [poll_id],
+                    |r| r.get(0),
+                )?;
+                Ok((poll, held))
+            })
         })
         .await?;
         let poll: Poll = match poll {
@@ -220,6 +231,8 @@ impl Polls<'_> {
                 ));
             }
         };
+        // Who votes before what: the server's order, so staff hear that they have no flat there.
+        poll::may_vote(held.max(0) as usize).map_err(|e| CoreError::refused(&e))?;
         let closes = DateTime::parse_from_rfc3339(&poll.closes_at).map_err(|e| CoreError::cache(e.to_string()))?;
         poll::check_vote(option, poll.options.len(), closes, now.fixed_offset()).map_err(|e| CoreError::refused(&e))?;
         // A newer choice replaces one still waiting or refused: an older one sent later must

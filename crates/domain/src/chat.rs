@@ -167,11 +167,11 @@ pub fn check_targets(
     if targets.is_empty() {
         return Ok(());
     }
-    if targets.len() > MAX_POST_HOUSES {
-        return Err(Refusal::TooManyHouses);
-    }
     if kind != CommunityKind::Microdistrict {
         return Err(Refusal::TargetsOutsideChannel);
+    }
+    if targets.len() > MAX_POST_HOUSES {
+        return Err(Refusal::TooManyHouses);
     }
     for &house in targets {
         if !channel_houses.contains(&house) {

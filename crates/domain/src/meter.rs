@@ -474,7 +474,11 @@ pub const OPTIONAL_READING_PATTERN: &str = r"^[\t\n\x0B\x0C\r ]*([0-9]+([.,][0-9
 
 /// A value's text within [`MAX_VALUE_TEXT`] as sent (the schema's `maxLength`).
 fn sized(text: &str) -> Result<&str, ReadingError> {
-    if text.chars().count() > MAX_VALUE_TEXT { Err(ReadingError::Malformed(text.to_owned())) } else { Ok(text) }
+    if text.chars().count() > MAX_VALUE_TEXT {
+        Err(ReadingError::Malformed(text.chars().take(MAX_VALUE_TEXT).collect()))
+    } else {
+        Ok(text)
+    }
 }
 
 /// The white space a value may have around it: ASCII's, as the schema's pattern states.

@@ -166,7 +166,21 @@ impl Chats<'_> {
                 )
             })?;
         blocking(&self.client.cache, move |c| c.drop_reactions(message)).await?;
-        self.client.enqueue(Request::React { message_id: message, community_id: community, emoji }).await
+        let written =
+            self.client.enqueue(Request::React { message_id: message, community_id: community, emoji }).await?;
+        // Refused now (a moderator's mute): said with the server's words, and not kept, since
+        // a refused reaction is not shown.
+        if let Some(item) = written.waiting.as_ref().filter(|i| i.state == crate::outbox::OutboxState::Failed) {
+            let error = CoreError::Refused {
+                status: 403,
+                code: item.error_code.clone().unwrap_or_default(),
+                message: item.error_message.clone().unwrap_or_default(),
+                params: item.error_params.clone(),
+            };
+            blocking(&self.client.cache, move |c| c.drop_reactions(message)).await?;
+            return Err(error);
+        }
+        Ok(written)
     }
 
     /// Retries a failed message, optionally with new text (a new message to the server).

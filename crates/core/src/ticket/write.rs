@@ -371,7 +371,7 @@ impl Tickets<'_> {
     /// Comments on a ticket (internal: for the staff only, and only staff write those).
     pub async fn comment(&self, id: TicketId, body: &str, internal: bool) -> Result<Written> {
         let now = self.now();
-        let body = check_comment(body).map_err(|e| CoreError::refused(&e))?;
+        let body = check_comment(body.trim()).map_err(|e| CoreError::refused(&e))?;
         blocking(&self.client.cache, move |c| {
             let me = c.ticket_me()?;
             let ticket = c.ticket(id)?.ok_or_else(|| no_ticket(id))?;

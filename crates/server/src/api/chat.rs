@@ -186,7 +186,8 @@ pub async fn open_house_chat(
 }
 
 /// Sets the caller's reaction to a message (one of 👍 ❤️ 😂 😮 😢 🙏), replacing their
-/// earlier one; whoever reads the message sees it.
+/// earlier one; whoever reads the message sees it. A member a moderator muted is refused
+/// (403 `muted`, with until when) until the mute ends.
 #[utoipa::path(put, path = "/v1/messages/{id}/reaction", operation_id = "react_to_message", tag = "chat",
     params(("id" = i64, Path, description = "The message.")),
     request_body = React,

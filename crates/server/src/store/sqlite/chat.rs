@@ -189,10 +189,6 @@ impl ChatStore for SqliteStore {
         houses: &[HouseId],
     ) -> Result<Sent, ChatError> {
         let body = validate_message_body(body)?;
-        // The count as sent is the schema's `maxItems`; a house named twice is named once.
-        if houses.len() > chat::MAX_POST_HOUSES {
-            return Err(Refusal::TooManyHouses.into());
-        }
         let mut targets = houses.to_vec();
         targets.sort_unstable();
         targets.dedup();
@@ -202,6 +198,10 @@ impl ChatStore for SqliteStore {
                 return Err(ModRefusal::Banned.into());
             }
             chat::may_post(kind, viewer.role_in(community))?;
+            // The count as sent is the schema's `maxItems`; a house named twice is named once.
+            if houses.len() > chat::MAX_POST_HOUSES {
+                return Err(Refusal::TooManyHouses.into());
+            }
             let channel_houses = ids::<HouseId>(
                 tx,
                 "SELECT house_id FROM community_houses WHERE community_id = ?1 ORDER BY house_id",
