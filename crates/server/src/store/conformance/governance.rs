@@ -59,6 +59,17 @@ pub fn applications_are_decided_by_the_inspection(store: &dyn Store) -> Outcome 
     store.transfer(&inspector, house, org, &day, false)?;
     let dispatcher = viewer(store, "dispatcher")?;
     refused(store.apply_for_rights(&dispatcher, demo_chat, None), &GovRefusal::AlreadyGranted, "granted already")?;
+    // The rule is the domain's `may_apply` on the house's management: the chair of a house
+    // a company manages does not apply (the company does), nor does a resident; who may act
+    // is judged before what they wrote.
+    refused(
+        store.apply_for_rights(&chair, demo_chat, None),
+        &GovRefusal::NotApplicant,
+        "the chair of a company's house",
+    )?;
+    let long = "я".repeat(2000);
+    let resident = viewer(store, "resident")?;
+    refused(store.apply_for_rights(&resident, demo_chat, Some(&long)), &GovRefusal::NotApplicant, "a resident")?;
     let before = store.city_stats()?.chats_admin_pending;
     let applied = store.apply_for_rights(&dispatcher, seeded.community_id, Some("Модератор — диспетчерская служба"))?;
     ensure(applied.state == ApplicationState::Open && applied.org_id == Some(org), "the organisation applied")?;
