@@ -2,23 +2,32 @@
 //! reaction set offline shows at once and counts once when the link is back, and the newest
 //! choice wins over one still waiting; a reaction taken back goes for every reader.
 
+use domkom_core::Client;
+use domkom_core::chat::ChatMessage;
 use domkom_domain::chat::CommunityKind;
+use domkom_domain::id::{CommunityId, MessageId};
 use domkom_testkit::{Persona, TestClient, TestResult, TestServer};
+
+/// The person's house chat and its newest message still standing.
+async fn house_chat_message(client: &Client) -> TestResult<(CommunityId, ChatMessage, MessageId)> {
+    let chat = client.chats().list().await?.into_iter().find(|c| c.kind == CommunityKind::HouseChat);
+    let chat = chat.ok_or("a house chat")?.community_id;
+    let page = client.chats().messages(chat, None, 50).await?;
+    let target = page.into_iter().find(|m| m.deleted_at.is_none() && m.id.is_some()).ok_or("a message")?;
+    let id = target.id.ok_or("sent")?;
+    Ok((chat, target, id))
+}
 
 #[tokio::test]
 async fn a_reaction_set_offline_counts_once_and_the_last_choice_wins() -> TestResult {
     let mut server = TestServer::start().await?;
     let TestClient { client, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
     let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
-    let chat = client.chats().list().await?.into_iter().find(|c| c.kind == CommunityKind::HouseChat);
-    let chat = chat.ok_or("a house chat")?.community_id;
-    let page = client.chats().messages(chat, None, 50).await?;
-    let target = page.iter().find(|m| m.deleted_at.is_none() && m.id.is_some()).ok_or("a message")?;
-    let id = target.id.ok_or("sent")?;
+    let (chat, target, id) = house_chat_message(client).await?;
     let count = |m: &domkom_core::chat::ChatMessage, emoji: &str| {
         m.reactions.iter().find(|r| r.emoji == emoji).map_or((0, false), |r| (r.count, r.mine))
     };
-    let before_pray = count(target, "🙏").0;
+    let before_pray = count(&target, "🙏").0;
 
     server.stop().await?;
     let first = client.chats().react(id, Some("👍")).await?;
@@ -54,11 +63,7 @@ async fn a_muted_members_reaction_is_refused_and_not_shown() -> TestResult {
     let server = TestServer::start().await?;
     let TestClient { client, .. } = &TestClient::signed_in(&server, Persona::Resident).await?;
     let TestClient { client: chair, .. } = &TestClient::signed_in(&server, Persona::Chair).await?;
-    let chat = client.chats().list().await?.into_iter().find(|c| c.kind == CommunityKind::HouseChat);
-    let chat = chat.ok_or("a house chat")?.community_id;
-    let page = client.chats().messages(chat, None, 50).await?;
-    let target = page.iter().find(|m| m.deleted_at.is_none() && m.id.is_some()).ok_or("a message")?;
-    let id = target.id.ok_or("sent")?;
+    let (chat, _, id) = house_chat_message(client).await?;
     let me = client.person().await?.ok_or("the resident")?.id;
     chair.moderation().mute(chat, me, 3600, None).await?;
     client.sync(&|_, _| {}).await?;
